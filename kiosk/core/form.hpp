@@ -1,0 +1,77 @@
+// The form engine: which fields show, whether an answer is acceptable, and
+// the service rules (capacity, duplicates, attendance, members only).
+// Answers are a JSON object: field id -> string | number | bool | [string].
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "kiosk/core/content.hpp"
+#include "kiosk/core/date.hpp"
+#include "kiosk/core/member.hpp"
+#include "kiosk/core/text.hpp"
+
+namespace kiosk {
+
+using Answers = nlohmann::json;
+
+struct FieldError {
+  std::string field;  // field id ("" for a service-level rule)
+  std::string code;   // "required", "id_checksum", "slot_full", ...
+  Text message;       // says what to fix, both languages
+};
+
+// What the rules need to know beyond the answers. The request store
+// implements BookingLedger over what this kiosk has queued.
+class BookingLedger {
+ public:
+  virtual ~BookingLedger() = default;
+  virtual int local_bookings(const std::string& resource_key) const = 0;
+  virtual bool has_dedup_key(const std::string& dedup_key) const = 0;
+};
+
+struct RuleContext {
+  const ContentBundle* content = nullptr;
+  Date today;
+  std::optional<MemberIdentity> member;  // set only for a card verified `valid`
+  const BookingLedger* ledger = nullptr; // may be null: then only content counts
+};
+
+// A place held by a request: counted against `capacity` atomically at submit.
+struct Reservation {
+  std::string resource_key;  // "slot:S-20261201-AM", "event:M-202612:gender:f", "class:C-2027S-A"
+  int capacity = 0;          // places this kiosk may still give (capacity - booked)
+};
+
+// What a valid request carries into the store besides its answers.
+struct RequestPlan {
+  Answers answers;                        // hidden fields dropped, values normalised
+  std::vector<Reservation> reservations;
+  std::vector<std::string> dedup_keys;    // hashed: never the member number or ID itself
+};
+
+bool field_visible(const Field& f, const Answers& answers);
+
+// Field-level check of one answer (type, required, length, range, format).
+std::vector<FieldError> validate_field(const Service& s, const Field& f, const Answers& answers,
+                                       const RuleContext& ctx);
+std::vector<FieldError> validate_page(const Service& s, const Page& p, const Answers& answers,
+                                      const RuleContext& ctx);
+
+// Everything: all visible fields, then the service rules. On success, the plan.
+struct FormCheck {
+  std::vector<FieldError> errors;
+  std::optional<RequestPlan> plan;  // set iff errors is empty
+};
+FormCheck check_request(const Service& s, const Answers& answers, const RuleContext& ctx);
+
+// Places left for a pickable resource, for the pick lists (never negative).
+int places_left(const RuleContext& ctx, const std::string& resource_key, int capacity, int booked);
+
+// Fill empty answers from a verified card per Field::prefill.
+void prefill_from_card(const Service& s, const MemberIdentity& m, Answers& answers);
+
+}  // namespace kiosk
