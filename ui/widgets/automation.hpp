@@ -1,0 +1,27 @@
+// Test automation: widgets report where their tappable rectangles are, so an
+// end-to-end test can tap them with real X events (xdotool). Off unless the
+// kiosk was started with --automation-file PATH.
+#pragma once
+#include <string>
+#include <vector>
+
+namespace kiosk::ui::automation {
+
+struct Target {
+  std::string id;     // stable id: "home.service.legal", "kbd.key.a", "form.next"
+  float x = 0, y = 0, w = 0, h = 0;  // screen pixels
+};
+
+void set_enabled(bool on);
+bool enabled();
+// Called by widgets while drawing (cheap no-op when disabled).
+void report(const std::string& id, float x, float y, float w, float h);
+// Called by the loop after each frame: the screen's name and every target.
+void end_frame(const std::string& screen);
+// The last frame's screen and targets; write_json() writes them to `path`
+// atomically when they changed since the last write.
+const std::vector<Target>& targets();
+const std::string& screen();
+void write_json_if_changed(const std::string& path);
+
+}  // namespace kiosk::ui::automation

@@ -1,0 +1,24 @@
+// An input method for the on-screen keyboard: pinyin letters in, candidate
+// Chinese words out. Implemented over Google Pinyin in ui/text/pinyin.cpp.
+#pragma once
+#include <string>
+#include <vector>
+
+namespace kiosk::ui {
+
+class ImeEngine {
+ public:
+  virtual ~ImeEngine() = default;
+  // Replace the pinyin being composed ("zhangwei"); returns candidate count.
+  virtual int search(const std::string& pinyin) = 0;
+  // Candidates [first, first+count), UTF-8.
+  virtual std::vector<std::string> candidates(int first, int count) = 0;
+  // Choose candidate i: returns the text to commit when the composition is
+  // complete, or "" when more pinyin remains (then candidates() is refreshed
+  // for the rest and composing() shows what is left).
+  virtual std::string choose(int index) = 0;
+  virtual std::string composing() const = 0;  // the pinyin still unconverted
+  virtual void reset() = 0;
+};
+
+}  // namespace kiosk::ui
