@@ -22,3 +22,14 @@ function(embed_files)
   add_library(${E_TARGET} STATIC "${out_cpp}")
   target_include_directories(${E_TARGET} PUBLIC ${PROJECT_SOURCE_DIR})
 endfunction()
+
+# kiosk_glob_library(name dir1/*.cpp ...): a static library of the matching
+# sources, or no target at all while a module has no sources yet (so one
+# module under construction never stops the others from configuring).
+function(kiosk_glob_library name)
+  file(GLOB srcs CONFIGURE_DEPENDS ${ARGN})
+  if(srcs)
+    add_library(${name} STATIC ${srcs})
+    target_include_directories(${name} PUBLIC ${PROJECT_SOURCE_DIR})
+  endif()
+endfunction()
