@@ -50,6 +50,9 @@ struct QueueStats {
 struct StoreOptions {
   int64_t retention_ms = 30LL * 24 * 3600 * 1000;  // answers kept after delivery
   bool create_if_missing = true;
+  int busy_timeout_ms = 5000;      // another connection (sync, CLI) holding the write lock
+  bool quick_check_on_open = true; // refuse a damaged file before anything writes to it
+  std::string vfs;                 // name of a registered sqlite3_vfs; tests inject faults with it
 };
 
 class RequestStore final : public BookingLedger {
@@ -66,7 +69,9 @@ class RequestStore final : public BookingLedger {
   // COMMIT durable. Errors: "slot_full", "duplicate", "disk_full", "read_only", "io".
   Expected<RequestRecord> submit(const NewRequest& req, int64_t now_ms);
 
+  // Ticket match is case-insensitive ("f-0427"). Read errors are logged and read as "none".
   std::optional<RequestRecord> find(std::string_view ticket_or_id) const;
+  // Newest first.
   std::vector<RequestRecord> list(std::optional<RequestState> state, int limit = 100,
                                   int offset = 0) const;
   QueueStats stats() const;
@@ -87,6 +92,7 @@ class RequestStore final : public BookingLedger {
   Status quarantine(const std::string& id, std::string_view reason, int64_t now_ms);
   Status mark_handled(const std::string& id, std::string_view staff_note, int64_t at_ms);
   // Answers of requests delivered longer than retention ago are erased; metadata stays.
+  // Quarantined requests lose their answers `retention` after quarantine, too.
   Expected<int> purge_expired(int64_t now_ms);
 
   // Small key/value settings (sync cursor, kiosk id, content version).
