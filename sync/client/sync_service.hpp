@@ -41,7 +41,7 @@ class SyncService {
   SyncService& operator=(const SyncService&) = delete;
 
   void start();
-  void stop();      // wakes the thread and joins it; an exchange in flight is abandoned
+  void stop();      // wakes the thread and joins it (an exchange in flight ends within its timeouts)
   void send_now();  // wake up and run a cycle now (also clears a backoff wait)
   SyncStatus status() const;
 

@@ -1,0 +1,94 @@
+// The hub's storage: one SQLite file (WAL, synchronous=FULL) in the hub's
+// data directory. Kiosks and their token hashes, the requests they sent
+// (idempotent by id), staff decisions as a change log the kiosks pull.
+// One connection behind a mutex: every write is one short transaction.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "kiosk/core/expected.hpp"
+#include "sync/protocol/protocol.hpp"
+
+namespace kiosk::hub {
+
+struct KioskInfo {
+  int64_t id = 0;
+  std::string name;
+  int64_t created_ms = 0;
+  int64_t enrolled_ms = 0;   // 0: code not used yet
+  int64_t revoked_ms = 0;    // 0: active
+  int64_t last_seen_ms = 0;  // last authenticated call
+  int64_t last_heartbeat_ms = 0;
+  std::string heartbeat_json;  // the last heartbeat body as received
+  int64_t requests = 0;        // requests held from this kiosk
+};
+
+struct EnrollmentCode {
+  int64_t kiosk_id = 0;
+  std::string code;  // shown once; only its hash is kept
+  int64_t expires_ms = 0;
+};
+
+struct HubRequest {
+  std::string id;
+  int64_t kiosk_id = 0;
+  int64_t kiosk_seq = 0;  // arrival order within the kiosk (1, 2, ...)
+  std::string ticket, service_id, content_version;
+  int64_t created_at_ms = 0, received_at_ms = 0;
+  std::string state;  // "received" | "handled"
+  std::string staff_note;
+  int64_t handled_at_ms = 0;
+  bool out_of_order = false;  // arrived after a later-created request of its kiosk
+  std::string body;           // canonical JSON of the item (answers included)
+};
+
+struct RequestFilter {
+  std::optional<int64_t> kiosk_id;
+  std::optional<std::string> state;
+  int limit = 100;
+};
+
+class HubDb {
+ public:
+  static Expected<std::unique_ptr<HubDb>> open(const std::string& path);
+  ~HubDb();
+  HubDb(const HubDb&) = delete;
+  HubDb& operator=(const HubDb&) = delete;
+
+  // --- admin ---
+  Expected<EnrollmentCode> add_kiosk(const std::string& name, int64_t now_ms, int64_t valid_ms);
+  Expected<std::vector<KioskInfo>> list_kiosks() const;
+  Status revoke_kiosk(int64_t kiosk_id, int64_t now_ms);
+  Expected<std::vector<HubRequest>> list_requests(const RequestFilter& f) const;
+  std::optional<HubRequest> find_request(const std::string& id) const;
+  // Marks handled with the staff's short note; the kiosk pulls it down.
+  Status resolve_request(const std::string& id, const std::string& note, int64_t now_ms);
+  int64_t count_requests() const;
+
+  // --- protocol ---
+  // Errors: "invalid_code" (unknown, used or expired), "revoked".
+  Expected<sync::EnrollResponse> enroll(const std::string& code, int64_t now_ms);
+  // Errors: "unauthorized" (unknown token), "revoked".
+  Expected<int64_t> authenticate(const std::string& token, int64_t now_ms);
+  // One transaction; results are returned only after COMMIT.
+  Expected<sync::UploadResponse> ingest(int64_t kiosk_id, const sync::UploadBatch& batch,
+                                        const std::set<std::string>& services, int64_t now_ms);
+  Expected<sync::StatusPage> changes_since(int64_t kiosk_id, const std::string& cursor,
+                                           int limit) const;
+  Status record_heartbeat(int64_t kiosk_id, const std::string& heartbeat_json, int64_t now_ms);
+
+ private:
+  struct Impl;
+  explicit HubDb(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// SHA-256 hex of a string (token and code hashes, request body hashes).
+std::string sha256_hex(const std::string& s);
+int64_t unix_ms_now();
+
+}  // namespace kiosk::hub

@@ -1,0 +1,255 @@
+#include "sync/hub/hub_server.hpp"
+
+#include <httplib.h>
+
+#include <arpa/inet.h>
+
+#include <chrono>
+#include <iostream>
+#include <mutex>
+
+#include "kiosk/core/strings.hpp"
+
+namespace kiosk::hub {
+
+namespace {
+
+std::mutex g_log_mu;
+
+// Log lines hold methods, paths, statuses, kiosk ids, counts and error
+// codes: never a body, a name or an answer.
+void log_line(const std::string& s) {
+  std::lock_guard lock(g_log_mu);
+  std::cerr << "union-hub: " << s << "\n";
+}
+
+void send_json(httplib::Response& res, int status, const std::string& body) {
+  res.status = status;
+  res.set_content(body, "application/json");
+}
+
+void send_error(httplib::Response& res, int status, const std::string& code,
+                const std::string& detail_key = {}) {
+  sync::HubError e;
+  e.error = code;
+  const Text& t = tr(detail_key.empty() ? "sync.hub." + code : detail_key);
+  e.message_zh = t.zh;
+  e.message_en = t.en;
+  send_json(res, status, sync::to_json(e));
+}
+
+std::string bearer_token(const httplib::Request& req) {
+  std::string h = req.get_header_value("Authorization");
+  const std::string prefix = "Bearer ";
+  if (h.size() <= prefix.size() || h.compare(0, prefix.size(), prefix) != 0) return {};
+  return h.substr(prefix.size());
+}
+
+}  // namespace
+
+bool is_loopback_host(const std::string& host) {
+  if (host == "localhost" || host == "::1" || host == "[::1]") return true;
+  in_addr a{};
+  if (inet_pton(AF_INET, host.c_str(), &a) == 1) return (ntohl(a.s_addr) >> 24) == 127;
+  return false;
+}
+
+struct HubServer::Impl {
+  HubOptions opts;
+  std::unique_ptr<HubDb> db;
+  std::unique_ptr<httplib::Server> http;
+  int port = 0;
+  bool tls = false;
+
+  void log(const std::string& s) const {
+    if (!opts.quiet) log_line(s);
+  }
+
+  // Authenticated kiosk id, or the response is already filled (401/403).
+  std::optional<int64_t> authenticate(const httplib::Request& req, httplib::Response& res) {
+    auto k = db->authenticate(bearer_token(req), unix_ms_now());
+    if (k) return *k;
+    const std::string& code = k.error().code;
+    if (code == "revoked") {
+      send_error(res, 403, "revoked", "sync.revoked");
+    } else if (code == "unauthorized") {
+      send_error(res, 401, "unauthorized", "sync.unauthorized");
+    } else {
+      res.set_header("Retry-After", "5");
+      send_error(res, 503, "storage");
+    }
+    log(req.path + " auth refused: " + code);
+    return std::nullopt;
+  }
+
+  void routes() {
+    auto& s = *http;
+    s.Get(sync::kPathHealth, [](const httplib::Request&, httplib::Response& res) {
+      send_json(res, 200, nlohmann::json{{"ok", true}, {"version", KIOSK_VERSION}}.dump());
+    });
+
+    s.Post(sync::kPathEnroll, [this](const httplib::Request& req, httplib::Response& res) {
+      auto e = sync::parse_enroll_request(req.body);
+      if (!e) return send_error(res, 400, e.error().code);
+      auto r = db->enroll(e->code, unix_ms_now());
+      if (!r) {
+        const std::string& code = r.error().code;
+        log("enroll refused: " + code);
+        if (code == "invalid_code") return send_error(res, 401, code, "sync.enroll.invalid_code");
+        if (code == "revoked") return send_error(res, 403, code, "sync.revoked");
+        res.set_header("Retry-After", "5");
+        return send_error(res, 503, "storage");
+      }
+      log("enrolled kiosk " + r->kiosk_id);
+      send_json(res, 200, sync::to_json(*r));
+    });
+
+    s.Post(sync::kPathRequests, [this](const httplib::Request& req, httplib::Response& res) {
+      auto kiosk = authenticate(req, res);
+      if (!kiosk) return;
+      auto batch = sync::parse_upload_batch(req.body);
+      if (!batch) {
+        log("kiosk " + std::to_string(*kiosk) + " batch refused: " + batch.error().code);
+        return send_error(res, 400, batch.error().code);
+      }
+      if (static_cast<int>(batch->requests.size()) > sync::kMaxBatchItems) {
+        log("kiosk " + std::to_string(*kiosk) + " batch refused: too_many_items");
+        return send_error(res, 413, "too_many_items");
+      }
+      auto t0 = std::chrono::steady_clock::now();
+      auto r = db->ingest(*kiosk, *batch, opts.services, unix_ms_now());
+      if (!r) {
+        log("kiosk " + std::to_string(*kiosk) + " batch not stored: " + r.error().code);
+        res.set_header("Retry-After", "10");
+        return send_error(res, 503, "storage");
+      }
+      int acc = 0, dup = 0, rej = 0;
+      for (const auto& o : r->results) {
+        if (o.result == sync::ItemResult::Accepted) ++acc;
+        else if (o.result == sync::ItemResult::Duplicate) ++dup;
+        else ++rej;
+      }
+      auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::steady_clock::now() - t0).count();
+      log("kiosk " + std::to_string(*kiosk) + " batch of " +
+          std::to_string(batch->requests.size()) + ": accepted " + std::to_string(acc) +
+          ", duplicate " + std::to_string(dup) + ", rejected " + std::to_string(rej) + " (" +
+          std::to_string(ms) + " ms)");
+      send_json(res, 200, sync::to_json(*r));
+    });
+
+    s.Get(sync::kPathStatus, [this](const httplib::Request& req, httplib::Response& res) {
+      auto kiosk = authenticate(req, res);
+      if (!kiosk) return;
+      int limit = sync::kMaxStatusChanges;
+      if (req.has_param("limit")) {
+        try {
+          limit = std::clamp(std::stoi(req.get_param_value("limit")), 1, sync::kMaxStatusChanges);
+        } catch (const std::exception&) {
+          return send_error(res, 400, "bad_field");
+        }
+      }
+      auto p = db->changes_since(*kiosk, req.get_param_value("cursor"), limit);
+      if (!p) {
+        if (p.error().code == "bad_field") return send_error(res, 400, "bad_field");
+        res.set_header("Retry-After", "10");
+        return send_error(res, 503, "storage");
+      }
+      send_json(res, 200, sync::to_json(*p));
+    });
+
+    s.Post(sync::kPathHeartbeat, [this](const httplib::Request& req, httplib::Response& res) {
+      auto kiosk = authenticate(req, res);
+      if (!kiosk) return;
+      auto h = sync::parse_heartbeat(req.body);
+      if (!h) return send_error(res, 400, h.error().code);
+      auto st = db->record_heartbeat(*kiosk, sync::to_json(*h), unix_ms_now());
+      if (!st) {
+        res.set_header("Retry-After", "10");
+        return send_error(res, 503, "storage");
+      }
+      send_json(res, 200, nlohmann::json{{"hub_time_ms", unix_ms_now()}}.dump());
+    });
+
+    // Anything that reached here with an error status and no body (unknown
+    // path 404, oversized body 413, ...) still gets a JSON error.
+    s.set_error_handler(httplib::Server::HandlerWithResponse(
+        [](const httplib::Request&, httplib::Response& res) {
+      if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+      if (res.status == 404) send_error(res, 404, "not_found");
+      else if (res.status == 413) send_error(res, 413, "too_large");
+      else if (res.status == 405) send_error(res, 405, "not_found");
+      else send_error(res, res.status, "bad_request");
+      return httplib::Server::HandlerResponse::Handled;
+    }));
+    s.set_exception_handler(
+        [this](const httplib::Request& req, httplib::Response& res, std::exception_ptr) {
+          log(req.path + " internal error");
+          send_error(res, 500, "internal");
+        });
+    s.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
+      if (res.status >= 400) log(req.method + " " + req.path + " -> " + std::to_string(res.status));
+    });
+  }
+};
+
+HubServer::HubServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+HubServer::~HubServer() { stop(); }
+
+Expected<std::unique_ptr<HubServer>> HubServer::create(const HubOptions& opts) {
+  auto impl = std::make_unique<Impl>();
+  impl->opts = opts;
+  const bool want_tls = !opts.cert_file.empty() || !opts.key_file.empty();
+  if (want_tls && (opts.cert_file.empty() || opts.key_file.empty()))
+    return Error{"bad_option", tr("sync.hub.tls_pair"), "--cert", "need both --cert and --key"};
+  if (!want_tls && !opts.allow_plain_http)
+    return Error{"bad_option", tr("sync.hub.need_tls"), "--cert",
+                 "HTTPS needs --cert and --key; plain HTTP needs --allow-plain-http on loopback"};
+  if (!want_tls && !is_loopback_host(opts.bind))
+    return Error{"bad_option", tr("sync.hub.plain_not_loopback"), "--bind",
+                 "plain HTTP is only served on a loopback address"};
+  auto db = HubDb::open(opts.data_dir + "/hub.db");
+  if (!db) return db.error();
+  impl->db = std::move(*db);
+
+  if (want_tls) {
+    auto ssl = std::make_unique<httplib::SSLServer>(opts.cert_file.c_str(), opts.key_file.c_str());
+    if (!ssl->is_valid())
+      return Error{"bad_option", tr("sync.hub.tls_pair"), "--cert",
+                   "certificate or key could not be loaded"};
+    impl->http = std::move(ssl);
+    impl->tls = true;
+  } else {
+    impl->http = std::make_unique<httplib::Server>();
+  }
+  int threads = std::max(2, opts.threads);
+  impl->http->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  impl->http->set_payload_max_length(static_cast<size_t>(sync::kMaxBodyBytes));
+  impl->http->set_keep_alive_max_count(1000);
+  impl->http->set_keep_alive_timeout(10);
+  impl->http->set_read_timeout(10, 0);
+  impl->http->set_write_timeout(10, 0);
+  impl->routes();
+
+  if (opts.port == 0) {
+    impl->port = impl->http->bind_to_any_port(opts.bind);
+    if (impl->port <= 0)
+      return Error{"bind", tr("sync.hub.bind"), "--port", "cannot bind " + opts.bind};
+  } else {
+    if (!impl->http->bind_to_port(opts.bind, opts.port))
+      return Error{"bind", tr("sync.hub.bind"), "--port",
+                   "cannot bind " + opts.bind + ":" + std::to_string(opts.port)};
+    impl->port = opts.port;
+  }
+  return std::unique_ptr<HubServer>(new HubServer(std::move(impl)));
+}
+
+int HubServer::port() const { return impl_->port; }
+bool HubServer::tls() const { return impl_->tls; }
+void HubServer::run() { impl_->http->listen_after_bind(); }
+void HubServer::stop() {
+  if (impl_ && impl_->http) impl_->http->stop();
+}
+HubDb& HubServer::db() { return *impl_->db; }
+
+}  // namespace kiosk::hub

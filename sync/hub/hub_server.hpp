@@ -1,0 +1,47 @@
+// union-hub's HTTP(S) front: the /v1 routes of docs/sync-protocol.md over
+// HubDb. HTTPS when given a certificate and key; plain HTTP only when
+// explicitly allowed AND bound to loopback. Usable in-process by tests.
+#pragma once
+#include <memory>
+#include <set>
+#include <string>
+
+#include "kiosk/core/expected.hpp"
+#include "sync/hub/hub_db.hpp"
+
+namespace kiosk::hub {
+
+struct HubOptions {
+  std::string data_dir;           // holds hub.db
+  std::string bind = "127.0.0.1";
+  int port = 8443;                // 0: any free port (see port())
+  std::string cert_file, key_file;
+  bool allow_plain_http = false;  // refused unless `bind` is loopback
+  std::set<std::string> services = {"legal", "hardship", "mixer", "childcare"};
+  int threads = 16;
+  bool quiet = false;             // no per-request log lines
+};
+
+bool is_loopback_host(const std::string& host);
+
+class HubServer {
+ public:
+  // Opens the database and binds the socket; errors name the bad option.
+  static Expected<std::unique_ptr<HubServer>> create(const HubOptions& opts);
+  ~HubServer();
+  HubServer(const HubServer&) = delete;
+  HubServer& operator=(const HubServer&) = delete;
+
+  int port() const;
+  bool tls() const;
+  void run();   // blocks until stop()
+  void stop();  // from any thread
+  HubDb& db();
+
+ private:
+  struct Impl;
+  explicit HubServer(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace kiosk::hub

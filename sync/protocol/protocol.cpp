@@ -1,0 +1,289 @@
+#include "sync/protocol/protocol.hpp"
+
+#include <cctype>
+
+#include "kiosk/core/strings.hpp"
+
+namespace kiosk::sync {
+
+using nlohmann::json;
+
+namespace {
+
+Error bad_json(std::string detail) {
+  return Error{"bad_json", tr("sync.bad_json"), "", std::move(detail)};
+}
+
+Error bad_field(const std::string& field, std::string detail = {}) {
+  return Error{"bad_field", tr("sync.bad_field"), field, std::move(detail)};
+}
+
+// Parses an object body; nlohmann throws on malformed text, which stops here.
+Expected<json> parse_object(std::string_view body) {
+  json j = json::parse(body.begin(), body.end(), nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return bad_json("not JSON");
+  if (!j.is_object()) return bad_json("not a JSON object");
+  return j;
+}
+
+bool get_string(const json& j, const char* key, std::string& out, bool required = true) {
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return !required;
+  if (!it->is_string()) return false;
+  out = it->get<std::string>();
+  return true;
+}
+
+bool get_int(const json& j, const char* key, int64_t& out, bool required = true) {
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return !required;
+  if (!it->is_number_integer()) return false;
+  out = it->get<int64_t>();
+  return true;
+}
+
+}  // namespace
+
+std::string_view to_string(ItemResult r) {
+  switch (r) {
+    case ItemResult::Accepted: return "accepted";
+    case ItemResult::Duplicate: return "duplicate";
+    case ItemResult::Rejected: return "rejected";
+  }
+  return "rejected";
+}
+
+json wire_request_json(const WireRequest& r) {
+  return json{{"id", r.id},
+              {"ticket", r.ticket},
+              {"service_id", r.service_id},
+              {"content_version", r.content_version},
+              {"created_at_ms", r.created_at_ms},
+              {"answers", r.answers}};
+}
+
+std::string to_json(const WireRequest& r) { return wire_request_json(r).dump(); }
+
+std::string to_json(const UploadBatch& b) {
+  json arr = json::array();
+  for (const auto& r : b.requests) arr.push_back(wire_request_json(r));
+  return json{{"kiosk_time_ms", b.kiosk_time_ms}, {"requests", std::move(arr)}}.dump();
+}
+
+std::string to_json(const UploadResponse& r) {
+  json arr = json::array();
+  for (const auto& o : r.results) {
+    json item{{"id", o.id}, {"result", std::string(to_string(o.result))}};
+    if (o.result == ItemResult::Rejected) item["reason"] = o.reason;
+    arr.push_back(std::move(item));
+  }
+  return json{{"results", std::move(arr)}, {"hub_time_ms", r.hub_time_ms}}.dump();
+}
+
+std::string to_json(const StatusPage& p) {
+  json arr = json::array();
+  for (const auto& c : p.changes)
+    arr.push_back(json{{"id", c.id},
+                       {"ticket", c.ticket},
+                       {"state", c.state},
+                       {"staff_note", c.staff_note},
+                       {"at_ms", c.at_ms}});
+  return json{{"changes", std::move(arr)}, {"cursor", p.cursor}, {"more", p.more}}.dump();
+}
+
+std::string to_json(const Heartbeat& h) {
+  return json{{"app_version", h.app_version},
+              {"content_version", h.content_version},
+              {"queue_depth", h.queue_depth},
+              {"quarantined", h.quarantined},
+              {"oldest_queued_age_s", h.oldest_queued_age_s},
+              {"last_sync_error", h.last_sync_error},
+              {"free_disk_bytes", h.free_disk_bytes},
+              {"uptime_s", h.uptime_s}}
+      .dump();
+}
+
+std::string to_json(const EnrollRequest& e) {
+  return json{{"code", e.code}, {"app_version", e.app_version}}.dump();
+}
+
+std::string to_json(const EnrollResponse& e) {
+  return json{{"kiosk_id", e.kiosk_id}, {"kiosk_name", e.kiosk_name}, {"token", e.token}}.dump();
+}
+
+std::string to_json(const HubError& e) {
+  return json{{"error", e.error}, {"message", json{{"zh", e.message_zh}, {"en", e.message_en}}}}
+      .dump();
+}
+
+Expected<WireRequest> parse_wire_request(const json& j) {
+  if (!j.is_object()) return bad_field("requests[]", "item is not an object");
+  WireRequest r;
+  if (!get_string(j, "id", r.id)) return bad_field("id");
+  if (!get_string(j, "ticket", r.ticket)) return bad_field("ticket");
+  if (!get_string(j, "service_id", r.service_id)) return bad_field("service_id");
+  if (!get_string(j, "content_version", r.content_version, false)) return bad_field("content_version");
+  if (!get_int(j, "created_at_ms", r.created_at_ms)) return bad_field("created_at_ms");
+  auto a = j.find("answers");
+  if (a == j.end() || !a->is_object()) return bad_field("answers");
+  r.answers = *a;
+  return r;
+}
+
+Expected<UploadBatch> parse_upload_batch(std::string_view body) {
+  auto j = parse_object(body);
+  if (!j) return j.error();
+  UploadBatch b;
+  if (!get_int(*j, "kiosk_time_ms", b.kiosk_time_ms, false)) return bad_field("kiosk_time_ms");
+  auto reqs = j->find("requests");
+  if (reqs == j->end() || !reqs->is_array()) return bad_field("requests");
+  b.requests.reserve(reqs->size());
+  // Items are parsed one by one by the hub so that one bad item is rejected
+  // alone; here only the shape of the envelope is checked.
+  for (const auto& item : *reqs) {
+    WireRequest r;
+    if (item.is_object()) {
+      auto p = parse_wire_request(item);
+      if (p) {
+        r = std::move(*p);
+      } else {
+        // Keep the id if there is one so the hub can answer for the item.
+        get_string(item, "id", r.id);
+        r.service_id.clear();
+        r.created_at_ms = -1;  // marks it invalid for the hub
+      }
+    } else {
+      r.created_at_ms = -1;
+    }
+    b.requests.push_back(std::move(r));
+  }
+  return b;
+}
+
+Expected<UploadResponse> parse_upload_response(std::string_view body) {
+  auto j = parse_object(body);
+  if (!j) return j.error();
+  UploadResponse r;
+  get_int(*j, "hub_time_ms", r.hub_time_ms, false);
+  auto res = j->find("results");
+  if (res == j->end() || !res->is_array()) return bad_field("results");
+  for (const auto& item : *res) {
+    if (!item.is_object()) return bad_field("results[]");
+    ItemOutcome o;
+    std::string result;
+    if (!get_string(item, "id", o.id) || !get_string(item, "result", result))
+      return bad_field("results[]");
+    if (result == "accepted") {
+      o.result = ItemResult::Accepted;
+    } else if (result == "duplicate") {
+      o.result = ItemResult::Duplicate;
+    } else if (result == "rejected") {
+      o.result = ItemResult::Rejected;
+      get_string(item, "reason", o.reason, false);
+      if (o.reason.empty()) o.reason = "rejected";
+    } else {
+      return bad_field("results[].result", result);
+    }
+    r.results.push_back(std::move(o));
+  }
+  return r;
+}
+
+Expected<StatusPage> parse_status_page(std::string_view body) {
+  auto j = parse_object(body);
+  if (!j) return j.error();
+  StatusPage p;
+  if (!get_string(*j, "cursor", p.cursor)) return bad_field("cursor");
+  auto more = j->find("more");
+  p.more = more != j->end() && more->is_boolean() && more->get<bool>();
+  auto ch = j->find("changes");
+  if (ch == j->end() || !ch->is_array()) return bad_field("changes");
+  for (const auto& item : *ch) {
+    if (!item.is_object()) return bad_field("changes[]");
+    StatusChange c;
+    if (!get_string(item, "id", c.id) || !get_string(item, "state", c.state) ||
+        !get_string(item, "ticket", c.ticket, false) ||
+        !get_string(item, "staff_note", c.staff_note, false) ||
+        !get_int(item, "at_ms", c.at_ms, false))
+      return bad_field("changes[]");
+    p.changes.push_back(std::move(c));
+  }
+  return p;
+}
+
+Expected<Heartbeat> parse_heartbeat(std::string_view body) {
+  auto j = parse_object(body);
+  if (!j) return j.error();
+  Heartbeat h;
+  int64_t qd = 0, qn = 0;
+  if (!get_string(*j, "app_version", h.app_version, false) ||
+      !get_string(*j, "content_version", h.content_version, false) ||
+      !get_int(*j, "queue_depth", qd, false) || !get_int(*j, "quarantined", qn, false) ||
+      !get_int(*j, "oldest_queued_age_s", h.oldest_queued_age_s, false) ||
+      !get_string(*j, "last_sync_error", h.last_sync_error, false) ||
+      !get_int(*j, "free_disk_bytes", h.free_disk_bytes, false) ||
+      !get_int(*j, "uptime_s", h.uptime_s, false))
+    return bad_field("heartbeat");
+  h.queue_depth = static_cast<int>(qd);
+  h.quarantined = static_cast<int>(qn);
+  if (h.last_sync_error.size() > 64) h.last_sync_error.resize(64);
+  return h;
+}
+
+Expected<EnrollRequest> parse_enroll_request(std::string_view body) {
+  auto j = parse_object(body);
+  if (!j) return j.error();
+  EnrollRequest e;
+  if (!get_string(*j, "code", e.code)) return bad_field("code");
+  if (!get_string(*j, "app_version", e.app_version, false)) return bad_field("app_version");
+  return e;
+}
+
+Expected<EnrollResponse> parse_enroll_response(std::string_view body) {
+  auto j = parse_object(body);
+  if (!j) return j.error();
+  EnrollResponse e;
+  if (!get_string(*j, "kiosk_id", e.kiosk_id) || !get_string(*j, "token", e.token) ||
+      !get_string(*j, "kiosk_name", e.kiosk_name, false) || e.token.empty())
+    return bad_field("enroll");
+  return e;
+}
+
+std::optional<HubError> parse_hub_error(std::string_view body) {
+  auto j = parse_object(body);
+  if (!j) return std::nullopt;
+  HubError e;
+  if (!get_string(*j, "error", e.error)) return std::nullopt;
+  auto m = j->find("message");
+  if (m != j->end() && m->is_object()) {
+    get_string(*m, "en", e.message_en, false);
+    get_string(*m, "zh", e.message_zh, false);
+  }
+  return e;
+}
+
+bool is_uuid_v7(std::string_view id) {
+  if (id.size() != 36) return false;
+  for (size_t i = 0; i < id.size(); ++i) {
+    if (i == 8 || i == 13 || i == 18 || i == 23) {
+      if (id[i] != '-') return false;
+    } else if (!std::isxdigit(static_cast<unsigned char>(id[i]))) {
+      return false;
+    }
+  }
+  return id[14] == '7';
+}
+
+std::string normalize_enroll_code(std::string_view code) {
+  std::string out;
+  for (char c : code) {
+    if (c == '-' || c == ' ') continue;
+    char u = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (u == 'O') u = '0';
+    if (u == 'I' || u == 'L') u = '1';
+    out.push_back(u);
+  }
+  return out;
+}
+
+}  // namespace kiosk::sync
