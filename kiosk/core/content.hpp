@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "kiosk/core/expected.hpp"
@@ -66,6 +67,7 @@ struct Page {
   std::string id;
   Text title;
   std::vector<std::string> fields;  // field ids, in order
+  Text intro;                       // optional note above the questions (e.g. confidentiality)
 };
 
 struct ServicePolicy {
@@ -75,6 +77,10 @@ struct ServicePolicy {
   double min_attendance_ratio = 0.0;     // childcare: 0.7
   std::string child_id_field;            // childcare: field holding the child's ID number
   std::string child_age_class_field;     // childcare: ClassPick field whose age range applies
+  // --- added by the form engine ---
+  std::string sensitive_consent_field;   // Consent field that sensitive fields need (PIPL art. 29)
+  std::string gender_field;              // SingleChoice with choices "m"/"f" (gender-balanced events)
+  std::string birth_year_field;          // Number: checked against an event's age range
 };
 
 struct Service {
@@ -112,6 +118,8 @@ struct MixerEvent {
   int min_age = 18;
   int max_age = 60;
   bool gender_balanced = false;  // capacity split half and half by gender
+  int booked_m = 0;              // of `booked`, by gender (gender-balanced events)
+  int booked_f = 0;
 };
 
 struct ChildcarePeriod {
@@ -159,6 +167,7 @@ struct TrustedKey {
 
 struct ContentBundle {
   std::string version;  // e.g. "2026.11.22-1"
+  std::string published;  // YYYY-MM-DD (manifest), may be empty
   std::vector<Service> services;
   std::vector<DutySlot> slots;
   std::vector<MixerEvent> events;
@@ -191,8 +200,23 @@ struct ContentLoad {
 // Files of a bundle by name ("manifest.json", "services.json", ...).
 using ContentFiles = std::map<std::string, std::string>;
 
+// Never throws: malformed JSON, wrong types and broken references all come
+// back as problems, and then no bundle.
 ContentLoad load_content(const ContentFiles& files);
 ContentLoad load_content_dir(const std::string& dir);
 ContentLoad load_embedded_content();  // assets/content compiled in
+
+// --- added by the form engine ---
+
+// The semantic checks of load_content (references, both languages, rules
+// well-formed) over a bundle already parsed. Empty when the bundle is usable.
+std::vector<ContentProblem> check_content(const ContentBundle& b);
+
+// The files a bundle is made of, and which is required.
+const std::vector<std::string>& content_file_names();
+std::string to_string(FieldType t);
+std::optional<FieldType> parse_field_type(std::string_view s);
+// "services.json: services[1].fields[3].label.en: missing English text"
+std::string describe(const ContentProblem& p);
 
 }  // namespace kiosk

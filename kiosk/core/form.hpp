@@ -74,4 +74,27 @@ int places_left(const RuleContext& ctx, const std::string& resource_key, int cap
 // Fill empty answers from a verified card per Field::prefill.
 void prefill_from_card(const Service& s, const MemberIdentity& m, Answers& answers);
 
+// --- added by the form engine ---
+
+// The answer to `f`, normalised (trimmed; phone as 11 digits; ID with
+// upper-case X; numbers as numbers), or nullopt when not answered. Problems
+// with the value are appended to `errors`. Does not look at visibility.
+std::optional<nlohmann::json> normalize_answer(const Service& s, const Field& f,
+                                               const Answers& answers, const RuleContext& ctx,
+                                               std::vector<FieldError>& errors);
+
+// The service's rules across fields (members only, capacity, one signup per
+// member per event, one registration per child per period, attendance, ages,
+// sensitive consent) over normalised answers of visible fields. A rule whose
+// inputs are not answered yet is skipped. Fills `plan` reservations and dedup
+// keys when given.
+std::vector<FieldError> check_service_rules(const Service& s, const Answers& normalized,
+                                            const RuleContext& ctx, RequestPlan* plan);
+
+// The dedup keys of the rules, for tools that look a request up.
+std::string member_event_dedup_key(const std::string& service_id, const std::string& event_id,
+                                   const std::string& member_sub);
+std::string child_period_dedup_key(const std::string& service_id, const std::string& period_id,
+                                   const std::string& child_id_number);
+
 }  // namespace kiosk
