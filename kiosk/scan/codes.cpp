@@ -46,6 +46,7 @@ void append(const ZXing::Results& results, std::vector<DecodedCode>& out, size_t
     for (const auto& o : out) seen = seen || o.text == c.text;
     if (seen) continue;
     c.format = ZXing::ToString(r.format());
+    c.ec_level = r.ecLevel();
     const auto& p = r.position();
     for (int i = 0; i < 4; ++i) c.corners[i] = Point{p[i].x, p[i].y};
     out.push_back(std::move(c));

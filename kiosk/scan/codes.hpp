@@ -23,6 +23,7 @@ struct Point { int x = 0, y = 0; };
 struct DecodedCode {
   std::string text;    // UTF-8
   std::string format;  // "QRCode", "DataMatrix", ...
+  std::string ec_level;  // QR: "L", "M", "Q" or "H"
   Point corners[4];    // top-left, top-right, bottom-right, bottom-left (as found)
 };
 
