@@ -9,7 +9,8 @@ namespace kiosk::ui {
 class ImeEngine {
  public:
   virtual ~ImeEngine() = default;
-  // Replace the pinyin being composed ("zhangwei"); returns candidate count.
+  // Replace the pinyin being composed ("zhangwei"); returns candidate count,
+  // or -1 when the engine refuses the input (the previous one stays).
   virtual int search(const std::string& pinyin) = 0;
   // Candidates [first, first+count), UTF-8.
   virtual std::vector<std::string> candidates(int first, int count) = 0;
@@ -18,6 +19,9 @@ class ImeEngine {
   // for the rest and composing() shows what is left).
   virtual std::string choose(int index) = 0;
   virtual std::string composing() const = 0;  // the pinyin still unconverted
+  // Hanzi already chosen for the current composition (shown before
+  // composing() while a long phrase is built piece by piece).
+  virtual std::string fixed() const { return {}; }
   virtual void reset() = 0;
 };
 

@@ -1,0 +1,63 @@
+// Builds the kiosk's font atlas (Noto Sans CJK SC) for the glyph set and UI
+// scale, and caches the built atlas (pixels + glyph tables) in the data dir
+// so that every start after the first skips rasterising thousands of hanzi.
+#pragma once
+#include <cstdint>
+#include <string>
+
+#include "ui/text/glyph_set.hpp"
+
+struct ImFontAtlas;
+
+namespace kiosk::ui {
+
+struct FontFiles {
+  std::string regular = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc";
+  std::string bold = "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc";
+  int face_index = 2;  // "Noto Sans CJK SC" in Debian's .ttc (fc-query)
+};
+
+// Pixel sizes at UI scale 1 on a 1080p screen.
+struct FontSizes {
+  float body = 30.0f;
+  float heading = 44.0f;
+  float ticket = 128.0f;
+};
+
+enum class Rasterizer { FreeType, StbTruetype };
+
+struct AtlasRequest {
+  FontFiles files;
+  FontSizes sizes;
+  float scale = 1.0f;         // large-text mode: 1.5
+  GlyphSet body_glyphs;       // everything the worker can see or type
+  GlyphSet heading_glyphs;    // content + string tables + basics
+  Rasterizer rasterizer = Rasterizer::FreeType;
+};
+
+struct AtlasReport {
+  bool from_cache = false;
+  bool fonts_found = true;     // false: fell back to ImGui's built-in Latin font
+  double build_ms = 0;         // whole call, load or rasterise
+  int tex_width = 0, tex_height = 0;
+  int glyphs = 0;              // all fonts
+  uint64_t cache_key = 0;
+  std::string cache_file;      // empty when no cache dir was given
+  std::string note;            // why the cache was not used/written (no personal data)
+};
+
+// Standard glyph sets for the kiosk: body = basics + embedded text + extra +
+// GB2312 levels; heading = basics + embedded text + extra.
+AtlasRequest kiosk_atlas_request(float scale, const GlyphSet& extra_text, bool with_level2);
+
+// Fills `atlas` (cleared first) with fonts in FontRole order and its Alpha8
+// pixels (atlas.TexPixelsAlpha8). `cache_dir` empty: no cache. Never fails:
+// missing font files give ImGui's default font and fonts_found = false.
+AtlasReport build_font_atlas(ImFontAtlas& atlas, const AtlasRequest& req,
+                             const std::string& cache_dir);
+
+// The cache key: font files (path, size, mtime), glyph sets, sizes, scale,
+// rasterizer and the ImGui version.
+uint64_t atlas_cache_key(const AtlasRequest& req);
+
+}  // namespace kiosk::ui
