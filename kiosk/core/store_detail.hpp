@@ -28,6 +28,10 @@ Status exec(sqlite3* db, const char* sql, std::string_view what);
 // PRAGMA user_version, or -1 with the error.
 int user_version(sqlite3* db, Error* err);
 
+// Refuses, before anything is written, a file this build must not touch:
+// a newer schema (store_too_new) or another program's database (store_damaged).
+Status precheck_schema(sqlite3* db);
+
 // Brings the file to kSchemaVersion: a new file gets the current schema, an old
 // one runs each migration in its own transaction. A newer file is refused.
 Status migrate(sqlite3* db, bool read_only);

@@ -35,11 +35,16 @@ Error store_error(std::string code, std::string detail) {
 }
 
 Error sqlite_error(sqlite3* db, int rc, std::string_view what) {
+  const int saved_errno = errno;  // first, before anything else can touch it
   const int primary = rc & 0xff;
   // The OS error is only recorded for I/O and open failures; elsewhere it is stale.
-  const int sys = (db && (primary == SQLITE_IOERR || primary == SQLITE_CANTOPEN))
-                      ? sqlite3_system_errno(db)
-                      : 0;
+  // SQLite does not record it for a failed COMMIT; then the thread's errno, read
+  // right after the failing call, is the best witness (rollback only unlocks).
+  int sys = 0;
+  if (primary == SQLITE_IOERR || primary == SQLITE_CANTOPEN) {
+    sys = db ? sqlite3_system_errno(db) : 0;
+    if (sys == 0) sys = saved_errno;
+  }
   std::string code;
   if (primary == SQLITE_FULL || sys == ENOSPC || sys == EDQUOT)
     code = "disk_full";

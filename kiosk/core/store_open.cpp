@@ -37,6 +37,12 @@ Status check_readable(sqlite3* db, bool quick_check) {
   return result;
 }
 
+bool writable(const std::string& path) {
+  const auto slash = path.rfind('/');
+  const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+  return ::access(path.c_str(), W_OK) == 0 && ::access(dir.c_str(), W_OK) == 0;
+}
+
 }  // namespace
 
 Expected<std::unique_ptr<RequestStore>> RequestStore::open(const std::string& path,
@@ -68,7 +74,14 @@ Expected<std::unique_ptr<RequestStore>> RequestStore::open(const std::string& pa
     return e;
   };
 
-  if (auto s = check_readable(db, opts.quick_check_on_open && exists); !s) return fail(s.error());
+  if (auto s = check_readable(db, opts.quick_check_on_open && exists); !s) {
+    Error e = s.error();
+    // A WAL file's -shm/-wal cannot be created beside it: SQLite says only
+    // "unable to open". A directory or file we may not write is the real cause.
+    if (exists && e.code == "io" && !writable(path)) e = store_error("read_only", e.detail);
+    return fail(e);
+  }
+  if (auto s = precheck_schema(db); !s) return fail(s.error());
   // A file that fell back to read-only (permissions, read-only mount) still opens
   // for reading; writes then fail with read_only.
   const bool read_only = sqlite3_db_readonly(db, "main") == 1;

@@ -111,6 +111,17 @@ Status step(sqlite3* db, int from, const char* sql) {
 
 }  // namespace
 
+Status precheck_schema(sqlite3* db) {
+  Error err;
+  const int v = user_version(db, &err);
+  if (v < 0) return err;
+  if (v > kSchemaVersion)
+    return store_error("store_too_new", "schema v" + std::to_string(v) + " > v" +
+                                            std::to_string(kSchemaVersion));
+  if (v == 0 && has_tables(db)) return store_error("store_damaged", "user_version 0 but tables present");
+  return ok_status();
+}
+
 Status migrate(sqlite3* db, bool read_only) {
   Error err;
   const int v = user_version(db, &err);
