@@ -16,6 +16,7 @@ class RequestStore;
 namespace kiosk::ui {
 
 class ImeEngine;
+struct Session;
 
 // Snapshot of the sync thread's state, posted to the main loop.
 struct SyncIndicator {
@@ -73,6 +74,8 @@ class KioskApp {
   Lang lang() const;
   // True when the current screen wants the camera running.
   bool wants_camera() const;
+  // The session, read-only (tests look for what was typed after a wipe).
+  const Session& session() const;
 
   struct Impl;
  private:

@@ -1,0 +1,74 @@
+// Parts every screen shares: the top bar, the status corner and the fixed
+// back/next bar at the bottom.
+#include "imgui.h"
+#include "ui/screens/screens.hpp"
+#include "ui/widgets/widgets.hpp"
+
+namespace kiosk::ui {
+
+float nav_bar_height() { return px(140); }
+static float top_bar_height() { return px(120); }
+
+Intent draw_top_bar(const ScreenView& v, const std::string& title, bool show_home) {
+  Intent in;
+  const ImVec2 ds = ImGui::GetIO().DisplaySize;
+  const Palette& p = pal();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->AddRectFilled(ImVec2(0, 0), ImVec2(ds.x, top_bar_height()), p.header_bg);
+  float x = px(32);
+  if (show_home) {
+    ImGui::SetCursorScreenPos(ImVec2(x, px(20)));
+    if (big_button("nav.home", T(v, "ui.nav.home"), ImVec2(px(220), px(80)), ButtonKind::Secondary))
+      take(in, {IntentKind::GoHome});
+    x += px(220) + px(32);
+  }
+  const ImVec2 ext = text_extent(title, kHeadingPx);
+  text_at(ImVec2(x, (top_bar_height() - ext.y) * 0.5f), title, kHeadingPx, p.header_text);
+  return in;
+}
+
+Intent draw_status_corner(const ScreenView& v) {
+  const ImVec2 ds = ImGui::GetIO().DisplaySize;
+  const Palette& p = pal();
+  const bool online = v.sync.hub_configured && v.sync.online;
+  std::string words = online ? T(v, "ui.status.online") : T(v, "ui.status.offline");
+  if (v.sync.waiting > 0)
+    words += "  " + fill(T(v, "ui.status.waiting"), {{"n", std::to_string(v.sync.waiting)}});
+  const ImVec2 ext = text_extent(words, kSmallPx);
+  const float dot = px(10);
+  const ImVec2 pos(ds.x - ext.x - px(32), px(8));
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  // Shape differs too (filled vs. ring), not colour alone.
+  const ImVec2 c(pos.x - dot - px(10), pos.y + ext.y * 0.5f);
+  if (online)
+    dl->AddCircleFilled(c, dot, p.header_text);
+  else
+    dl->AddCircle(c, dot, p.header_text, 0, px(3));
+  text_at(pos, words, kSmallPx, p.header_text);
+  return {};
+}
+
+Intent draw_nav_bar(const ScreenView& v, const std::string& next_label, bool next_enabled,
+                    const std::string& next_id) {
+  Intent in;
+  const ImVec2 ds = ImGui::GetIO().DisplaySize;
+  const Palette& p = pal();
+  const float h = nav_bar_height();
+  const float y0 = ds.y - h;
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->AddRectFilled(ImVec2(0, y0), ImVec2(ds.x, ds.y), p.panel);
+  dl->AddLine(ImVec2(0, y0), ImVec2(ds.x, y0), p.border, px(2));
+  const float bh = h - px(40);
+  const float bw = std::min(px(380), ds.x * 0.4f);
+  ImGui::SetCursorScreenPos(ImVec2(px(40), y0 + px(20)));
+  if (big_button("form.back", T(v, "ui.nav.back"), ImVec2(bw, bh), ButtonKind::Secondary))
+    take(in, {IntentKind::Back});
+  if (!next_label.empty()) {
+    ImGui::SetCursorScreenPos(ImVec2(ds.x - px(40) - bw, y0 + px(20)));
+    if (big_button(next_id, next_label, ImVec2(bw, bh), ButtonKind::Primary, next_enabled))
+      take(in, {IntentKind::Next});
+  }
+  return in;
+}
+
+}  // namespace kiosk::ui

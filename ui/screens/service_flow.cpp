@@ -1,0 +1,167 @@
+// A service's question pages: progress ("Step 2 of 5"), the page's
+// questions with their errors in words, the on-screen keyboard while a
+// field is being typed, and back/next fixed at the bottom.
+#include <algorithm>
+
+#include "imgui.h"
+#include "ui/screens/screens.hpp"
+#include "ui/state/flow.hpp"
+#include "ui/widgets/field_editor.hpp"
+#include "ui/widgets/keyboard.hpp"
+#include "ui/widgets/widgets.hpp"
+
+namespace kiosk::ui {
+namespace {
+
+float keyboard_height(const KeyboardState& k) {
+  const ImVec2 ds = ImGui::GetIO().DisplaySize;
+  return std::max(std::min(px(470), ds.y * 0.48f), keyboard_min_height(k, wctx().scale) + px(16));
+}
+
+// The progress line under the top bar: "第 2 步，共 5 步：联系方式".
+void draw_progress(const ScreenView& v, int step, const std::string& page_title, float width) {
+  std::string words = fill(T(v, "ui.flow.step"),
+                           {{"n", std::to_string(step)}, {"total", std::to_string(v.total_steps)}});
+  if (!page_title.empty()) words += T(v, "ui.flow.step_sep") + page_title;
+  const Palette& p = pal();
+  ImGui::BeginGroup();
+  wrapped_text(words, kHeadingPx * 0.8f, p.text, width);
+  ImVec2 pos = ImGui::GetCursorScreenPos();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const float h = px(14);
+  dl->AddRectFilled(pos, ImVec2(pos.x + width, pos.y + h), p.disabled_bg, h * 0.5f);
+  const float frac = v.total_steps > 0 ? static_cast<float>(step) / v.total_steps : 0.0f;
+  dl->AddRectFilled(pos, ImVec2(pos.x + width * frac, pos.y + h), p.primary, h * 0.5f);
+  ImGui::Dummy(ImVec2(width, h));
+  ImGui::EndGroup();
+}
+
+}  // namespace
+
+// Shared with review/consent: the progress line at a fixed place.
+void draw_flow_progress(const ScreenView& v, int step, const std::string& title) {
+  const ImVec2 ds = ImGui::GetIO().DisplaySize;
+  ImGui::SetCursorScreenPos(ImVec2(px(48), px(120) + px(20)));
+  draw_progress(v, step, title, ds.x - px(96));
+}
+
+float flow_content_top() { return px(120) + px(20) + px(44) * 0.8f * kLineSpacing + px(14) + px(24); }
+
+Intent draw_service_flow(const ScreenView& v) {
+  Intent in;
+  const Service* sv = v.service;
+  if (!sv || v.pages.empty()) return in;
+  const int page_pos = std::clamp(v.s.page, 0, static_cast<int>(v.pages.size()) - 1);
+  const Page& page = sv->pages[v.pages[page_pos]];
+  const ImVec2 ds = ImGui::GetIO().DisplaySize;
+  const Palette& p = pal();
+  take(in, draw_top_bar(v, L(v, sv->name), true));
+  draw_flow_progress(v, page_pos + 1, L(v, page.title));
+
+  const bool editing = !v.s.editing.empty() && v.editing_text && v.keyboard;
+  const float kb_h = editing ? keyboard_height(*v.keyboard) : 0.0f;
+  const float top = flow_content_top();
+  const float bottom = ds.y - nav_bar_height() - kb_h;
+  const float margin = px(48);
+  ImGui::SetCursorScreenPos(ImVec2(margin, top));
+  ImGui::BeginChild("##page", ImVec2(ds.x - margin * 2 + px(20), std::max(px(100), bottom - top)),
+                    false, ImGuiWindowFlags_NoNav);
+  text_size(kBodyPx);
+  const float width = std::min(ImGui::GetContentRegionAvail().x - px(40), px(1500));
+  // Touch scrolling: drag the page with a finger.
+  if (ImGui::IsWindowHovered() && ImGui::IsMouseDragging(0, px(12)))
+    ImGui::SetScrollY(ImGui::GetScrollY() - ImGui::GetIO().MouseDelta.y);
+
+  if (!L(v, page.intro).empty()) {
+    wrapped_text(L(v, page.intro), kBodyPx, p.muted, width);
+    ImGui::Dummy(ImVec2(1, px(12)));
+  }
+  // A refusal from the last submit that belongs to no single field.
+  if (!L(v, v.s.form_error).empty()) {
+    bool field_level = false;
+    for (const Field* f : page_questions(*sv, page, v.s.answers))
+      if (v.s.touched.count(f->id)) field_level = true;
+    if (!field_level) error_text(L(v, v.s.form_error), width);
+  }
+
+  static std::string scrolled_to;  // field id the page last scrolled to (never a value)
+  for (const Field* f : page_questions(*sv, page, v.s.answers)) {
+    ImGui::PushID(f->id.c_str());
+    std::string label = L(v, f->label);
+    if (!f->required) label += T(v, "ui.flow.optional");
+    wrapped_text(label, kHeadingPx * 0.8f, p.text, width);
+    if (!L(v, f->hint).empty()) wrapped_text(L(v, f->hint), kSmallPx, p.muted, width);
+    FieldEdit edit;
+    if (is_typed(f->type)) {
+      const bool this_editing = editing && v.s.editing == f->id;
+      const std::string text = this_editing ? *v.editing_text : typed_text_of(*f, v.s.answers);
+      if (typed_box("form.field." + f->id, text, T(v, "ui.flow.tap_to_type"), this_editing,
+                    std::min(width, px(1100))))
+        take(in, {IntentKind::EditField, f->id});
+      if (this_editing && scrolled_to != f->id) {
+        ImGui::SetScrollHereY(0.3f);
+        scrolled_to = f->id;
+      }
+    } else if (f->type == FieldType::SingleChoice || f->type == FieldType::MultiChoice) {
+      edit = choice_grid(*f, v.s.answers, v.lang(), width);
+    } else if (f->type == FieldType::SlotPick || f->type == FieldType::EventPick ||
+               f->type == FieldType::ClassPick) {
+      edit = pick_list(*sv, *f, v.s.answers, v.content, v.rules, v.lang(), width);
+    } else if (f->type == FieldType::MemberCard) {
+      auto it = v.s.answers.find(f->id);
+      if (it != v.s.answers.end() && it->is_string()) {
+        wrapped_text(it->get<std::string>() + "  " + T(v, "ui.flow.from_card"), kBodyPx, p.ok_text,
+                     width);
+      } else {
+        wrapped_text(T(v, "ui.flow.card_needed"), kBodyPx, p.muted, width);
+        if (big_button("form.scan_card", T(v, "ui.home.scan_card"), ImVec2(px(420), px(90))))
+          take(in, {IntentKind::ScanCard});
+      }
+    }
+    if (edit.kind == FieldEdit::Set) take(in, {IntentKind::SetAnswer, f->id, edit.value});
+    if (edit.kind == FieldEdit::Toggle) take(in, {IntentKind::ToggleChoice, f->id, edit.value});
+
+    // The error in words, under the field, once the answer is complete.
+    if (v.s.touched.count(f->id) && !(editing && v.s.editing == f->id &&
+                                      !looks_complete(*f, *v.editing_text))) {
+      auto errors = validate_field(*sv, *f, v.s.answers, v.rules);
+      if (!errors.empty()) {
+        error_text(L(v, errors.front().message), std::min(width, px(1100)));
+      } else if (v.s.form_error_code.size() && !L(v, v.s.form_error).empty() &&
+                 v.s.touched.count(f->id)) {
+        // A rule that spans fields (e.g. the event is full for this gender).
+      }
+    }
+    ImGui::Dummy(ImVec2(1, px(28)));
+    ImGui::PopID();
+  }
+  if (!editing) scrolled_to.clear();
+  ImGui::Dummy(ImVec2(1, px(40)));
+  ImGui::EndChild();
+
+  if (editing) {
+    const float kb_top = ds.y - nav_bar_height() - kb_h;
+    ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(0, kb_top), ImVec2(ds.x, kb_top + kb_h),
+                                              p.disabled_bg);
+    ImGui::SetCursorScreenPos(ImVec2(px(16), kb_top + px(8)));
+    ImGui::BeginChild("##keyboard", ImVec2(ds.x - px(32), kb_h - px(16)), false,
+                      ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse |
+                          ImGuiWindowFlags_NoNav);
+    const Field* f = sv->field(v.s.editing);
+    size_t max_bytes = 256;
+    if (f && f->max_length) max_bytes = static_cast<size_t>(*f->max_length) * 4;
+    KeyboardResult r = draw_keyboard(*v.keyboard, *v.editing_text, v.ime, wctx().scale, max_bytes, v.lang());
+    ImGui::EndChild();
+    if (r.changed) {
+      Intent t{IntentKind::TextEdited, v.s.editing};
+      t.value = r.done;
+      take(in, t);
+    } else if (r.done) {
+      take(in, {IntentKind::CloseEditor});
+    }
+  }
+  take(in, draw_nav_bar(v, T(v, "ui.nav.next"), true));
+  return in;
+}
+
+}  // namespace kiosk::ui

@@ -1,0 +1,380 @@
+// Drawing of the kiosk's building blocks (see widgets.hpp).
+#include "ui/widgets/widgets.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "imgui_internal.h"  // ImTextCharFromUtf8
+#include "ui/text/font_roles.hpp"
+#include "ui/widgets/automation.hpp"
+
+namespace kiosk::ui {
+namespace {
+
+constexpr ImU32 rgb(unsigned v) {
+  return IM_COL32((v >> 16) & 0xFF, (v >> 8) & 0xFF, v & 0xFF, 0xFF);
+}
+
+// Normal palette: dark text on warm white (contrast > 14:1), union red
+// buttons with white text (6.5:1), errors in dark red words (7.8:1).
+const Palette kNormal = {
+    rgb(0xF6F4EF), rgb(0xFFFFFF), rgb(0x1A1A1A), rgb(0x4A4A4A), rgb(0x8A8A8A),
+    rgb(0xB3261E), rgb(0xFFFFFF), rgb(0x8E1B15),
+    rgb(0xFFFFFF), rgb(0x1A1A1A),
+    rgb(0x1A1A1A), rgb(0xFDECEA), rgb(0x9B1C1C), rgb(0x1E6B34), rgb(0xE4E2DD), rgb(0x5C5C5C),
+    rgb(0xB3261E), rgb(0xFFFFFF)};
+
+// High contrast: white and yellow on black (> 15:1).
+const Palette kHigh = {
+    rgb(0x000000), rgb(0x000000), rgb(0xFFFFFF), rgb(0xFFFFFF), rgb(0xFFFFFF),
+    rgb(0xFFD400), rgb(0x000000), rgb(0xFFE866),
+    rgb(0x000000), rgb(0xFFFFFF),
+    rgb(0xFFD400), rgb(0x000000), rgb(0xFFD400), rgb(0x7CFF9B), rgb(0x2A2A2A), rgb(0xDADADA),
+    rgb(0x000000), rgb(0xFFD400)};
+
+// The atlas holds one font per role, rasterised at its size times the
+// scale; text is drawn with the role whose size it is (crisp, not scaled).
+ImFont* font_for(float scaled_px) {
+  const float at1 = scaled_px / std::max(0.5f, wctx().scale);
+  if (at1 >= 100.0f) return ui_font(FontRole::Ticket);
+  if (at1 >= 52.0f) return ui_font(FontRole::Title);
+  if (at1 >= 34.0f) return ui_font(FontRole::Heading);
+  return ui_font(FontRole::Body);
+}
+
+bool is_cjk(unsigned c) {
+  return (c >= 0x2E80 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF) ||
+         (c >= 0xFF00 && c <= 0xFFEF) || (c >= 0x3000 && c <= 0x303F);
+}
+
+// Punctuation that must not start a line (kinsoku).
+bool no_line_start(unsigned c) {
+  switch (c) {
+    case 0x3001: case 0x3002: case 0xFF0C: case 0xFF0E: case 0xFF1A: case 0xFF1B:
+    case 0xFF01: case 0xFF1F: case 0xFF09: case 0x300D: case 0x300F: case 0x3011:
+    case 0x201D: case 0x2019: case ',': case '.': case ';': case ':': case '!':
+    case '?': case ')':
+      return true;
+    default:
+      return false;
+  }
+}
+
+struct Line {
+  const char* begin;
+  const char* end;
+};
+
+// Greedy line breaking at spaces and around CJK characters.
+std::vector<Line> break_lines(const std::string& text, float size_px, float wrap_width) {
+  std::vector<Line> lines;
+  ImFont* f = font_for(size_px);
+  const float scale = size_px / f->FontSize;
+  const char* s = text.data();
+  const char* end = s + text.size();
+  while (s < end) {
+    const char* line_begin = s;
+    const char* last_break = nullptr;  // position after which we may break
+    float width = 0.0f;
+    const char* p = s;
+    bool hard_break = false;
+    while (p < end) {
+      unsigned c = 0;
+      int n = ImTextCharFromUtf8(&c, p, end);
+      if (n <= 0) n = 1;
+      if (c == '\n') {
+        hard_break = true;
+        break;
+      }
+      const float adv = f->GetCharAdvance(static_cast<ImWchar>(c)) * scale;
+      if (wrap_width > 0.0f && width + adv > wrap_width && p > line_begin) {
+        break;
+      }
+      // A break opportunity before this character.
+      if (p > line_begin && !no_line_start(c) && (c == ' ' || is_cjk(c))) last_break = p;
+      width += adv;
+      p += n;
+      if (c == ' ' || (is_cjk(c) && !no_line_start(c))) {
+        if (p < end) {
+          unsigned nc = 0;
+          ImTextCharFromUtf8(&nc, p, end);
+          if (!no_line_start(nc)) last_break = p;
+        }
+      }
+    }
+    const char* line_end = p;
+    if (!hard_break && p < end && last_break && last_break > line_begin) line_end = last_break;
+    // Trailing spaces do not belong on the line.
+    const char* trimmed = line_end;
+    while (trimmed > line_begin && trimmed[-1] == ' ') --trimmed;
+    lines.push_back({line_begin, trimmed});
+    s = line_end;
+    if (hard_break && s < end && *s == '\n') ++s;
+    while (s < end && *s == ' ') ++s;
+  }
+  if (lines.empty()) lines.push_back({text.data(), text.data()});
+  return lines;
+}
+
+void report_rect(const std::string& id, ImVec2 min, ImVec2 max) {
+  automation::report(id, min.x, min.y, max.x - min.x, max.y - min.y);
+}
+
+}  // namespace
+
+const Palette& palette(bool high_contrast) { return high_contrast ? kHigh : kNormal; }
+
+WidgetContext& wctx() {
+  static WidgetContext c;
+  return c;
+}
+
+const Palette& pal() { return palette(wctx().high_contrast); }
+
+void text_size(float size_px) {
+  ImFont* f = ImGui::GetFont();
+  const float global = ImGui::GetIO().FontGlobalScale;
+  ImGui::SetWindowFontScale(px(size_px) / (f->FontSize * (global > 0 ? global : 1.0f)));
+}
+
+float wrapped_height(const std::string& text, float size_px, float wrap_width) {
+  const float size = px(size_px);
+  auto lines = break_lines(text, size, wrap_width);
+  return size * (1.0f + kLineSpacing * static_cast<float>(lines.size() - 1)) +
+         size * (kLineSpacing - 1.0f);
+}
+
+void wrapped_text(const std::string& text, float size_px, ImU32 color, float wrap_width) {
+  const float size = px(size_px);
+  if (wrap_width <= 0.0f) wrap_width = ImGui::GetContentRegionAvail().x;
+  ImVec2 pos = ImGui::GetCursorScreenPos();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  auto lines = break_lines(text, size, wrap_width);
+  float y = pos.y;
+  for (const Line& l : lines) {
+    dl->AddText(font_for(size), size, ImVec2(pos.x, y), color, l.begin, l.end);
+    y += size * kLineSpacing;
+  }
+  const float h = y - pos.y;
+  ImGui::Dummy(ImVec2(wrap_width, h));
+}
+
+void text_at(ImVec2 pos, const std::string& text, float size_px, ImU32 color) {
+  ImGui::GetWindowDrawList()->AddText(font_for(px(size_px)), px(size_px), pos, color, text.data(),
+                                      text.data() + text.size());
+}
+
+ImVec2 text_extent(const std::string& text, float size_px) {
+  return font_for(px(size_px))->CalcTextSizeA(px(size_px), 1e9f, 0.0f, text.data(), text.data() + text.size());
+}
+
+void report_last_item(const std::string& id) {
+  report_rect(id, ImGui::GetItemRectMin(), ImGui::GetItemRectMax());
+}
+
+bool big_button(const std::string& id, const std::string& label, ImVec2 size,
+                ButtonKind kind, bool enabled) {
+  size.x = std::max(size.x, px(60));
+  size.y = std::max(size.y, px(60));
+  ImGui::PushID(id.c_str());
+  const bool clicked = ImGui::InvisibleButton("##b", size);
+  const bool held = ImGui::IsItemActive();
+  ImVec2 mn = ImGui::GetItemRectMin(), mx = ImGui::GetItemRectMax();
+  ImGui::PopID();
+  const Palette& p = pal();
+  ImU32 bg = p.primary, fg = p.primary_text, border = p.primary;
+  if (kind == ButtonKind::Secondary) {
+    bg = p.secondary;
+    fg = p.secondary_text;
+    border = p.text;
+  } else if (kind == ButtonKind::Danger) {
+    bg = p.secondary;
+    fg = p.error_text;
+    border = p.error_text;
+  }
+  if (!enabled) {
+    bg = p.disabled_bg;
+    fg = p.disabled_text;
+    border = p.border;
+  } else if (held) {
+    bg = kind == ButtonKind::Primary ? p.primary_hover : p.disabled_bg;
+  }
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const float r = px(12);
+  dl->AddRectFilled(mn, mx, bg, r);
+  dl->AddRect(mn, mx, border, r, 0, px(3));
+  // Label centred; wrapped if it does not fit on one line.
+  const float size_px = kBodyPx;
+  auto lines = break_lines(label, px(size_px), size.x - px(24));
+  const float lh = px(size_px) * 1.25f;
+  float y = (mn.y + mx.y) * 0.5f - lh * static_cast<float>(lines.size()) * 0.5f + px(size_px) * 0.125f;
+  for (const Line& l : lines) {
+    ImVec2 ext = font_for(px(size_px))->CalcTextSizeA(px(size_px), 1e9f, 0, l.begin, l.end);
+    dl->AddText(font_for(px(size_px)), px(size_px), ImVec2((mn.x + mx.x - ext.x) * 0.5f, y), fg, l.begin, l.end);
+    y += lh;
+  }
+  if (enabled) report_rect(id, mn, mx);
+  return clicked && enabled && wctx().armed;
+}
+
+bool tile(const std::string& id, const std::string& title, const std::string& summary,
+          ImVec2 size, ImU32 accent) {
+  ImGui::PushID(id.c_str());
+  const bool clicked = ImGui::InvisibleButton("##t", size);
+  const bool held = ImGui::IsItemActive();
+  ImVec2 mn = ImGui::GetItemRectMin(), mx = ImGui::GetItemRectMax();
+  ImGui::PopID();
+  const Palette& p = pal();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const float r = px(16);
+  dl->AddRectFilled(mn, mx, held ? p.disabled_bg : p.panel, r);
+  dl->AddRect(mn, mx, p.text, r, 0, px(3));
+  dl->AddRectFilled(mn, ImVec2(mx.x, mn.y + px(18)), accent, r, ImDrawFlags_RoundCornersTop);
+  const float pad = px(28);
+  const float inner = size.x - 2 * pad;
+  ImVec2 cur(mn.x + pad, mn.y + px(18) + pad);
+  auto tl = break_lines(title, px(kHeadingPx), inner);
+  for (const Line& l : tl) {
+    dl->AddText(font_for(px(kHeadingPx)), px(kHeadingPx), cur, p.text, l.begin, l.end);
+    cur.y += px(kHeadingPx) * 1.3f;
+  }
+  cur.y += px(10);
+  auto sl = break_lines(summary, px(kBodyPx * 0.9f), inner);
+  for (const Line& l : sl) {
+    if (cur.y + px(kBodyPx) > mx.y - px(8)) break;
+    dl->AddText(font_for(px(kBodyPx * 0.9f)), px(kBodyPx * 0.9f), cur, p.muted, l.begin, l.end);
+    cur.y += px(kBodyPx * 0.9f) * kLineSpacing;
+  }
+  report_rect(id, mn, mx);
+  return clicked && wctx().armed;
+}
+
+bool pick_row(const PickRow& row, float width) {
+  const Palette& p = pal();
+  const float pad = px(22);
+  const float inner = width - 2 * pad - px(70);
+  const float h = pad * 2 + wrapped_height(row.title, kBodyPx, inner) +
+                  wrapped_height(row.detail, kSmallPx, inner) + px(kBodyPx) * kLineSpacing;
+  ImGui::PushID(row.id.c_str());
+  const bool clicked = ImGui::InvisibleButton("##r", ImVec2(width, std::max(h, px(90))));
+  ImVec2 mn = ImGui::GetItemRectMin(), mx = ImGui::GetItemRectMax();
+  ImGui::PopID();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const float r = px(12);
+  dl->AddRectFilled(mn, mx, row.enabled ? p.panel : p.disabled_bg, r);
+  dl->AddRect(mn, mx, row.selected ? p.selected_border : p.border, r, 0,
+              row.selected ? px(6) : px(2));
+  const ImU32 fg = row.enabled ? p.text : p.disabled_text;
+  ImGui::SetCursorScreenPos(ImVec2(mn.x + pad + px(70), mn.y + pad));
+  ImGui::BeginGroup();
+  wrapped_text(row.title, kBodyPx, fg, inner);
+  wrapped_text(row.detail, kSmallPx, row.enabled ? p.muted : p.disabled_text, inner);
+  wrapped_text(row.places, kBodyPx, row.enabled ? p.ok_text : p.error_text, inner);
+  ImGui::EndGroup();
+  // The choice box on the left: a tick when selected (not colour alone).
+  ImVec2 bmin(mn.x + pad, mn.y + pad), bmax(mn.x + pad + px(48), mn.y + pad + px(48));
+  dl->AddRect(bmin, bmax, fg, px(6), 0, px(3));
+  if (row.selected) draw_tick(dl, bmin, bmax, p.selected_border);
+  ImGui::SetCursorScreenPos(ImVec2(mn.x, mx.y));
+  ImGui::Dummy(ImVec2(width, px(14)));
+  if (row.enabled) report_rect(row.id, mn, mx);
+  return clicked && row.enabled && wctx().armed;
+}
+
+bool option_box(const std::string& id, const std::string& label, bool selected, ImVec2 size) {
+  const Palette& p = pal();
+  size.y = std::max(size.y, px(80));
+  ImGui::PushID(id.c_str());
+  const bool clicked = ImGui::InvisibleButton("##o", size);
+  const bool held = ImGui::IsItemActive();
+  ImVec2 mn = ImGui::GetItemRectMin(), mx = ImGui::GetItemRectMax();
+  ImGui::PopID();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->AddRectFilled(mn, mx, held ? p.disabled_bg : p.panel, px(12));
+  dl->AddRect(mn, mx, selected ? p.selected_border : p.border, px(12), 0,
+              selected ? px(6) : px(2));
+  const float box = px(44);
+  ImVec2 bmin(mn.x + px(20), (mn.y + mx.y - box) * 0.5f);
+  ImVec2 bmax(bmin.x + box, bmin.y + box);
+  dl->AddRect(bmin, bmax, p.text, px(6), 0, px(3));
+  if (selected) draw_tick(dl, bmin, bmax, p.selected_border);
+  const float tx = bmax.x + px(18);
+  auto lines = break_lines(label, px(kBodyPx), mx.x - tx - px(12));
+  const float lh = px(kBodyPx) * 1.3f;
+  float y = (mn.y + mx.y) * 0.5f - lh * static_cast<float>(lines.size()) * 0.5f + px(kBodyPx) * 0.15f;
+  for (const Line& l : lines) {
+    dl->AddText(font_for(px(kBodyPx)), px(kBodyPx), ImVec2(tx, y), p.text, l.begin, l.end);
+    y += lh;
+  }
+  report_rect(id, mn, mx);
+  return clicked && wctx().armed;
+}
+
+void draw_tick(ImDrawList* dl, ImVec2 mn, ImVec2 mx, ImU32 color) {
+  const float w = mx.x - mn.x, h = mx.y - mn.y;
+  ImVec2 a(mn.x + w * 0.18f, mn.y + h * 0.52f);
+  ImVec2 b(mn.x + w * 0.42f, mn.y + h * 0.76f);
+  ImVec2 c(mn.x + w * 0.84f, mn.y + h * 0.24f);
+  dl->AddLine(a, b, color, w * 0.14f);
+  dl->AddLine(b, c, color, w * 0.14f);
+}
+
+void progress_bar(const std::string& words, int step, int total, float width) {
+  const Palette& p = pal();
+  wrapped_text(words, kBodyPx, p.header_text, width);
+  ImVec2 pos = ImGui::GetCursorScreenPos();
+  const float h = px(14);
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->AddRectFilled(pos, ImVec2(pos.x + width, pos.y + h), p.disabled_bg, h * 0.5f);
+  const float frac = total > 0 ? std::clamp(static_cast<float>(step) / total, 0.0f, 1.0f) : 0.0f;
+  dl->AddRectFilled(pos, ImVec2(pos.x + width * frac, pos.y + h), p.header_text, h * 0.5f);
+  ImGui::Dummy(ImVec2(width, h));
+}
+
+void error_text(const std::string& words, float width) {
+  const Palette& p = pal();
+  ImVec2 pos = ImGui::GetCursorScreenPos();
+  const float h = wrapped_height(words, kBodyPx, width - px(40));
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->AddRectFilled(pos, ImVec2(pos.x + width, pos.y + h + px(16)), p.error_bg, px(8));
+  dl->AddRectFilled(pos, ImVec2(pos.x + px(10), pos.y + h + px(16)), p.error_text, px(4));
+  ImGui::SetCursorScreenPos(ImVec2(pos.x + px(28), pos.y + px(8)));
+  wrapped_text(words, kBodyPx, p.error_text, width - px(40));
+  ImGui::SetCursorScreenPos(ImVec2(pos.x, pos.y + h + px(16)));
+  ImGui::Dummy(ImVec2(width, px(4)));
+}
+
+void draw_qr(const std::vector<uint8_t>& modules, int width, int height, float side) {
+  ImVec2 pos = ImGui::GetCursorScreenPos();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  // White card with a 4-module quiet zone, so scanners find the code in
+  // either palette.
+  dl->AddRectFilled(pos, ImVec2(pos.x + side, pos.y + side), IM_COL32_WHITE);
+  if (width > 0 && height > 0 && modules.size() >= static_cast<size_t>(width) * height) {
+    const int n = std::max(width, height) + 8;
+    const float m = std::floor(side / static_cast<float>(n));
+    const float off = (side - m * static_cast<float>(std::max(width, height))) * 0.5f;
+    for (int y = 0; y < height; ++y) {
+      for (int x = 0; x < width; ++x) {
+        if (!modules[static_cast<size_t>(y) * width + x]) continue;
+        ImVec2 a(pos.x + off + m * x, pos.y + off + m * y);
+        dl->AddRectFilled(a, ImVec2(a.x + m, a.y + m), IM_COL32_BLACK);
+      }
+    }
+  }
+  ImGui::Dummy(ImVec2(side, side));
+}
+
+std::string fill(std::string pattern, const std::vector<std::pair<std::string, std::string>>& vars) {
+  for (const auto& [k, v] : vars) {
+    const std::string key = "{" + k + "}";
+    size_t pos = 0;
+    while ((pos = pattern.find(key, pos)) != std::string::npos) {
+      pattern.replace(pos, key.size(), v);
+      pos += v.size();
+    }
+  }
+  return pattern;
+}
+
+}  // namespace kiosk::ui
