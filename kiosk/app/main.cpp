@@ -48,6 +48,13 @@ int main(int argc, char** argv) {
     } else if (!command && (a == "--help" || a == "-h")) {
       print_help(table);
       return 0;
+    } else if (!command && (a == "--windowed" || a == "--lang" || a == "--scan-source" ||
+                            a == "--automation-file" || a == "--stats-file" ||
+                            a == "--idle-timeout" || a == "--idle-countdown") &&
+               i + 1 < argc) {
+      // A touch-UI option and its value (the value is not a command name).
+      rest.push_back(a);
+      rest.push_back(argv[++i]);
     } else if (!command && !a.empty() && a[0] != '-' && (command = table.find(a))) {
       // the words after it belong to the command
     } else if (!command && !a.empty() && a[0] != '-') {

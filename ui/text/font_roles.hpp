@@ -6,10 +6,13 @@
 
 namespace kiosk::ui {
 
+// Pixel sizes at scale 1 (the atlas is rebuilt at 1.5x in large-text mode,
+// so a role's font is always drawn at its rasterised size: crisp).
 enum class FontRole {
-  Body = 0,     // all text, inputs, keyboard keys, pinyin candidates (full glyph set)
-  Heading = 1,  // page titles, tiles (bold; content and string-table characters only)
-  Ticket = 2,   // the ticket number (bold, very large; ASCII only)
+  Body = 0,     // 30 px: all text, inputs, keyboard, pinyin candidates (full glyph set)
+  Heading = 1,  // 44 px bold: section titles, tiles (content + string-table characters)
+  Title = 2,    // 60 px bold: screen titles (same characters as Heading)
+  Ticket = 3,   // 150 px bold: the ticket number (ASCII only)
 };
 
 // Falls back to the default font when the atlas has fewer fonts (headless

@@ -243,6 +243,7 @@ uint64_t atlas_cache_key(const AtlasRequest& req) {
   h = mix(h, static_cast<uint64_t>(req.files.face_index));
   h = mix_float(h, req.sizes.body);
   h = mix_float(h, req.sizes.heading);
+  h = mix_float(h, req.sizes.title);
   h = mix_float(h, req.sizes.ticket);
   h = mix_float(h, req.scale);
   h = mix(h, req.body_glyphs.digest());
@@ -325,6 +326,7 @@ AtlasReport build_font_atlas(ImFontAtlas& atlas, const AtlasRequest& req,
   const float s = req.scale;
   bool ok = add(req.files.regular, std::round(req.sizes.body * s), body_ranges.data()) &&
             add(bold, std::round(req.sizes.heading * s), heading_ranges.data()) &&
+            add(bold, std::round(req.sizes.title * s), heading_ranges.data()) &&
             add(bold, std::round(req.sizes.ticket * s), ascii_ranges);
   if (!ok || !atlas.Build()) {
     atlas.Clear();

@@ -21,7 +21,8 @@ struct FontFiles {
 struct FontSizes {
   float body = 30.0f;
   float heading = 44.0f;
-  float ticket = 128.0f;
+  float title = 60.0f;
+  float ticket = 150.0f;
 };
 
 enum class Rasterizer { FreeType, StbTruetype };

@@ -10,6 +10,7 @@
 #include "kiosk/core/strings.hpp"
 #include "ui/widgets/automation.hpp"
 #include "ui/widgets/ime.hpp"
+#include "ui/widgets/widgets.hpp"
 
 namespace kiosk::ui {
 
@@ -44,15 +45,21 @@ bool key(const char* auto_id, const std::string& label, ImVec2 pos, ImVec2 size,
   automation::report(auto_id, pos.x, pos.y, size.x, size.y);
 
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  const ImGuiStyle& st = ImGui::GetStyle();
-  ImU32 face = ImGui::GetColorU32(held ? ImGuiCol_ButtonActive
-                                       : (accent ? ImGuiCol_ButtonHovered : ImGuiCol_Button));
-  if (!enabled) face = ImGui::GetColorU32(ImGuiCol_FrameBg);
+  const Palette& p = pal();
+  ImU32 face = accent ? p.primary : p.secondary;
+  ImU32 text_col = accent ? p.primary_text : p.secondary_text;
+  if (held) {
+    face = accent ? p.primary_hover : p.selected_border;
+    text_col = accent ? p.primary_text : p.bg;
+  }
+  if (!enabled) {
+    face = p.disabled_bg;
+    text_col = p.disabled_text;
+  }
   ImVec2 end(pos.x + size.x, pos.y + size.y);
   float rounding = std::min(size.y * 0.12f, 10.0f);
   dl->AddRectFilled(pos, end, face, rounding);
-  dl->AddRect(pos, end, ImGui::GetColorU32(ImGuiCol_Border), rounding,
-              0, std::max(1.0f, st.FrameBorderSize));
+  dl->AddRect(pos, end, p.border, rounding, 0, wctx().high_contrast ? 2.0f : 1.0f);
   ImFont* font = ImGui::GetFont();
   float fs = std::min(size.y * 0.45f, font->FontSize * 1.4f);
   ImVec2 ts = font->CalcTextSizeA(fs, FLT_MAX, 0.0f, label.c_str());
@@ -60,7 +67,6 @@ bool key(const char* auto_id, const std::string& label, ImVec2 pos, ImVec2 size,
     fs *= size.x * 0.92f / ts.x;
     ts = font->CalcTextSizeA(fs, FLT_MAX, 0.0f, label.c_str());
   }
-  ImU32 text_col = ImGui::GetColorU32(enabled ? ImGuiCol_Text : ImGuiCol_TextDisabled);
   dl->AddText(font, fs, ImVec2(std::round(pos.x + (size.x - ts.x) * 0.5f),
                                std::round(pos.y + (size.y - ts.y) * 0.5f)),
               text_col, label.c_str());
@@ -157,19 +163,19 @@ void candidate_bar(KeyboardState& st, std::string& text, ImeEngine* ime, size_t 
 
   // Composition box: hanzi chosen so far, then the pinyin still open.
   ImVec2 c0(g.x0, y), c1(g.x0 + comp_w, y + h);
-  dl->AddRectFilled(c0, c1, ImGui::GetColorU32(ImGuiCol_FrameBg), 6.0f);
+  dl->AddRectFilled(c0, c1, pal().panel, 6.0f);
+  dl->AddRect(c0, c1, pal().border, 6.0f);
   std::string shown = ime && !st.composing.empty() ? ime->fixed() + ime->composing() : "";
   if (shown.empty() && !st.composing.empty()) shown = st.composing;
   ImVec2 ts = font->CalcTextSizeA(fs, FLT_MAX, 0.0f, shown.c_str());
   float cfs = ts.x > comp_w - 12 ? fs * (comp_w - 12) / ts.x : fs;
-  dl->AddText(font, cfs, ImVec2(c0.x + 6, y + (h - cfs) * 0.5f),
-              ImGui::GetColorU32(ImGuiCol_Text), shown.c_str());
+  dl->AddText(font, cfs, ImVec2(c0.x + 6, y + (h - cfs) * 0.5f), pal().text, shown.c_str());
   automation::report("kbd.composing", c0.x, c0.y, comp_w, h);
 
   if (ime && st.composing.empty()) {
     const std::string hint = label("keyboard.hint.pinyin", lang);
     dl->AddText(font, fs * 0.85f, ImVec2(c1.x + g.gap * 2, y + (h - fs * 0.85f) * 0.5f),
-                ImGui::GetColorU32(ImGuiCol_TextDisabled), hint.c_str());
+                pal().muted, hint.c_str());
   }
   if (!ime || st.composing.empty()) return;
   std::vector<std::string> all = ime->candidates(0, kMaxCandidatesFetched);

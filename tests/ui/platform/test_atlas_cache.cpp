@@ -48,19 +48,20 @@ TEST_CASE("second build loads the identical atlas from the cache") {
     AtlasReport a = build_font_atlas(first, req, dir.path.string());
     REQUIRE(a.fonts_found);
     CHECK_FALSE(a.from_cache);
-    REQUIRE(first.Fonts.Size == 3);
+    REQUIRE(first.Fonts.Size == 4);
     CHECK(fs::exists(a.cache_file));
     CHECK(first.Fonts[0]->FindGlyphNoFallback(U'张') != nullptr);
     CHECK(first.Fonts[1]->FindGlyphNoFallback(U'援') != nullptr);
-    CHECK(first.Fonts[2]->FindGlyphNoFallback(U'张') == nullptr);  // ticket: ASCII only
-    CHECK(first.Fonts[2]->FindGlyphNoFallback(U'7') != nullptr);
+    CHECK(first.Fonts[2]->FindGlyphNoFallback(U'援') != nullptr);
+    CHECK(first.Fonts[3]->FindGlyphNoFallback(U'张') == nullptr);  // ticket: ASCII only
+    CHECK(first.Fonts[3]->FindGlyphNoFallback(U'7') != nullptr);
 
     ImFontAtlas second;
     AtlasReport b = build_font_atlas(second, req, dir.path.string());
     CHECK(b.from_cache);
     CHECK(b.cache_key == a.cache_key);
-    REQUIRE(second.Fonts.Size == 3);
-    for (int i = 0; i < 3; ++i) CHECK(same_font(first.Fonts[i], second.Fonts[i]));
+    REQUIRE(second.Fonts.Size == 4);
+    for (int i = 0; i < 4; ++i) CHECK(same_font(first.Fonts[i], second.Fonts[i]));
     REQUIRE(second.TexWidth == first.TexWidth);
     REQUIRE(second.TexHeight == first.TexHeight);
     CHECK(std::memcmp(first.TexPixelsAlpha8, second.TexPixelsAlpha8,
@@ -130,6 +131,6 @@ TEST_CASE("large-text atlas is 1.5x") {
   req.scale = 1.5f;
   ImFontAtlas atlas;
   build_font_atlas(atlas, req, "");
-  REQUIRE(atlas.Fonts.Size == 3);
+  REQUIRE(atlas.Fonts.Size == 4);
   CHECK(atlas.Fonts[0]->FontSize == doctest::Approx(req.sizes.body * 1.5f).epsilon(0.02));
 }

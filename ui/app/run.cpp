@@ -1,0 +1,276 @@
+// run_touch_ui: wires the core, the scanner, the sync thread, the fonts and
+// the pinyin engine to KioskApp inside the SDL/GL window, and runs the
+// event loop. The loop sleeps in SDL_WaitEvent while nothing changes: after
+// an event it draws a few frames (ImGui needs two or three to settle), then
+// none at all until the next event, timer or message from a worker thread.
+#include <imgui.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "kiosk/core/config.hpp"
+#include "kiosk/core/log.hpp"
+#include "kiosk/core/paths.hpp"
+#include "kiosk/core/store.hpp"
+#include "kiosk/core/submit.hpp"
+#include "ui/app/fault_screen.hpp"
+#include "ui/app/options.hpp"
+#include "ui/app/services.hpp"
+#include "ui/platform/frame_stats.hpp"
+#include "ui/platform/style.hpp"
+#include "ui/platform/window.hpp"
+#include "ui/run.hpp"
+#include "ui/state/app.hpp"
+#include "ui/text/fonts.hpp"
+#include "ui/text/pinyin.hpp"
+#include "ui/widgets/automation.hpp"
+#include "ui/widgets/keyboard.hpp"
+
+namespace kiosk::ui {
+
+namespace {
+
+// Frames drawn after anything happens: ImGui settles layout and hover/active
+// state over two or three frames.
+constexpr int kSettleFrames = 3;
+// While something moves (countdown, camera preview) the loop polls at most this often.
+constexpr double kAnimationStepS = 1.0 / 30.0;
+
+double mono_s() {
+  using namespace std::chrono;
+  return duration<double>(steady_clock::now().time_since_epoch()).count();
+}
+
+double unix_s() {
+  using namespace std::chrono;
+  return duration<double>(system_clock::now().time_since_epoch()).count();
+}
+
+// The fonts and style for a UI scale, rebuilt when large text is switched.
+struct FontState {
+  float scale = 0;
+  bool high_contrast = false;
+  bool styled = false;
+  GlyphSet body_glyphs;
+};
+
+void build_fonts(PlatformWindow& window, FontState& fs, float scale, const GlyphSet& extra,
+                 const UiOptions& opt, const std::string& cache_dir) {
+  AtlasRequest req = kiosk_atlas_request(scale, extra, opt.gb2312_level2);
+  AtlasReport rep = build_font_atlas(*ImGui::GetIO().Fonts, req, opt.atlas_cache ? cache_dir : "");
+  window.upload_font_atlas(*ImGui::GetIO().Fonts);
+  fs.scale = scale;
+  fs.body_glyphs = req.body_glyphs;
+  log::event(rep.fonts_found ? log::Level::Info : log::Level::Error, "ui", "font atlas",
+             {{"from_cache", rep.from_cache ? "yes" : "no"},
+              {"ms", static_cast<int64_t>(rep.build_ms)},
+              {"glyphs", rep.glyphs},
+              {"width", rep.tex_width},
+              {"height", rep.tex_height},
+              {"note", rep.note}});
+}
+
+class LoopSink final : public InputSink {
+ public:
+  LoopSink(KioskApp* app, Services& services) : app_(app), services_(services) {}
+  void on_user_input() override {
+    input = true;
+    if (app_) app_->on_user_input(mono_s());
+  }
+  void on_text(const char* utf8) override { services_.feed_text(utf8, mono_s()); }
+  void on_enter() override { services_.feed_enter(mono_s()); }
+  void on_quit() override { quit = true; }
+  void on_display_changed() override { input = true; }
+  bool input = false;
+  bool quit = false;
+
+ private:
+  KioskApp* app_;
+  Services& services_;
+};
+
+}  // namespace
+
+int run_touch_ui(const std::string& data_dir, const std::vector<std::string>& args) {
+  const double t_start = mono_s();
+  auto parsed = parse_ui_options(args);
+  if (!parsed) {
+    std::fprintf(stderr, "union-kiosk: %s\n", parsed.error().message.en.c_str());
+    return 2;
+  }
+  const UiOptions opt = *parsed;
+
+  std::string dir_error;
+  if (!ensure_dir(data_dir, &dir_error))
+    log::event(log::Level::Error, "ui", "data dir unusable", {{"detail", dir_error}});
+  const DataDir dd{data_dir};
+
+  KioskConfig config;
+  if (auto c = load_config(dd.config_file())) {
+    config = *c;
+  } else {
+    // A bad config file must not stop the kiosk: defaults, and say which key.
+    log::event(log::Level::Error, "ui", "config rejected, using defaults",
+               {{"code", c.error().code}, {"field", c.error().field}});
+  }
+  if (opt.idle_timeout_s) config.idle_timeout_s = *opt.idle_timeout_s;
+  if (opt.idle_countdown_s) config.idle_countdown_s = *opt.idle_countdown_s;
+  if (!opt.scan_source.empty()) config.scan_source = opt.scan_source;
+
+  auto active = load_active_content(dd);
+  if (!active) {
+    log::event(log::Level::Error, "ui", "no content", {{"code", active.error().code}});
+    std::fprintf(stderr, "union-kiosk: %s\n", active.error().message.en.c_str());
+    return 1;
+  }
+  if (!active->rejected.empty())
+    log::event(log::Level::Warn, "ui", "pushed content rejected, using embedded",
+               {{"problems", static_cast<int>(active->rejected.size())}});
+  // Trust the installer's extra card keys too.
+  for (const auto& k : config.extra_trusted_keys) active->bundle.trusted_keys.push_back(k);
+  for (const auto& m : config.extra_revoked_members) active->bundle.revoked_members.push_back(m);
+
+  StoreOptions so;
+  so.retention_ms = static_cast<int64_t>(config.retention_days) * 24 * 3600 * 1000;
+  auto store = RequestStore::open(dd.requests_db(), so);
+  std::optional<Error> store_error;
+  if (!store) {
+    store_error = store.error();
+    log::event(log::Level::Error, "ui", "request store unusable",
+               {{"code", store.error().code}, {"detail", store.error().detail}});
+  }
+
+  WindowOptions wo;
+  wo.windowed = opt.windowed;
+  wo.width = opt.width;
+  wo.height = opt.height;
+  std::string werr;
+  auto window = PlatformWindow::open(wo, &werr);
+  if (!window) {
+    log::event(log::Level::Error, "ui", "no display", {{"detail", werr}});
+    std::fprintf(stderr, "union-kiosk: cannot open the display: %s\n", werr.c_str());
+    return 1;
+  }
+  log::event(log::Level::Info, "ui", "window",
+             {{"width", window->width()}, {"height", window->height()},
+              {"kiosk", window->kiosk() ? "yes" : "no"}, {"gl", window->gl_renderer()}});
+  if (!opt.automation_file.empty()) automation::set_enabled(true);
+
+  // Characters beyond the embedded tables: a pushed bundle and the kiosk's name.
+  GlyphSet extra;
+  if (active->source == "data-dir") add_directory_text(extra, dd.content_dir());
+  extra.add_utf8(config.kiosk_name);
+  const std::string cache_dir = data_dir + "/cache";
+  FontState fonts;
+  build_fonts(*window, fonts, opt.large_text ? 1.5f : 1.0f, extra, opt, cache_dir);
+
+  std::unique_ptr<GooglePinyinEngine> ime = GooglePinyinEngine::open();
+  if (ime) {
+    // Only candidates the atlas can draw; the set is copied so a rebuild at
+    // another scale (same glyphs) never leaves a dangling reference.
+    ime->set_displayable([glyphs = fonts.body_glyphs](const std::string& s) {
+      return glyphs.contains_all_utf8(s);
+    });
+  } else {
+    log::event(log::Level::Error, "ui", "pinyin engine unavailable");
+  }
+
+  std::unique_ptr<KioskApp> app;
+  if (store) {
+    AppDeps deps;
+    deps.store = store->get();
+    deps.content = &active->bundle;
+    deps.ime = ime.get();
+    deps.data_dir = data_dir;
+    deps.idle_timeout_s = config.idle_timeout_s;
+    deps.idle_countdown_s = config.idle_countdown_s;
+    deps.start_lang = opt.lang.value_or(Lang::Zh);
+    deps.large_text = opt.large_text;
+    deps.hub_configured = !config.hub_url.empty();
+    app = std::make_unique<KioskApp>(std::move(deps));
+  }
+
+  Services services(data_dir, config, store ? true : false);
+  FrameStats stats(opt.stats_file);
+  LoopSink sink(app.get(), services);
+  int settle = kSettleFrames;
+  bool first_frame = true;
+
+  while (!sink.quit) {
+    double now = mono_s();
+    // How long nothing needs doing: zero while frames are settling.
+    double timeout = -1;
+    auto until = [&](double t_abs) {
+      double dt = std::max(0.0, t_abs - now);
+      if (timeout < 0 || dt < timeout) timeout = dt;
+    };
+    if (settle > 0) {
+      timeout = 0;
+    } else {
+      if (app && app->animating(now)) until(now + kAnimationStepS);
+      if (app) {
+        if (auto w = app->next_wakeup_s(now)) until(*w);
+      }
+      if (auto w = services.next_wakeup_s(now)) until(*w);
+    }
+    sink.input = false;
+    int events = window->pump(timeout, sink);
+    if (sink.quit) break;
+    if (events > 0 || timeout != 0) stats.wakeup();
+    now = mono_s();
+    if (sink.input) settle = kSettleFrames;
+
+    if (app && services.deliver(*app, *window, now)) settle = std::max(settle, kSettleFrames);
+    if (app && app->animating(now)) settle = std::max(settle, 1);
+    if (app) {
+      if (auto w = app->next_wakeup_s(now); w && *w <= now) settle = std::max(settle, 1);
+    }
+    if (settle == 0) continue;
+
+    // Large text or contrast switched in the last frame: fonts and style follow.
+    const float want_scale = app ? app->text_scale() : 1.0f;
+    const bool want_hc = app ? app->high_contrast() : false;
+    if (want_scale != fonts.scale) {
+      build_fonts(*window, fonts, want_scale, extra, opt, cache_dir);
+      fonts.styled = false;
+    }
+    if (!fonts.styled || want_hc != fonts.high_contrast) {
+      apply_platform_style(want_scale, want_hc);
+      fonts.high_contrast = want_hc;
+      fonts.styled = true;
+    }
+
+    const double t0 = mono_s();
+    window->begin_frame();
+    if (app) {
+      app->frame(now);
+    } else {
+      draw_fault_screen("platform.store_damaged.title", "platform.store_damaged.body",
+                        store_error ? store_error->code : "store");
+    }
+    window->end_frame();
+    keyboard_frame_end(ime.get());
+    const double t1 = mono_s();
+    stats.frame((t1 - t0) * 1000.0, t1);
+    --settle;
+    if (!opt.automation_file.empty()) automation::write_json_if_changed(opt.automation_file);
+    if (first_frame) {
+      first_frame = false;
+      stats.first_frame_swapped(unix_s(), ms_since_process_start());
+      std::fprintf(stderr, "union-kiosk: first frame at %.6f (%.1f ms after main, %.1f ms after exec)\n",
+                   unix_s(), (t1 - t_start) * 1000.0, ms_since_process_start());
+      stats.flush();
+      if (opt.exit_after_first_frame) break;
+    }
+    if (settle == 0) stats.flush();  // the burst ended: the kiosk goes quiet
+  }
+  stats.flush();
+  log::event(log::Level::Info, "ui", "stopped", {{"frames", static_cast<int64_t>(stats.frames())}});
+  return 0;
+}
+
+}  // namespace kiosk::ui

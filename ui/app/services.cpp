@@ -1,0 +1,185 @@
+#include "ui/app/services.hpp"
+
+#include <cstdint>
+#include <string>
+
+#include "kiosk/core/log.hpp"
+#include "ui/platform/window.hpp"
+#include "ui/state/app.hpp"
+
+#ifdef HAVE_KIOSK_SCAN
+#include "kiosk/scan/hid_wedge.hpp"
+#include "kiosk/scan/scan_service.hpp"
+#endif
+#ifdef HAVE_KIOSK_SYNC
+#include "sync/client/sync_service.hpp"
+#endif
+
+namespace kiosk::ui {
+
+namespace {
+// How often the sync thread's status is looked at while nothing else
+// happens: the waiting count and the online dot on screen follow within it.
+constexpr double kSyncPollS = 2.0;
+// How often the camera's codes and preview are collected while it runs.
+constexpr double kCameraPollS = 1.0 / 15.0;
+}  // namespace
+
+struct Services::Impl {
+#ifdef HAVE_KIOSK_SCAN
+  scan::HidWedgeDetector wedge;
+  std::unique_ptr<scan::ScanService> scan;
+  uint64_t preview_seq = 0;
+  bool preview_shown = false;
+  bool camera_active = false;
+#else
+  std::string typed;
+  int enters = 0;
+#endif
+#ifdef HAVE_KIOSK_SYNC
+  std::unique_ptr<sync::SyncService> sync;
+  SyncIndicator last_sync;
+  bool sync_sent = false;
+  double next_sync_poll = 0;
+#endif
+};
+
+Services::Services(const std::string& data_dir, const KioskConfig& config, bool store_ok)
+    : impl_(std::make_unique<Impl>()) {
+#ifdef HAVE_KIOSK_SCAN
+  auto source = scan::make_scan_source(config.scan_source);
+  if (source) {
+    impl_->scan = std::make_unique<scan::ScanService>(std::move(*source));
+  } else {
+    log::event(log::Level::Error, "ui", "scan source rejected, camera off",
+               {{"code", source.error().code}});
+  }
+#endif
+#ifdef HAVE_KIOSK_SYNC
+  if (store_ok && !config.hub_url.empty()) {
+    impl_->sync = std::make_unique<sync::SyncService>(data_dir);
+    impl_->sync->start();
+  }
+#endif
+  (void)data_dir;
+  (void)config;
+  (void)store_ok;
+}
+
+Services::~Services() = default;
+
+void Services::feed_text(const char* utf8, double now_s) {
+#ifdef HAVE_KIOSK_SCAN
+  impl_->wedge.feed_text(utf8, now_s);
+#else
+  (void)now_s;
+  impl_->typed += utf8;
+#endif
+}
+
+void Services::feed_enter(double now_s) {
+#ifdef HAVE_KIOSK_SCAN
+  impl_->wedge.feed_enter(now_s);
+#else
+  (void)now_s;
+  ++impl_->enters;
+#endif
+}
+
+bool Services::deliver(KioskApp& app, PlatformWindow& window, double now_s) {
+  bool changed = false;
+  Impl& m = *impl_;
+#ifdef HAVE_KIOSK_SCAN
+  for (auto& o : m.wedge.poll(now_s)) {
+    changed = true;
+    switch (o.kind) {
+      case scan::WedgeOutput::Kind::Scan:
+        log::event(log::Level::Info, "ui", "wedge scan", {{"length", static_cast<int>(o.text.size())}});
+        app.on_code_scanned(o.text, now_s);
+        break;
+      case scan::WedgeOutput::Kind::Typing:
+        window.type_text(o.text);
+        break;
+      case scan::WedgeOutput::Kind::Enter:
+        window.press_enter();
+        break;
+    }
+  }
+  if (m.scan) {
+    const bool want = app.wants_camera();
+    if (want != m.camera_active) {
+      m.scan->set_active(want);
+      m.camera_active = want;
+      if (want) m.scan->reset_dedupe();
+    }
+    for (auto& c : m.scan->poll()) {
+      app.on_code_scanned(c.text, now_s);
+      changed = true;
+    }
+    if (want) {
+      scan::PreviewImage img;
+      if (m.scan->preview(img, m.preview_seq) && img.image.format == scan::PixelFormat::RGBA) {
+        m.preview_seq = img.sequence;
+        void* tex = window.upload_preview(img.image.pixels.data(), img.image.width,
+                                          img.image.height);
+        app.set_preview(PreviewFrame{tex, img.image.width, img.image.height});
+        m.preview_shown = true;
+        changed = true;
+      }
+    } else if (m.preview_shown) {
+      app.set_preview(PreviewFrame{});
+      m.preview_shown = false;
+    }
+  }
+#else
+  if (!m.typed.empty()) {
+    window.type_text(m.typed);
+    m.typed.clear();
+    changed = true;
+  }
+  for (; m.enters > 0; --m.enters) {
+    window.press_enter();
+    changed = true;
+  }
+#endif
+#ifdef HAVE_KIOSK_SYNC
+  if (m.sync && now_s >= m.next_sync_poll) {
+    m.next_sync_poll = now_s + kSyncPollS;
+    sync::SyncStatus st = m.sync->status();
+    SyncIndicator ind;
+    ind.hub_configured = st.hub_configured;
+    ind.online = st.online;
+    ind.waiting = st.waiting;
+    ind.last_error = st.last_error;
+    if (!m.sync_sent || ind.hub_configured != m.last_sync.hub_configured ||
+        ind.online != m.last_sync.online || ind.waiting != m.last_sync.waiting ||
+        ind.last_error != m.last_sync.last_error) {
+      app.on_sync(ind);
+      m.last_sync = ind;
+      m.sync_sent = true;
+      changed = true;
+    }
+  }
+#endif
+  return changed;
+}
+
+std::optional<double> Services::next_wakeup_s(double now_s) const {
+  std::optional<double> t;
+  auto earliest = [&](double x) {
+    if (!t || x < *t) t = x;
+  };
+  const Impl& m = *impl_;
+#ifdef HAVE_KIOSK_SCAN
+  if (auto d = m.wedge.next_deadline_s()) earliest(*d);
+  if (m.camera_active) earliest(now_s + kCameraPollS);
+#endif
+#ifdef HAVE_KIOSK_SYNC
+  if (m.sync) earliest(m.next_sync_poll);
+#endif
+  (void)now_s;
+  (void)m;
+  return t;
+}
+
+}  // namespace kiosk::ui

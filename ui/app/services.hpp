@@ -1,0 +1,39 @@
+// The kiosk's helpers around the UI thread: the camera/QR scan thread, the
+// keyboard-wedge scanner detector and the sync thread. Their results reach
+// KioskApp only here, on the main loop, once a frame: other threads never
+// touch UI state.
+#pragma once
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "kiosk/core/config.hpp"
+
+namespace kiosk::ui {
+
+class KioskApp;
+class PlatformWindow;
+
+class Services {
+ public:
+  // `store_ok`: the sync thread is started only when the queue opened.
+  Services(const std::string& data_dir, const KioskConfig& config, bool store_ok);
+  ~Services();
+  Services(const Services&) = delete;
+  Services& operator=(const Services&) = delete;
+
+  // Keyboard input, which may be a scanner typing.
+  void feed_text(const char* utf8, double now_s);
+  void feed_enter(double now_s);
+  // Hands everything that arrived to the app (and typing to ImGui through
+  // the window). True when something changed on screen.
+  bool deliver(KioskApp& app, PlatformWindow& window, double now_s);
+  // When deliver() must run again even if no event comes.
+  std::optional<double> next_wakeup_s(double now_s) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace kiosk::ui
