@@ -104,8 +104,11 @@ void merge(CycleReport& into, const CycleReport& part) {
 CycleReport failed(const HubReply& r) {
   CycleReport c;
   c.outcome = r.kind;
-  c.error = reply_error(r);
-  c.detail = r.detail;
+  // The transport's code is what the UI and the heartbeat show; the hub's
+  // own error code, if any, goes with the detail.
+  c.error = r.error;
+  std::string hub_code = reply_error(r);
+  c.detail = hub_code == r.error ? r.detail : r.detail + " (" + hub_code + ")";
   c.retry_after_s = r.retry_after_s;
   return c;
 }

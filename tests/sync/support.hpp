@@ -1,0 +1,94 @@
+// Helpers for the sync tests: temporary directories, a real union-hub
+// process on loopback, the sync-kiosk driver (the real `sync`/`enroll`
+// commands), requests queued through the real store, and the final check
+// every scenario ends with: the hub holds exactly what the kiosk queued.
+#pragma once
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+namespace kiosk::synctest {
+
+struct TempDir {
+  std::string path;
+  TempDir();
+  ~TempDir();
+};
+
+struct Proc {
+  pid_t pid = -1;
+  int wait();                  // exit code (128+signal if killed)
+  void kill_now(int sig);      // and reap
+  bool running();
+};
+
+// Spawns argv[0] with argv; stdout/stderr appended to log_file ("" = inherit).
+Proc spawn(const std::vector<std::string>& argv, const std::string& log_file = "");
+
+struct RunResult {
+  int code = -1;
+  std::string out;
+};
+// Runs to completion, capturing stdout.
+RunResult run(const std::vector<std::string>& argv);
+
+class HubProcess {
+ public:
+  // Plain HTTP on loopback unless cert/key are given. port 0: any free port.
+  HubProcess(std::string data_dir, int port = 0, std::vector<std::string> extra = {});
+  ~HubProcess();
+  void start();
+  void kill9();      // SIGKILL, no goodbye
+  void stop();       // SIGTERM and wait
+  int port() const { return port_; }
+  std::string url() const;
+  const std::string& data_dir() const { return dir_; }
+  // Admin commands through the real binary.
+  std::string add_kiosk(const std::string& name, std::string* kiosk_id = nullptr);
+  int revoke(const std::string& kiosk_id);
+  int resolve(const std::string& request_id, const std::string& note);
+
+ private:
+  std::string dir_;
+  int port_;
+  std::vector<std::string> extra_;
+  Proc proc_;
+};
+
+int free_port();
+std::string hub_binary();
+std::string kiosk_binary();
+
+// `sync-kiosk --data-dir DIR <args...>`
+RunResult run_kiosk(const std::string& data_dir, const std::vector<std::string>& args);
+// Short timeouts so that the fault scenarios finish in seconds.
+std::vector<std::string> fast_sync_args();
+// Enrolls data_dir with `hub_url` using a fresh code from `hub`.
+void enroll(const std::string& data_dir, HubProcess& hub, const std::string& hub_url,
+            const std::string& name = "长春市工人文化宫 1号机");
+
+// Queues n requests through the store; returns their ids in creation order.
+std::vector<std::string> queue_requests(const std::string& data_dir, int n,
+                                        const std::string& service = "legal");
+
+struct HubView {
+  std::vector<std::string> ids;  // by kiosk, then kiosk_seq
+  int out_of_order = 0;
+  bool seq_contiguous = true;    // kiosk_seq 1..n per kiosk: nothing stored twice
+};
+HubView hub_view(const std::string& hub_dir);
+
+struct KioskView {
+  int queued = 0, sending = 0, delivered = 0, handled = 0, quarantined = 0;
+};
+KioskView kiosk_view(const std::string& data_dir);
+
+// The ending of every scenario (doctest CHECKs inside).
+void check_exactly_once(const std::string& hub_dir, const std::vector<std::string>& queued,
+                        const std::vector<std::string>& kiosk_dirs);
+
+// Runs `sync --once` until it exits 0 or `max_runs` is reached; returns the runs made.
+int sync_until_ok(const std::string& data_dir, int max_runs, std::vector<int>* codes = nullptr);
+
+}  // namespace kiosk::synctest
