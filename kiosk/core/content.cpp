@@ -73,6 +73,15 @@ std::string describe(const ContentProblem& p) {
   return out + ": " + p.message;
 }
 
+std::vector<const Notice*> notices_on(const ContentBundle& b, const std::string& today_iso) {
+  // ISO dates order as strings; the checker has made sure they are dates.
+  std::vector<const Notice*> out;
+  for (const auto& n : b.notices)
+    if ((n.from.empty() || n.from <= today_iso) && (n.until.empty() || today_iso <= n.until))
+      out.push_back(&n);
+  return out;
+}
+
 ContentLoad load_content_dir(const std::string& dir) {
   ContentFiles files;
   DIR* d = opendir(dir.c_str());

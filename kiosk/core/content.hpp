@@ -219,4 +219,8 @@ std::optional<FieldType> parse_field_type(std::string_view s);
 // "services.json: services[1].fields[3].label.en: missing English text"
 std::string describe(const ContentProblem& p);
 
+// Notices to show on `today` (from/until inclusive, empty = unbounded), in
+// bundle order.
+std::vector<const Notice*> notices_on(const ContentBundle& b, const std::string& today_iso);
+
 }  // namespace kiosk

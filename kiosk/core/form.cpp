@@ -79,7 +79,7 @@ std::optional<json> check_number(const Field& f, const json& v, std::vector<Fiel
     errors.push_back(error(f, "number_too_large", "core.number.too_large", {{"max", plain(fmt_num(*f.max))}}));
     return std::nullopt;
   }
-  if (f.integer || x == std::floor(x)) return json(static_cast<int64_t>(x));
+  if ((f.integer || x == std::floor(x)) && std::fabs(x) < 9e15) return json(static_cast<int64_t>(x));
   return json(x);
 }
 
@@ -333,19 +333,22 @@ std::vector<FieldError> validate_page(const Service& s, const Page& p, const Ans
     errors.insert(errors.end(), more.begin(), more.end());
   }
   if (!errors.empty()) return errors;
-  // Cross-field rules (a child's age against the class, a duplicate signup)
-  // are reported on this page when their field is here and their inputs are
-  // answered, wherever those inputs were asked.
+  // Cross-field rules (a child's age against the class, last period's
+  // attendance) are reported as soon as their inputs are answered: on this
+  // page when they concern its fields or an earlier page's, whose own check
+  // could not see the answers given here.
   for (const auto& f : s.fields) {
     if (!field_visible(f, answers)) continue;
     std::vector<FieldError> ignored;
     if (auto v = normalize_answer(s, f, answers, ctx, ignored); v && ignored.empty()) normalized[f.id] = *v;
   }
-  for (auto& e : check_service_rules(s, normalized, ctx, nullptr)) {
-    bool here = false;
-    for (const auto& fid : p.fields) here = here || fid == e.field;
-    if (here) errors.push_back(std::move(e));
+  std::vector<std::string> asked;  // fields of this page and the pages before it
+  for (const auto& page : s.pages) {
+    asked.insert(asked.end(), page.fields.begin(), page.fields.end());
+    if (page.id == p.id) break;
   }
+  for (auto& e : check_service_rules(s, normalized, ctx, nullptr))
+    if (std::find(asked.begin(), asked.end(), e.field) != asked.end()) errors.push_back(std::move(e));
   return errors;
 }
 

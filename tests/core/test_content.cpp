@@ -288,6 +288,22 @@ TEST_CASE("load_content_dir reads the *.json of a directory") {
   CHECK(load.problems[0].message.find("cannot read the content directory") == 0);
 }
 
+TEST_CASE("notices shown on a day") {
+  const auto& b = bundle();
+  auto ids = [&](const std::string& day) {
+    std::vector<std::string> out;
+    for (const auto* n : notices_on(b, day)) out.push_back(n->id);
+    return out;
+  };
+  const auto today = ids("2026-11-22");
+  CHECK(std::find(today.begin(), today.end(), "N-CHILDCARE-WINTER") != today.end());
+  CHECK(std::find(today.begin(), today.end(), "N-12351") != today.end());
+  const auto later = ids("2027-01-09");
+  CHECK(std::find(later.begin(), later.end(), "N-CHILDCARE-WINTER") == later.end());
+  CHECK(std::find(later.begin(), later.end(), "N-12351") != later.end());
+  CHECK(ids("2027-01-08").size() > later.size());
+}
+
 TEST_CASE("field types round-trip through their names") {
   for (auto t : {FieldType::Text, FieldType::Name, FieldType::Phone, FieldType::IdNumber, FieldType::Date,
                  FieldType::Number, FieldType::SingleChoice, FieldType::MultiChoice, FieldType::Consent,

@@ -182,6 +182,14 @@ TEST_CASE("childcare: under 70% attendance last period blocks registration") {
   // The page that asks for the class says why.
   const Page& class_page = s.pages[4];
   REQUIRE(class_page.id == "class");
+  // The class page, where the last input arrives, reports it too.
+  CHECK(has_error(validate_page(s, class_page, childcare_answers("220102201805200238", "C-2027W-A"),
+                                context(nullptr, true)),
+                  "child_id", "low_attendance"));
+  // ...but not a rule about a later page (the consent page is not reached yet).
+  Answers no_consent = childcare_answers();
+  no_consent["guardian_consent"] = false;
+  CHECK(validate_page(s, class_page, no_consent, context(nullptr, true)).empty());
   const Page& child_page = s.pages[1];
   CHECK(has_error(validate_page(s, child_page, childcare_answers("220102201805200238", "C-2027W-A"),
                                 context(nullptr, true)),

@@ -110,7 +110,14 @@ inline Answers childcare_answers(const std::string& child_id = "2201022017061105
 inline bool has_error(const std::vector<FieldError>& errors, const std::string& field,
                       const std::string& code) {
   for (const auto& e : errors)
-    if (e.field == field && e.code == code) return true;
+    if (e.field == field && e.code == code) {
+      // Every error says what to fix in both languages, placeholders filled.
+      CHECK_MESSAGE(e.message.complete(), code);
+      CHECK_MESSAGE(e.message.zh.find('{') == std::string::npos, e.message.zh);
+      CHECK_MESSAGE(e.message.en.find('{') == std::string::npos, e.message.en);
+      CHECK_MESSAGE(e.message.zh.find("core.") == std::string::npos, code);
+      return true;
+    }
   return false;
 }
 
