@@ -207,12 +207,13 @@ SyncClient::SyncClient(RequestStore& store, HubSettings hub, TransportOptions t,
       limits_(b),
       batch_items_(std::max(1, b.max_items)) {}
 
-CycleReport SyncClient::upload_all() {
+CycleReport SyncClient::upload_all(int max_batches) {
   CycleReport rep;
   // After a whole batch is refused (400/413) its items go one by one, so the
   // one bad item is found and quarantined and the others pass.
   int singles_left = 0;
   for (;;) {
+    if (max_batches > 0 && rep.batches >= max_batches) return rep;
     const int64_t now = unix_ms();
     int n = singles_left > 0 ? 1 : batch_items_;
     auto claimed = store_.claim_batch(n, limits_.max_bytes, now);

@@ -66,7 +66,8 @@ class SyncClient {
   CycleReport run_cycle(const std::string& data_dir, bool send_heartbeat = true);
 
   // The parts, for tests and the benchmark (no lock taken).
-  CycleReport upload_all();
+  // max_batches > 0: stop after that many POSTs (uploaded_all stays false).
+  CycleReport upload_all(int max_batches = 0);
   CycleReport pull_status();
   CycleReport send_heartbeat(const std::string& data_dir);
 

@@ -105,7 +105,7 @@ int serve(const Args& a, const std::string& dir) {
   o.key_file = a.get("--key");
   o.allow_plain_http = a.has("--allow-plain-http");
   o.quiet = a.has("--quiet");
-  o.threads = std::stoi(a.get("--threads", "16"));
+  o.threads = std::stoi(a.get("--threads", "64"));
   if (a.has("--services")) {
     o.services.clear();
     std::stringstream ss(a.get("--services"));

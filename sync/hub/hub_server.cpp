@@ -3,6 +3,8 @@
 #include <httplib.h>
 
 #include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <chrono>
 #include <iostream>
@@ -43,6 +45,26 @@ std::string bearer_token(const httplib::Request& req) {
   const std::string prefix = "Bearer ";
   if (h.size() <= prefix.size() || h.compare(0, prefix.size(), prefix) != 0) return {};
   return h.substr(prefix.size());
+}
+
+// Debian's libcpp-httplib is built with a listen backlog of 5: when a
+// hundred kiosks reconnect at once, SYNs overflow and clients wait through
+// TCP's retransmit backoff (1 s, 3 s, 7 s, ...). The library does not expose
+// its socket, so the listening socket on our port is found and listen() is
+// called again with a real backlog (Linux updates it in place).
+void widen_listen_backlog(int port) {
+  for (int fd = 3; fd < 1024; ++fd) {
+    int listening = 0;
+    socklen_t len = sizeof listening;
+    if (::getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) != 0 || !listening) continue;
+    sockaddr_storage ss{};
+    socklen_t sl = sizeof ss;
+    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&ss), &sl) != 0) continue;
+    int p = ss.ss_family == AF_INET ? ntohs(reinterpret_cast<sockaddr_in*>(&ss)->sin_port)
+            : ss.ss_family == AF_INET6 ? ntohs(reinterpret_cast<sockaddr_in6*>(&ss)->sin6_port)
+                                       : -1;
+    if (p == port) ::listen(fd, 1024);
+  }
 }
 
 }  // namespace
@@ -225,8 +247,11 @@ Expected<std::unique_ptr<HubServer>> HubServer::create(const HubOptions& opts) {
   int threads = std::max(2, opts.threads);
   impl->http->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   impl->http->set_payload_max_length(static_cast<size_t>(sync::kMaxBodyBytes));
-  impl->http->set_keep_alive_max_count(1000);
-  impl->http->set_keep_alive_timeout(10);
+  // A worker thread stays with its connection while it is kept alive: short
+  // keep-alives and a cap per connection keep hundreds of kiosks from
+  // starving each other (a kiosk's cycle is a few back-to-back requests).
+  impl->http->set_keep_alive_max_count(5);
+  impl->http->set_keep_alive_timeout(1);
   impl->http->set_read_timeout(10, 0);
   impl->http->set_write_timeout(10, 0);
   impl->routes();
@@ -241,6 +266,7 @@ Expected<std::unique_ptr<HubServer>> HubServer::create(const HubOptions& opts) {
                    "cannot bind " + opts.bind + ":" + std::to_string(opts.port)};
     impl->port = opts.port;
   }
+  widen_listen_backlog(impl->port);
   return std::unique_ptr<HubServer>(new HubServer(std::move(impl)));
 }
 

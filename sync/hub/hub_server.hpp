@@ -18,7 +18,7 @@ struct HubOptions {
   std::string cert_file, key_file;
   bool allow_plain_http = false;  // refused unless `bind` is loopback
   std::set<std::string> services = {"legal", "hardship", "mixer", "childcare"};
-  int threads = 16;
+  int threads = 64;
   bool quiet = false;             // no per-request log lines
 };
 
