@@ -34,6 +34,7 @@ ZXing::DecodeHints hints_for(const DecodeOptions& o) {
   h.setTryRotate(o.try_harder);
   h.setTryDownscale(true);
   h.setMaxNumberOfSymbols(static_cast<uint8_t>(std::clamp(o.max_codes, 1, 255)));
+  if (o.global_histogram) h.setBinarizer(ZXing::Binarizer::GlobalHistogram);
   return h;
 }
 
@@ -64,9 +65,10 @@ std::vector<DecodedCode> decode_codes(const FrameView& frame, const DecodeOption
     auto hints = hints_for(options);
     append(ZXing::ReadBarcodes(*view, hints), out, max);
     if (out.empty() && options.try_harder) {
-      // Poor light and glare defeat the local-average binarizer more often
-      // than the global histogram: a second opinion before giving up.
-      hints.setBinarizer(ZXing::Binarizer::GlobalHistogram);
+      // Low contrast defeats the local average, uneven light the global
+      // histogram: the other one before giving up.
+      hints.setBinarizer(options.global_histogram ? ZXing::Binarizer::LocalAverage
+                                                  : ZXing::Binarizer::GlobalHistogram);
       append(ZXing::ReadBarcodes(*view, hints), out, max);
     }
   } catch (const std::exception&) {

@@ -14,8 +14,13 @@ namespace kiosk::scan {
 
 struct DecodeOptions {
   bool qr_only = true;      // member cards and tickets are QR; other formats cost time
-  bool try_harder = false;  // slower, finds more in poor images (rotation, low contrast)
+  bool try_harder = false;  // slower, finds more in poor images: both binarizers, rotation
   int max_codes = 4;        // stop after this many symbols in one frame
+  // Which black/white split a single pass uses: local average copes with
+  // uneven light, the global histogram with low contrast. ScanService
+  // alternates them frame by frame, so a live camera gets both at the cost
+  // of one. (try_harder runs the second when the first finds nothing.)
+  bool global_histogram = false;
 };
 
 struct Point { int x = 0, y = 0; };

@@ -99,6 +99,7 @@ void ScanService::run() {
 
   bool open = false;
   double next_decode = 0, next_preview = 0;
+  bool alternate = true;  // binarizer of the next single-pass decode
   auto set_state = [&](ScanState s, std::string error_code = {}) {
     std::lock_guard lk(mu_);
     status_.state = s;
@@ -161,7 +162,9 @@ void ScanService::run() {
       ++preview_.sequence;
     }
     if (now < next_decode) continue;
-    auto codes = decode_codes(frame.view, opt_.decode);
+    DecodeOptions d = opt_.decode;
+    if (!d.try_harder) d.global_histogram = (alternate = !alternate);
+    auto codes = decode_codes(frame.view, d);
     double done = steady_s();
     // The bound counts from the start of a decode: a slow frame is not
     // followed by another at once.
