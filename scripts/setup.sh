@@ -13,7 +13,7 @@ PACKAGES=(
   # fonts
   fonts-noto-cjk
   # tests and benchmarks
-  doctest-dev sqlite3 xvfb xauth xdotool imagemagick x11-utils
+  doctest-dev sqlite3 xvfb xauth xdotool imagemagick x11-utils x11-apps
   libgl1-mesa-dri libglx-mesa0 zbar-tools libzbar-dev clang libclang-rt-14-dev
   procps psmisc
 )
