@@ -5,7 +5,6 @@
 #include "imgui.h"
 #include "ui/screens/screens.hpp"
 #include "ui/widgets/field_editor.hpp"
-#include "ui/widgets/keyboard.hpp"
 #include "ui/widgets/widgets.hpp"
 
 namespace kiosk::ui {
@@ -18,23 +17,39 @@ Intent draw_check_request(const ScreenView& v) {
   const float margin = px(48);
   const float width = std::min(ds.x - 2 * margin, px(1400));
   ImGui::SetCursorScreenPos(ImVec2(margin, px(150)));
-  ImGui::BeginGroup();
   wrapped_text(T(v, "ui.check.prompt"), kHeadingPx * 0.8f, p.text, width);
-  wrapped_text(T(v, "ui.check.scan_hint"), kSmallPx, p.muted, width);
-  const float box_w = std::min(width * 0.6f, px(700));
+  const float box_w = std::min(width - px(300) - px(24), px(700));
   const ImVec2 row = ImGui::GetCursorScreenPos();
   typed_box("check.input", v.check_text ? *v.check_text : std::string{},
-            T(v, "ui.check.placeholder"), true, box_w);
+            T(v, "ui.check.placeholder"), !v.s.check.searched, box_w);
   ImGui::SetCursorScreenPos(ImVec2(row.x + box_w + px(24), row.y));
   const bool can_look = v.check_text && !v.check_text->empty();
-  if (big_button("check.lookup", T(v, "ui.check.lookup"), ImVec2(px(300), px(96)),
-                 ButtonKind::Primary, can_look))
-    take(in, {IntentKind::CheckLookup});
-  ImGui::SetCursorScreenPos(ImVec2(row.x, row.y + px(96) + px(20)));
   const CheckResult& r = v.s.check;
-  if (r.searched && !r.found) {
+  if (!r.searched) {
+    if (big_button("check.lookup", T(v, "ui.check.lookup"), ImVec2(px(300), px(96)),
+                   ButtonKind::Primary, can_look))
+      take(in, {IntentKind::CheckLookup});
+  } else {
+    if (big_button("check.again", T(v, "ui.check.again"), ImVec2(px(300), px(96)),
+                   ButtonKind::Secondary))
+      take(in, {IntentKind::CheckAgain});
+  }
+  const float below = row.y + px(96) + px(28);
+  ImGui::SetCursorScreenPos(ImVec2(margin, below));
+  if (!r.searched) {
+    // The keypad, until the worker looks the number up.
+    std::vector<TicketLetter> letters;
+    for (const Service& sv : v.content.services)
+      if (!sv.ticket_prefix.empty()) letters.push_back({sv.ticket_prefix, L(v, sv.name)});
+    const float pad_h = std::min(px(420), ds.y - nav_bar_height() - px(70) - below);
+    if (v.check_text && ticket_pad(*v.check_text, letters, T(v, "ui.check.backspace"),
+                                   ImVec2(margin, below), ImVec2(width, pad_h)))
+      take(in, {IntentKind::CheckEdited});
+    ImGui::SetCursorScreenPos(ImVec2(margin, below + pad_h + px(12)));
+    wrapped_text(T(v, "ui.check.scan_hint"), kSmallPx, p.muted, width);
+  } else if (!r.found) {
     error_text(T(v, "ui.check.not_found"), width);
-  } else if (r.found) {
+  } else {
     const Service* sv = v.content.service(r.service_id);
     std::string head = fill(T(v, "ui.check.found"),
                             {{"ticket", r.ticket}, {"service", sv ? L(v, sv->name) : r.service_id}});
@@ -43,24 +58,6 @@ Intent draw_check_request(const ScreenView& v) {
     if (!r.staff_note.empty())
       wrapped_text(fill(T(v, "ui.check.staff_note"), {{"note", r.staff_note}}), kBodyPx, p.text,
                    width);
-  }
-  ImGui::EndGroup();
-
-  // The keypad: letters for the service letter and digits.
-  if (v.keyboard && v.check_text) {
-    const float kb_h = std::max(std::min(px(470), ds.y * 0.45f),
-                                keyboard_min_height(*v.keyboard, wctx().scale) + px(16));
-    const float kb_top = ds.y - nav_bar_height() - kb_h;
-    ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(0, kb_top), ImVec2(ds.x, kb_top + kb_h),
-                                              p.disabled_bg);
-    ImGui::SetCursorScreenPos(ImVec2(px(16), kb_top + px(8)));
-    ImGui::BeginChild("##keyboard", ImVec2(ds.x - px(32), kb_h - px(16)), false,
-                      ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse |
-                          ImGuiWindowFlags_NoNav);
-    KeyboardResult kr = draw_keyboard(*v.keyboard, *v.check_text, nullptr, wctx().scale, 24, v.lang());
-    ImGui::EndChild();
-    if (kr.done && can_look) take(in, {IntentKind::CheckLookup});
-    else if (kr.changed) take(in, {IntentKind::CheckEdited});
   }
   take(in, draw_nav_bar(v, "", false));
   return in;

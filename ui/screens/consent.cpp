@@ -23,7 +23,9 @@ Intent draw_consent(const ScreenView& v) {
   const float top = flow_content_top();
   const float margin = px(48);
   ImGui::SetCursorScreenPos(ImVec2(margin, top));
-  ImGui::BeginChild("##consent", ImVec2(ds.x - margin * 2 + px(20), ds.y - nav_bar_height() - top),
+  const float col_w = px(kScrollColumnPx);
+  const float child_w = ds.x - margin * 2 - col_w - px(16);
+  ImGui::BeginChild("##consent", ImVec2(child_w, ds.y - nav_bar_height() - top),
                     false, ImGuiWindowFlags_NoNav);
   text_size(kBodyPx);
   if (ImGui::IsWindowHovered() && ImGui::IsMouseDragging(0, px(12)))
@@ -55,7 +57,10 @@ Intent draw_consent(const ScreenView& v) {
       error_text(T(v, "ui.consent.required"), width);
     ImGui::Dummy(ImVec2(1, px(24)));
   }
+  const ScrollState scroll = current_scroll();
   ImGui::EndChild();
+  scroll_buttons("form.scroll", scroll, ImVec2(margin + child_w + px(16), top), col_w,
+                 ds.y - nav_bar_height() - top, T(v, "ui.scroll.up"), T(v, "ui.scroll.down"));
   take(in, draw_nav_bar(v, T(v, "ui.nav.submit"), !v.s.submitting, "form.submit"));
   if (in.kind == IntentKind::Next) in.kind = IntentKind::Submit;
   return in;

@@ -67,23 +67,21 @@ Intent draw_home(const ScreenView& v) {
   // Side column (landscape) or the rows under the tiles (portrait).
   float x = landscape ? ds.x - side_w - margin : margin;
   float y = landscape ? top + px(32) : grid_bottom + gap;
-  const float bh = px(96);
-  const float bgap = px(20);
+  const float bh = px(88);
+  const float bgap = px(14);
   auto place = [&](float w) {
     ImGui::SetCursorScreenPos(ImVec2(x, y));
     (void)w;
   };
   if (v.s.member) {
+    // Who is signed in, and the way out, in one button (no extra row).
     place(side_w);
-    ImGui::BeginGroup();
-    wrapped_text(fill(T(v, "ui.home.member_verified"), {{"name", masked_name(v.s.member->name)}}),
-                 kBodyPx, p.ok_text, side_w);
-    ImGui::EndGroup();
-    y = ImGui::GetItemRectMax().y + px(8);
-    place(side_w);
-    if (big_button("home.forget_card", T(v, "ui.home.forget_card"), ImVec2(side_w, bh),
-                   ButtonKind::Secondary))
+    const std::string words =
+        fill(T(v, "ui.home.member_verified"), {{"name", masked_name(v.s.member->name)}}) + "\n" +
+        T(v, "ui.home.forget_card");
+    if (big_button("home.forget_card", words, ImVec2(side_w, bh * 1.15f), ButtonKind::Secondary))
       take(in, {IntentKind::ForgetCard});
+    y += bh * 0.15f;
   } else {
     place(side_w);
     if (big_button("home.scan_card", T(v, "ui.home.scan_card"), ImVec2(side_w, bh)))
@@ -93,7 +91,7 @@ Intent draw_home(const ScreenView& v) {
   place(side_w);
   if (big_button("home.check_request", T(v, "ui.home.check_request"), ImVec2(side_w, bh)))
     take(in, {IntentKind::CheckRequest});
-  y += bh + bgap * 2;
+  y += bh + bgap * 1.5f;
 
   // Language: both names always in their own language, the chosen one ticked.
   place(side_w);

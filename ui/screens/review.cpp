@@ -23,7 +23,9 @@ Intent draw_review(const ScreenView& v) {
   const float top = flow_content_top();
   const float margin = px(48);
   ImGui::SetCursorScreenPos(ImVec2(margin, top));
-  ImGui::BeginChild("##review", ImVec2(ds.x - margin * 2 + px(20), ds.y - nav_bar_height() - top),
+  const float col_w = px(kScrollColumnPx);
+  const float child_w = ds.x - margin * 2 - col_w - px(16);
+  ImGui::BeginChild("##review", ImVec2(child_w, ds.y - nav_bar_height() - top),
                     false, ImGuiWindowFlags_NoNav);
   text_size(kBodyPx);
   if (ImGui::IsWindowHovered() && ImGui::IsMouseDragging(0, px(12)))
@@ -65,7 +67,10 @@ Intent draw_review(const ScreenView& v) {
     ImGui::PopID();
   }
   ImGui::Dummy(ImVec2(1, px(40)));
+  const ScrollState scroll = current_scroll();
   ImGui::EndChild();
+  scroll_buttons("form.scroll", scroll, ImVec2(margin + child_w + px(16), top), col_w,
+                 ds.y - nav_bar_height() - top, T(v, "ui.scroll.up"), T(v, "ui.scroll.down"));
   const bool has_consents = !v.consent_fields.empty();
   take(in, draw_nav_bar(v, has_consents ? T(v, "ui.nav.next") : T(v, "ui.nav.submit"), true,
                         has_consents ? "form.next" : "form.submit"));

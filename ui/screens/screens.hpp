@@ -41,6 +41,7 @@ enum class IntentKind {
   EndSession,       // "still there?" -> no, finish now
   CheckLookup,      // check my request: look up check_input
   CheckEdited,
+  CheckAgain,       // clear the number and the answer, type another
 };
 
 struct Intent {

@@ -64,7 +64,9 @@ Intent draw_service_flow(const ScreenView& v) {
   const float bottom = ds.y - nav_bar_height() - kb_h;
   const float margin = px(48);
   ImGui::SetCursorScreenPos(ImVec2(margin, top));
-  ImGui::BeginChild("##page", ImVec2(ds.x - margin * 2 + px(20), std::max(px(100), bottom - top)),
+  const float col_w = px(kScrollColumnPx);
+  const float child_w = ds.x - margin * 2 - col_w - px(16);
+  ImGui::BeginChild(("##page." + page.id).c_str(), ImVec2(child_w, std::max(px(100), bottom - top)),
                     false, ImGuiWindowFlags_NoNav);
   text_size(kBodyPx);
   const float width = std::min(ImGui::GetContentRegionAvail().x - px(40), px(1500));
@@ -137,7 +139,10 @@ Intent draw_service_flow(const ScreenView& v) {
   }
   if (!editing) scrolled_to.clear();
   ImGui::Dummy(ImVec2(1, px(40)));
+  const ScrollState scroll = current_scroll();
   ImGui::EndChild();
+  scroll_buttons("form.scroll", scroll, ImVec2(margin + child_w + px(16), top), col_w,
+                 std::max(px(100), bottom - top), T(v, "ui.scroll.up"), T(v, "ui.scroll.down"));
 
   if (editing) {
     const float kb_top = ds.y - nav_bar_height() - kb_h;

@@ -458,6 +458,11 @@ struct KioskApp::Impl {
       case IntentKind::EndSession: wipe_session(); break;
       case IntentKind::CheckLookup: lookup(s.check_input); break;
       case IntentKind::CheckEdited: s.check = CheckResult{}; break;
+      case IntentKind::CheckAgain:
+        scrub(s.check_input);
+        s.check = CheckResult{};
+        s.screen_entered_s = now;  // the pad appears where the answer was
+        break;
     }
   }
 

@@ -60,6 +60,13 @@ bool no_line_start(unsigned c) {
   }
 }
 
+std::vector<DrawnText>* g_capture = nullptr;
+
+void capture(const char* b, const char* e, ImFont* f) {
+  if (g_capture && b != e) g_capture->push_back(DrawnText{std::string(b, e), f});
+}
+void capture(const std::string& s, ImFont* f) { capture(s.data(), s.data() + s.size(), f); }
+
 struct Line {
   const char* begin;
   const char* end;
@@ -116,11 +123,23 @@ std::vector<Line> break_lines(const std::string& text, float size_px, float wrap
   return lines;
 }
 
+// Only the part a finger can reach: inside the window's clip rectangle
+// (a pick list scrolled out of view reports nothing).
 void report_rect(const std::string& id, ImVec2 min, ImVec2 max) {
+  if (!automation::enabled()) return;
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImVec2 cmin = dl->GetClipRectMin(), cmax = dl->GetClipRectMax();
+  min.x = std::max(min.x, cmin.x);
+  min.y = std::max(min.y, cmin.y);
+  max.x = std::min(max.x, cmax.x);
+  max.y = std::min(max.y, cmax.y);
+  if (max.x - min.x < 1.0f || max.y - min.y < 1.0f) return;
   automation::report(id, min.x, min.y, max.x - min.x, max.y - min.y);
 }
 
 }  // namespace
+
+void set_text_capture(std::vector<DrawnText>* sink) { g_capture = sink; }
 
 const Palette& palette(bool high_contrast) { return high_contrast ? kHigh : kNormal; }
 
@@ -150,6 +169,7 @@ void wrapped_text(const std::string& text, float size_px, ImU32 color, float wra
   ImVec2 pos = ImGui::GetCursorScreenPos();
   ImDrawList* dl = ImGui::GetWindowDrawList();
   auto lines = break_lines(text, size, wrap_width);
+  capture(text, font_for(size));
   float y = pos.y;
   for (const Line& l : lines) {
     dl->AddText(font_for(size), size, ImVec2(pos.x, y), color, l.begin, l.end);
@@ -160,6 +180,7 @@ void wrapped_text(const std::string& text, float size_px, ImU32 color, float wra
 }
 
 void text_at(ImVec2 pos, const std::string& text, float size_px, ImU32 color) {
+  capture(text, font_for(px(size_px)));
   ImGui::GetWindowDrawList()->AddText(font_for(px(size_px)), px(size_px), pos, color, text.data(),
                                       text.data() + text.size());
 }
@@ -206,6 +227,7 @@ bool big_button(const std::string& id, const std::string& label, ImVec2 size,
   // Label centred; wrapped if it does not fit on one line.
   const float size_px = kBodyPx;
   auto lines = break_lines(label, px(size_px), size.x - px(24));
+  capture(label, font_for(px(size_px)));
   const float lh = px(size_px) * 1.25f;
   float y = (mn.y + mx.y) * 0.5f - lh * static_cast<float>(lines.size()) * 0.5f + px(size_px) * 0.125f;
   for (const Line& l : lines) {
@@ -234,6 +256,8 @@ bool tile(const std::string& id, const std::string& title, const std::string& su
   const float inner = size.x - 2 * pad;
   ImVec2 cur(mn.x + pad, mn.y + px(18) + pad);
   auto tl = break_lines(title, px(kHeadingPx), inner);
+  capture(title, font_for(px(kHeadingPx)));
+  capture(summary, font_for(px(kBodyPx * 0.9f)));
   for (const Line& l : tl) {
     dl->AddText(font_for(px(kHeadingPx)), px(kHeadingPx), cur, p.text, l.begin, l.end);
     cur.y += px(kHeadingPx) * 1.3f;
@@ -300,6 +324,7 @@ bool option_box(const std::string& id, const std::string& label, bool selected, 
   if (selected) draw_tick(dl, bmin, bmax, p.selected_border);
   const float tx = bmax.x + px(18);
   auto lines = break_lines(label, px(kBodyPx), mx.x - tx - px(12));
+  capture(label, font_for(px(kBodyPx)));
   const float lh = px(kBodyPx) * 1.3f;
   float y = (mn.y + mx.y) * 0.5f - lh * static_cast<float>(lines.size()) * 0.5f + px(kBodyPx) * 0.15f;
   for (const Line& l : lines) {
@@ -363,6 +388,89 @@ void draw_qr(const std::vector<uint8_t>& modules, int width, int height, float s
     }
   }
   ImGui::Dummy(ImVec2(side, side));
+}
+
+ScrollState current_scroll() {
+  ScrollState s;
+  s.window = ImGui::GetCurrentWindow();
+  s.y = ImGui::GetScrollY();
+  s.max = ImGui::GetScrollMaxY();
+  s.page = ImGui::GetWindowHeight();
+  return s;
+}
+
+void scroll_buttons(const std::string& prefix, const ScrollState& s, ImVec2 pos, float width,
+                    float height, const std::string& up_words, const std::string& down_words) {
+  if (!s.window || s.max <= 1.0f) return;
+  const float bh = std::min(px(180), height * 0.45f);
+  auto* win = static_cast<ImGuiWindow*>(s.window);
+  const float step = s.page * 0.7f;
+  const Palette& p = pal();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  auto arrow = [&](ImVec2 c, bool up, ImU32 col) {
+    const float r = px(16);
+    if (up)
+      dl->AddTriangleFilled(ImVec2(c.x - r, c.y + r * 0.6f), ImVec2(c.x + r, c.y + r * 0.6f),
+                            ImVec2(c.x, c.y - r * 0.6f), col);
+    else
+      dl->AddTriangleFilled(ImVec2(c.x - r, c.y - r * 0.6f), ImVec2(c.x + r, c.y - r * 0.6f),
+                            ImVec2(c.x, c.y + r * 0.6f), col);
+  };
+  ImGui::SetCursorScreenPos(pos);
+  const bool can_up = s.y > 0.5f;
+  const bool can_down = s.y < s.max - 0.5f;
+  if (big_button(prefix + ".up", "\n" + up_words, ImVec2(width, bh), ButtonKind::Secondary, can_up))
+    ImGui::SetScrollY(win, std::max(0.0f, s.y - step));
+  arrow(ImVec2(pos.x + width * 0.5f, pos.y + bh * 0.28f), true, can_up ? p.text : p.disabled_text);
+  const ImVec2 dpos(pos.x, pos.y + height - bh);
+  ImGui::SetCursorScreenPos(dpos);
+  if (big_button(prefix + ".down", down_words + "\n ", ImVec2(width, bh), ButtonKind::Secondary,
+                 can_down))
+    ImGui::SetScrollY(win, std::min(s.max, s.y + step));
+  arrow(ImVec2(dpos.x + width * 0.5f, dpos.y + bh * 0.72f), false,
+        can_down ? p.text : p.disabled_text);
+}
+
+bool ticket_pad(std::string& text, const std::vector<TicketLetter>& letters,
+                const std::string& backspace_words, ImVec2 pos, ImVec2 size) {
+  // Three rows: the services' letters with their names; 1-5 and "-"; 6-0
+  // and delete. Few, large keys.
+  bool changed = false;
+  const float gap = px(14);
+  const float row_h = std::max(px(60), (size.y - 2 * gap) / 3.0f);
+  auto add = [&](const std::string& s) {
+    if (text.size() + s.size() <= 12) {
+      text += s;
+      changed = true;
+    }
+  };
+  const size_t n = std::max<size_t>(1, letters.size());
+  const float lw = (size.x - gap * (n - 1)) / n;
+  for (size_t i = 0; i < letters.size(); ++i) {
+    ImGui::SetCursorScreenPos(ImVec2(pos.x + i * (lw + gap), pos.y));
+    if (big_button("kbd.key." + letters[i].letter, letters[i].letter + "  " + letters[i].name,
+                   ImVec2(lw, row_h), ButtonKind::Secondary))
+      add(letters[i].letter);
+  }
+  static const char* kRows[2][6] = {{"1", "2", "3", "4", "5", "-"}, {"6", "7", "8", "9", "0", ""}};
+  const float kw = (size.x - gap * 5) / 6.0f;
+  for (int r = 0; r < 2; ++r) {
+    const float y = pos.y + (r + 1) * (row_h + gap);
+    for (int c = 0; c < 6; ++c) {
+      ImGui::SetCursorScreenPos(ImVec2(pos.x + c * (kw + gap), y));
+      const std::string k = kRows[r][c];
+      if (k.empty()) {
+        if (big_button("kbd.backspace", backspace_words, ImVec2(kw, row_h), ButtonKind::Secondary) &&
+            !text.empty()) {
+          text.pop_back();
+          changed = true;
+        }
+      } else if (big_button("kbd.key." + k, k, ImVec2(kw, row_h), ButtonKind::Secondary)) {
+        add(k);
+      }
+    }
+  }
+  return changed;
 }
 
 std::string fill(std::string pattern, const std::vector<std::pair<std::string, std::string>>& vars) {

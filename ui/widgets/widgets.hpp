@@ -93,6 +93,36 @@ void draw_tick(ImDrawList* dl, ImVec2 min, ImVec2 max, ImU32 color);
 // Replace {name} placeholders: fill("第 {n} 步", {{"n","2"}}).
 std::string fill(std::string pattern, const std::vector<std::pair<std::string, std::string>>& vars);
 
+// Scrolling for people who do not know to drag: "up" and "down" buttons in
+// a column beside a scrolling region. Take the region's state just before
+// EndChild(), then draw the buttons after it.
+struct ScrollState {
+  void* window = nullptr;  // the child window (ImGuiWindow*)
+  float y = 0, max = 0, page = 0;
+};
+ScrollState current_scroll();
+// ids "<prefix>.up" / "<prefix>.down"; nothing drawn when all of it fits.
+void scroll_buttons(const std::string& prefix, const ScrollState& s, ImVec2 pos, float width,
+                    float height, const std::string& up_words, const std::string& down_words);
+constexpr float kScrollColumnPx = 150.0f;
+
+// A keypad for ticket numbers: the services' letters (with their names) and
+// digits. Edits `text`; true when it changed.
+struct TicketLetter {
+  std::string letter;  // "F"
+  std::string name;    // the service's name in the worker's language
+};
+bool ticket_pad(std::string& text, const std::vector<TicketLetter>& letters,
+                const std::string& backspace_words, ImVec2 pos, ImVec2 size);
+
+// Tests: every string these widgets draw, with the font it is drawn in, is
+// appended to `sink` while it is set (null: off, the default).
+struct DrawnText {
+  std::string text;
+  ImFont* font = nullptr;
+};
+void set_text_capture(std::vector<DrawnText>* sink);
+
 // Reports the last item's rectangle to automation under `id`.
 void report_last_item(const std::string& id);
 
