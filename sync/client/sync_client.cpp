@@ -191,6 +191,20 @@ Expected<EnrollResponse> enroll_kiosk(const std::string& data_dir, const std::st
   if (!e) return Error{"bad_response", tr("sync.error.bad_response"), "", e.error().detail};
   if (auto st = write_file_atomic(DataDir{data_dir}.device_token_file(), e->token + "\n", 0600); !st)
     return st.error();
+  // Where the hub is goes into config.json (the install's settings, read by
+  // the UI and everything else); other keys there are kept as they are.
+  {
+    const std::string cfg_path = DataDir{data_dir}.config_file();
+    bool exists = false;
+    std::string text = read_file(cfg_path, &exists);
+    json cfg = exists ? json::parse(text, nullptr, false) : json::object();
+    if (!cfg.is_object())
+      return Error{"config", tr("sync.error.config"), "config.json", "config.json is not a JSON object"};
+    cfg["hub_url"] = hub_url;
+    cfg["hub_ca_file"] = ca_copy;
+    cfg["allow_plain_http_loopback"] = allow_plain_http_loopback;
+    if (auto st = write_file_atomic(cfg_path, cfg.dump(2) + "\n", 0644); !st) return st.error();
+  }
   json hub{{"hub_url", hub_url}, {"hub_ca_file", ca_copy},
            {"allow_plain_http_loopback", allow_plain_http_loopback}, {"kiosk_id", e->kiosk_id},
            {"kiosk_name", e->kiosk_name}, {"enrolled_at_ms", unix_ms()}};

@@ -34,6 +34,7 @@ struct SyncService::Impl {
   mutable std::mutex mu;
   std::condition_variable cv;
   bool stopping = false;
+  std::atomic<bool> abort{false};  // ends an exchange in flight when stopping
   bool wake = false;
   SyncStatus status;
   std::thread thread;
@@ -44,17 +45,18 @@ struct SyncService::Impl {
     status = s;
   }
 
-  // Sleeps until `deadline_ms`, send_now() or stop(); returns false on stop.
-  bool wait_until(int64_t deadline_ms) {
+  enum class Woke { Stop, Now, Deadline };
+  // Sleeps until `deadline_ms`, send_now() or stop().
+  Woke wait_until(int64_t deadline_ms) {
     std::unique_lock lock(mu);
     while (!stopping && !wake) {
       int64_t left = deadline_ms - unix_ms();
-      if (left <= 0) break;
-      cv.wait_for(lock, std::chrono::milliseconds(std::min<int64_t>(left, 2000)));
-      if (unix_ms() >= deadline_ms) break;
+      if (left <= 0) return Woke::Deadline;
+      cv.wait_for(lock, std::chrono::milliseconds(left));
     }
+    if (stopping) return Woke::Stop;
     wake = false;
-    return !stopping;
+    return Woke::Now;
   }
 
   int64_t backoff_ms(int failures) {
@@ -110,6 +112,7 @@ struct SyncService::Impl {
         TransportOptions t;
         t.connect_timeout_ms = opts.connect_timeout_ms;
         t.total_timeout_ms = opts.total_timeout_ms;
+        t.abort = &abort;
         SyncClient client(*store, *hub, t);
         const bool hb = unix_ms() - last_heartbeat >= opts.heartbeat_interval_s * 1000LL;
         CycleReport rep = client.run_cycle(data_dir, hb);
@@ -149,16 +152,24 @@ struct SyncService::Impl {
       woken_ = false;
       st.next_attempt_ms = next;
       publish(st);
-      if (!wait_until(next)) break;
-      {
-        std::lock_guard lock(mu);
-        woken_ = woken_flag;
-        woken_flag = false;
+      // Between cycles the waiting count is refreshed every 2 s, so a request
+      // just submitted shows up in the UI without a network exchange.
+      Woke w = Woke::Deadline;
+      while (true) {
+        w = wait_until(std::min(next, unix_ms() + 2000));
+        if (w != Woke::Deadline || unix_ms() >= next) break;
+        if (store) {
+          QueueStats qs = store->stats();
+          st.waiting = qs.queued + qs.sending;
+          st.quarantined = qs.quarantined;
+          publish(st);
+        }
       }
+      if (w == Woke::Stop) break;
+      woken_ = w == Woke::Now;
     }
   }
-  bool woken_ = false;      // this loop was started by send_now()
-  bool woken_flag = false;  // set by send_now() under mu
+  bool woken_ = false;  // this loop was started by send_now()
 };
 
 SyncService::SyncService(std::string data_dir, SyncServiceOptions opts)
@@ -174,6 +185,7 @@ void SyncService::start() {
   {
     std::lock_guard lock(impl_->mu);
     impl_->stopping = false;
+    impl_->abort = false;
   }
   impl_->thread = std::thread([this] { impl_->run(); });
 }
@@ -182,6 +194,7 @@ void SyncService::stop() {
   {
     std::lock_guard lock(impl_->mu);
     impl_->stopping = true;
+    impl_->abort = true;
   }
   impl_->cv.notify_all();
   if (impl_->thread.joinable()) impl_->thread.join();
@@ -191,7 +204,6 @@ void SyncService::send_now() {
   {
     std::lock_guard lock(impl_->mu);
     impl_->wake = true;
-    impl_->woken_flag = true;
   }
   impl_->cv.notify_all();
 }

@@ -41,7 +41,9 @@ class SyncService {
   SyncService& operator=(const SyncService&) = delete;
 
   void start();
-  void stop();      // wakes the thread and joins it (an exchange in flight ends within its timeouts)
+  void stop();      // wakes the thread, abandons an exchange in flight, joins
+  // Safe to start with no hub configured: it idles and looks again for an
+  // enrollment (config.json / hub.json / device-token) every idle interval.
   void send_now();  // wake up and run a cycle now (also clears a backoff wait)
   SyncStatus status() const;
 

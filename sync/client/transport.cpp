@@ -52,6 +52,10 @@ HubReply classify_curl(CURLcode rc) {
       r.kind = NetKind::Misconfigured;
       r.error = "bad_url";
       break;
+    case CURLE_ABORTED_BY_CALLBACK:
+      r.kind = NetKind::Transient;
+      r.error = "stopped";
+      break;
     case CURLE_OUT_OF_MEMORY:
       r.kind = NetKind::Transient;
       r.error = "no_memory";
@@ -86,6 +90,11 @@ void classify_status(HubReply& r) {
     r.error = "hub_mismatch";
   }
   if (r.kind != NetKind::Ok) r.detail = "HTTP " + std::to_string(s);
+}
+
+int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  const auto* abort = static_cast<const std::atomic<bool>*>(user);
+  return abort && abort->load() ? 1 : 0;
 }
 
 size_t on_body(char* ptr, size_t size, size_t n, void* user) {
@@ -210,6 +219,11 @@ struct HubTransport::Impl {
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &r.body);
     curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(c, CURLOPT_HEADERDATA, &r);
+    if (opt.abort) {
+      curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+      curl_easy_setopt(c, CURLOPT_XFERINFODATA, opt.abort);
+      curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+    }
     curl_easy_setopt(c, CURLOPT_USERAGENT, "union-kiosk/" KIOSK_VERSION);
     curl_slist* headers = nullptr;
     headers = curl_slist_append(headers, "Accept: application/json");

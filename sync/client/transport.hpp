@@ -2,6 +2,7 @@
 // one place where a failure is classified. Callers decide from `kind`
 // alone: retry later, quarantine the item(s), or stop and report.
 #pragma once
+#include <atomic>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -31,6 +32,7 @@ struct TransportOptions {
   int total_timeout_ms = 60000;      // the whole exchange
   int low_speed_bytes_per_s = 256;   // slower than this ...
   int low_speed_time_s = 15;         // ... for this long: abandoned as transient
+  const std::atomic<bool>* abort = nullptr;  // set: the exchange in flight ends at once
 };
 
 struct HubReply {

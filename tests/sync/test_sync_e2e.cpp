@@ -293,8 +293,19 @@ TEST_CASE("the device token is kept 0600 and plain http to a non-loopback host i
   Fixture f;
   HubProcess hub(f.hub_dir);
   hub.start();
-  enroll(f.kiosk_dir, hub, hub.url());
   namespace fs = std::filesystem;
+  fs::create_directories(f.kiosk_dir);
+  {
+    std::ofstream cfg(f.kiosk_dir + "/config.json");
+    cfg << R"({"kiosk_name": "长春市工人文化宫 1号机", "idle_timeout_s": 90})";
+  }
+  enroll(f.kiosk_dir, hub, hub.url());
+  // Enrollment records the hub in config.json and keeps the installer's keys.
+  std::ifstream in(f.kiosk_dir + "/config.json");
+  json cfg = json::parse(in);
+  CHECK(cfg["hub_url"] == hub.url());
+  CHECK(cfg["idle_timeout_s"] == 90);
+  CHECK(cfg["kiosk_name"] == "长春市工人文化宫 1号机");
   auto perms = fs::status(f.kiosk_dir + "/device-token").permissions();
   CHECK((perms & (fs::perms::group_all | fs::perms::others_all)) == fs::perms::none);
   std::string code = hub.add_kiosk("x");

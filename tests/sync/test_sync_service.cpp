@@ -53,6 +53,8 @@ TEST_CASE("SyncService drains in the background, wakes on send_now, honours Retr
   check_exactly_once(hub_dir, ids, {kdir});
 
   auto more = queue_requests(kdir, 7);
+  // The UI sees the new requests waiting without any sync (refreshed every 2 s).
+  CHECK(eventually([&] { return svc.status().waiting == 7; }, 3000));
   svc.send_now();
   CHECK(eventually([&] { return svc.status().waiting == 0 && svc.status().online; }, 3000));
   ids.insert(ids.end(), more.begin(), more.end());
@@ -87,5 +89,28 @@ TEST_CASE("SyncService stops on a revoked kiosk instead of hammering the hub") {
   enroll(kdir, hub, "http://127.0.0.1:" + std::to_string(proxy.port()));
   CHECK(eventually([&] { return svc.status().waiting == 0 && !svc.status().stopped; }, 5000));
   svc.stop();
+  check_exactly_once(hub_dir, ids, {kdir});
+}
+
+TEST_CASE("SyncService::stop() abandons an exchange in flight at once") {
+  TempDir tmp;
+  std::string hub_dir = tmp.path + "/hub", kdir = tmp.path + "/kiosk";
+  HubProcess hub(hub_dir);
+  hub.start();
+  FaultProxy proxy(hub.port());
+  enroll(kdir, hub, "http://127.0.0.1:" + std::to_string(proxy.port()));
+  auto ids = queue_requests(kdir, 5);
+  proxy.inject(Fault::SlowResponse, 1, /*delay_ms=*/20000);
+  SyncServiceOptions o;
+  o.total_timeout_ms = 60000;
+  auto svc = std::make_unique<SyncService>(kdir, o);
+  svc->start();
+  CHECK(eventually([&] { return proxy.forwarded() > 0; }, 3000));
+  auto t0 = std::chrono::steady_clock::now();
+  svc->stop();
+  CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(2));
+  // The batch it abandoned went through at the hub; the next run finds it a duplicate.
+  auto r = run_kiosk(kdir, {"--json", "sync", "--once"});
+  CHECK_MESSAGE(r.code == 0, r.out);
   check_exactly_once(hub_dir, ids, {kdir});
 }
