@@ -88,7 +88,16 @@ Expected<std::unique_ptr<RequestStore>> RequestStore::open(const std::string& pa
   if (!read_only) {
     sqlite3_stmt* st = nullptr;
     rc = sqlite3_prepare_v2(db, "PRAGMA journal_mode=WAL", -1, &st, nullptr);
-    if (rc == SQLITE_OK) rc = sqlite3_step(st);
+    // Leaving rollback mode needs an exclusive lock, and SQLite does not wait
+    // for it when that could deadlock: another process opening the same file
+    // at once. Wait here instead, as long as the busy timeout allows.
+    for (int waited = 0; rc == SQLITE_OK; waited += 10) {
+      rc = sqlite3_step(st);
+      if ((rc & 0xff) != SQLITE_BUSY || waited >= opts.busy_timeout_ms) break;
+      sqlite3_reset(st);
+      rc = SQLITE_OK;
+      sqlite3_sleep(10);
+    }
     const bool wal = rc == SQLITE_ROW &&
                      std::strcmp(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)),
                                  "wal") == 0;
