@@ -5,6 +5,8 @@
 #include <chrono>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
 #include "fault_proxy.hpp"
 #include "support.hpp"
 #include "sync/client/sync_client.hpp"
@@ -103,14 +105,18 @@ TEST_CASE("SyncService::stop() abandons an exchange in flight at once") {
   proxy.inject(Fault::SlowResponse, 1, /*delay_ms=*/20000);
   SyncServiceOptions o;
   o.total_timeout_ms = 60000;
+  const int before = proxy.forwarded();
   auto svc = std::make_unique<SyncService>(kdir, o);
   svc->start();
-  CHECK(eventually([&] { return proxy.forwarded() > 0; }, 3000));
+  // (forwarded() already counts the enrollment: wait for the held answer itself.)
+  CHECK(eventually([&] { return proxy.faulted() == 1 && proxy.forwarded() > before; }, 3000));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
   auto t0 = std::chrono::steady_clock::now();
   svc->stop();
   CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(2));
   // The batch it abandoned went through at the hub; the next run finds it a duplicate.
   auto r = run_kiosk(kdir, {"--json", "sync", "--once"});
   CHECK_MESSAGE(r.code == 0, r.out);
+  CHECK(nlohmann::json::parse(r.out)["duplicates"] == 5);
   check_exactly_once(hub_dir, ids, {kdir});
 }
