@@ -1,5 +1,7 @@
 #include "test_support.hpp"
 
+#include <random>
+
 #include "kiosk/core/form.hpp"
 
 using namespace kiosk;
@@ -323,4 +325,27 @@ TEST_CASE("wrong answer types are errors, not crashes") {
   }
   CHECK_FALSE(check_request(s, json("not an object"), context()).plan);
   CHECK_FALSE(check_request(s, json::array(), context()).plan);
+}
+
+TEST_CASE("random answers never throw, and a plan comes only without errors") {
+  std::mt19937 rng(42);
+  const json values[] = {json(nullptr), json(true), json(false), json(0), json(-3), json(1e300), json(2.5),
+                         json(""), json("  "), json("yes"), json("m"), json("13812345678"),
+                         json("11010519491231002x"), json("S-20261201-PM"), json("M-202612"), json("C-2027W-B"),
+                         json("\xE5\xBC"), json::array(), json::array({"money", 3}), json::object()};
+  for (const auto& s : bundle().services) {
+    for (int round = 0; round < 300; ++round) {
+      Answers a = s.id == "legal" ? legal_answers() : s.id == "hardship" ? hardship_answers()
+                  : s.id == "mixer"  ? mixer_answers()
+                                     : childcare_answers();
+      for (int k = 0; k < 3; ++k) {
+        const Field& f = s.fields[rng() % s.fields.size()];
+        a[f.id] = values[rng() % std::size(values)];
+      }
+      FormCheck check;
+      CHECK_NOTHROW(check = check_request(s, a, context(nullptr, rng() % 2 == 0)));
+      CHECK(check.plan.has_value() == check.errors.empty());
+      for (const auto& p : s.pages) CHECK_NOTHROW((void)validate_page(s, p, a, context()));
+    }
+  }
 }
