@@ -130,6 +130,11 @@ struct FaultProxy::Impl {
         send_all(cfd, r.data(), r.size());
         break;
       }
+      if (f == Fault::Status400) {
+        std::string r = canned(400, "Bad Request", "", "application/json", R"({"error":"bad_json"})");
+        send_all(cfd, r.data(), r.size());
+        break;
+      }
       int ufd = connect_loopback(upstream);
       if (ufd < 0) break;  // hub down: the kiosk sees the connection drop
       ++forwarded;

@@ -17,6 +17,7 @@ enum class Fault {
   NotJson,           // the hub processed it; the kiosk gets 200 with an HTML page
   Status500,         // answered by the proxy, the hub never sees it
   Status503,         // with Retry-After: retry_after_s
+  Status400,         // the body refused as a whole (a poisoned item), answered by the proxy
 };
 
 class FaultProxy {

@@ -314,3 +314,27 @@ TEST_CASE("the device token is kept 0600 and plain http to a non-loopback host i
                            "--allow-plain-http-loopback"}).code == 4);
   CHECK(!fs::exists(other.path + "/device-token"));
 }
+
+TEST_CASE("a batch refused as a whole is split; only the poisoned item is quarantined") {
+  Fixture f;
+  HubProcess hub(f.hub_dir);
+  hub.start();
+  FaultProxy proxy(hub.port());
+  enroll(f.kiosk_dir, hub, "http://127.0.0.1:" + std::to_string(proxy.port()));
+  auto ids = queue_requests(f.kiosk_dir, 10);
+  // The batch of 10 gets 400, then the first item sent alone gets 400 too.
+  proxy.inject(Fault::Status400, 2);
+  auto r = run_kiosk(f.kiosk_dir, {"--json", "sync", "--once"});
+  CHECK(r.code == 0);
+  json j = json::parse(r.out);
+  CHECK(j["quarantined"] == 1);
+  CHECK(j["accepted"] == 9);
+  auto st = json::parse(run_kiosk(f.kiosk_dir, {"--json", "sync", "status"}).out);
+  REQUIRE(st["quarantined_requests"].size() == 1);
+  CHECK(st["quarantined_requests"][0]["id"] == ids[0]);
+  CHECK(st["quarantined_requests"][0]["reason"] == "hub_rejected:bad_json");
+  CHECK(kiosk_view(f.kiosk_dir).queued == 0);
+  HubView h = hub_view(f.hub_dir);
+  CHECK(h.ids == std::vector<std::string>(ids.begin() + 1, ids.end()));
+  CHECK(h.seq_contiguous);
+}
