@@ -103,6 +103,9 @@ int run_touch_ui(const std::string& data_dir, const std::vector<std::string>& ar
     return 2;
   }
   const UiOptions opt = *parsed;
+  // Start-up phases, logged once with the first frame (ms since main).
+  auto since = [&] { return static_cast<int64_t>((mono_s() - t_start) * 1000.0); };
+  int64_t ms_content = 0, ms_store = 0, ms_window = 0, ms_fonts = 0, ms_ime = 0, ms_app = 0;
 
   std::string dir_error;
   if (!ensure_dir(data_dir, &dir_error))
@@ -127,6 +130,7 @@ int run_touch_ui(const std::string& data_dir, const std::vector<std::string>& ar
     std::fprintf(stderr, "union-kiosk: %s\n", active.error().message.en.c_str());
     return 1;
   }
+  ms_content = since();
   if (!active->rejected.empty())
     log::event(log::Level::Warn, "ui", "pushed content rejected, using embedded",
                {{"problems", static_cast<int>(active->rejected.size())}});
@@ -144,6 +148,7 @@ int run_touch_ui(const std::string& data_dir, const std::vector<std::string>& ar
                {{"code", store.error().code}, {"detail", store.error().detail}});
   }
 
+  ms_store = since();
   WindowOptions wo;
   wo.windowed = opt.windowed;
   wo.width = opt.width;
@@ -155,6 +160,7 @@ int run_touch_ui(const std::string& data_dir, const std::vector<std::string>& ar
     std::fprintf(stderr, "union-kiosk: cannot open the display: %s\n", werr.c_str());
     return 1;
   }
+  ms_window = since();
   log::event(log::Level::Info, "ui", "window",
              {{"width", window->width()}, {"height", window->height()},
               {"kiosk", window->kiosk() ? "yes" : "no"}, {"gl", window->gl_renderer()}});
@@ -168,6 +174,7 @@ int run_touch_ui(const std::string& data_dir, const std::vector<std::string>& ar
   FontState fonts;
   build_fonts(*window, fonts, opt.large_text ? 1.5f : 1.0f, extra, opt, cache_dir);
 
+  ms_fonts = since();
   std::unique_ptr<GooglePinyinEngine> ime = GooglePinyinEngine::open();
   if (ime) {
     // Only candidates the atlas can draw; the set is copied so a rebuild at
@@ -179,6 +186,7 @@ int run_touch_ui(const std::string& data_dir, const std::vector<std::string>& ar
     log::event(log::Level::Error, "ui", "pinyin engine unavailable");
   }
 
+  ms_ime = since();
   std::unique_ptr<KioskApp> app;
   if (store) {
     AppDeps deps;
@@ -195,6 +203,7 @@ int run_touch_ui(const std::string& data_dir, const std::vector<std::string>& ar
   }
 
   Services services(data_dir, config, store ? true : false);
+  ms_app = since();
   FrameStats stats(opt.stats_file);
   LoopSink sink(app.get(), services);
   int settle = kSettleFrames;
@@ -252,10 +261,12 @@ int run_touch_ui(const std::string& data_dir, const std::vector<std::string>& ar
       draw_fault_screen("platform.store_damaged.title", "platform.store_damaged.body",
                         store_error ? store_error->code : "store");
     }
+    const double t_ui = mono_s();
     window->end_frame();
     keyboard_frame_end(ime.get());
     const double t1 = mono_s();
     stats.frame((t1 - t0) * 1000.0, t1);
+    stats.ui_part((t_ui - t0) * 1000.0);
     --settle;
     if (!opt.automation_file.empty()) automation::write_json_if_changed(opt.automation_file);
     if (first_frame) {
@@ -264,6 +275,10 @@ int run_touch_ui(const std::string& data_dir, const std::vector<std::string>& ar
       std::fprintf(stderr, "union-kiosk: first frame at %.6f (%.1f ms after main, %.1f ms after exec)\n",
                    unix_s(), (t1 - t_start) * 1000.0, ms_since_process_start());
       stats.flush();
+      log::event(log::Level::Info, "ui", "start-up ms",
+                 {{"content", ms_content}, {"store", ms_store}, {"window", ms_window},
+                  {"fonts", ms_fonts}, {"ime", ms_ime}, {"app", ms_app},
+                  {"first_frame", since()}});
       if (opt.exit_after_first_frame) break;
     }
     if (settle == 0) stats.flush();  // the burst ended: the kiosk goes quiet

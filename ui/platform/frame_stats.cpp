@@ -32,6 +32,15 @@ void FrameStats::frame(double frame_ms, double) {
   }
 }
 
+void FrameStats::ui_part(double ui_ms) {
+  if (recent_ui_ms_.size() < kRecent) {
+    recent_ui_ms_.push_back(static_cast<float>(ui_ms));
+  } else {
+    recent_ui_ms_[recent_ui_next_] = static_cast<float>(ui_ms);
+    recent_ui_next_ = (recent_ui_next_ + 1) % kRecent;
+  }
+}
+
 void FrameStats::first_frame_swapped(double unix_s, double since_start_ms) {
   first_frame_unix_s_ = unix_s;
   first_frame_since_start_ms_ = since_start_ms;
@@ -46,8 +55,25 @@ std::string FrameStats::json() const {
     << ", \"first_frame_since_start_ms\": " << first_frame_since_start_ms_
     << ", \"frame_ms_p50\": " << percentile(recent_ms_, 0.5)
     << ", \"frame_ms_p95\": " << percentile(recent_ms_, 0.95)
-    << ", \"frame_ms_max\": " << max_ms_ << ", \"recent_frames\": " << recent_ms_.size()
-    << "}\n";
+    << ", \"frame_ms_max\": " << max_ms_
+    << ", \"ui_ms_p50\": " << percentile(recent_ui_ms_, 0.5)
+    << ", \"ui_ms_p95\": " << percentile(recent_ui_ms_, 0.95)
+    << ", \"recent_frames\": " << recent_ms_.size();
+  // The last frames in order, total and UI-building part, for benchmarks
+  // that look at exactly the frames of one interaction.
+  auto last = [&](const char* name, const std::vector<float>& ring, size_t next) {
+    o << ", \"" << name << "\": [";
+    const size_t n = ring.size();
+    const size_t count = std::min<size_t>(n, 128);
+    for (size_t k = 0; k < count; ++k) {
+      size_t i = n < kRecent ? n - count + k : (next + kRecent - count + k) % kRecent;
+      o << (k ? ", " : "") << ring[i];
+    }
+    o << "]";
+  };
+  last("last_frame_ms", recent_ms_, recent_next_);
+  last("last_ui_ms", recent_ui_ms_, recent_ui_next_);
+  o << "}\n";
   return o.str();
 }
 

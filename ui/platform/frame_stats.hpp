@@ -14,6 +14,8 @@ class FrameStats {
   explicit FrameStats(std::string path) : path_(std::move(path)) {}
   // A frame drawn: CPU time from input processing to swap, in ms.
   void frame(double frame_ms, double now_s);
+  // The part of the last frame spent building the UI (the rest: GL + swap).
+  void ui_part(double ui_ms);
   void wakeup() { ++wakeups_; }
   void first_frame_swapped(double unix_s, double since_start_ms);
   // Writes the file if anything changed since the last write.
@@ -31,6 +33,8 @@ class FrameStats {
   std::vector<float> recent_ms_;  // ring of the last frame times
   size_t recent_next_ = 0;
   double max_ms_ = 0;
+  std::vector<float> recent_ui_ms_;
+  size_t recent_ui_next_ = 0;
 };
 
 // Milliseconds since this process was started (from /proc/self/stat), or

@@ -6,6 +6,7 @@
 #include <backends/imgui_impl_opengl3.h>
 #include <backends/imgui_impl_sdl.h>
 
+#include <cfloat>
 #include <cstdint>
 #include <cstring>
 #include <vector>
@@ -26,6 +27,13 @@ struct PlatformWindow::Impl {
   GLuint preview_tex = 0;
   int preview_w = 0, preview_h = 0;
   int enter_frames = 0;  // >0: Return held down for ImGui this many frames
+  // The pointer as of the events handled so far. ImGui 1.86's SDL backend
+  // polls SDL_GetMouseState(), which already reflects events still queued:
+  // two quick taps would then merge into one frame, the first released over
+  // the second key. The loop hands ImGui one press or release a frame.
+  ImVec2 mouse_pos{-FLT_MAX, -FLT_MAX};
+  bool mouse_down = false;
+  bool mouse_pressed = false;  // went down since the last frame
 
   ~Impl() {
     if (font_tex) glDeleteTextures(1, &font_tex);
@@ -180,6 +188,16 @@ int PlatformWindow::pump(double timeout_s, InputSink& sink) {
           }
         } else {
           ImGui_ImplSDL2_ProcessEvent(&ev);
+          bool end_batch = false;
+          if (ev.type == SDL_MOUSEMOTION) {
+            d.mouse_pos = ImVec2(static_cast<float>(ev.motion.x), static_cast<float>(ev.motion.y));
+          } else if ((ev.type == SDL_MOUSEBUTTONDOWN || ev.type == SDL_MOUSEBUTTONUP) &&
+                     ev.button.button == SDL_BUTTON_LEFT) {
+            d.mouse_pos = ImVec2(static_cast<float>(ev.button.x), static_cast<float>(ev.button.y));
+            d.mouse_down = ev.type == SDL_MOUSEBUTTONDOWN;
+            if (d.mouse_down) d.mouse_pressed = true;
+            end_batch = true;  // this press or release gets a frame of its own
+          }
           switch (ev.type) {
             case SDL_MOUSEBUTTONDOWN:
             case SDL_MOUSEBUTTONUP:
@@ -200,6 +218,7 @@ int PlatformWindow::pump(double timeout_s, InputSink& sink) {
             default:
               break;
           }
+          if (end_batch) return handled;
         }
         break;
     }
@@ -280,6 +299,9 @@ void PlatformWindow::begin_frame() {
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplSDL2_NewFrame();
   ImGuiIO& io = ImGui::GetIO();
+  io.MousePos = d.mouse_pos;
+  io.MouseDown[0] = d.mouse_down || d.mouse_pressed;
+  d.mouse_pressed = false;
   // Enter typed by a person (not a scanner) reaches ImGui as a key press
   // lasting one frame, then a release.
   if (d.enter_frames > 0) {
