@@ -198,8 +198,8 @@ int enroll(CliEnv& env, const Opts& o) {
   if (env.json) {
     *env.out << json{{"ok", true}, {"kiosk_id", r->kiosk_id}, {"kiosk_name", r->kiosk_name}}.dump() << "\n";
   } else {
-    *env.out << tr("sync.enrolled").zh << " / " << tr("sync.enrolled").en << ": " << r->kiosk_id << " "
-             << r->kiosk_name << "\n";
+    *env.out << tr("sync.enrolled").zh << "\n" << tr("sync.enrolled").en << "\nkiosk " << r->kiosk_id
+             << " \"" << r->kiosk_name << "\"\n";
   }
   return kOk;
 }

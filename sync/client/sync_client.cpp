@@ -16,6 +16,7 @@
 #include "kiosk/core/log.hpp"
 #include "kiosk/core/paths.hpp"
 #include "kiosk/core/strings.hpp"
+#include "kiosk/core/submit.hpp"
 
 namespace kiosk::sync {
 
@@ -379,6 +380,10 @@ CycleReport SyncClient::send_heartbeat(const std::string& data_dir) {
   Heartbeat h;
   h.app_version = KIOSK_VERSION;
   h.content_version = store_.setting("content_version").value_or("");
+  if (h.content_version.empty()) {
+    // The bundle the kiosk is showing: the pushed one if it checks clean, else the embedded one.
+    if (auto c = load_active_content(DataDir{data_dir}); c) h.content_version = c->bundle.version;
+  }
   h.queue_depth = qs.queued + qs.sending;
   h.quarantined = qs.quarantined;
   h.oldest_queued_age_s = qs.oldest_queued_ms > 0 ? std::max<int64_t>(0, (now - qs.oldest_queued_ms) / 1000) : 0;
