@@ -263,7 +263,9 @@ constexpr const char* kQueueUsage =
     "  queue list [--state queued|sending|delivered|handled|quarantined] [--limit N] [--offset N]\n"
     "  queue show TICKET_OR_ID [--with-answers]\n"
     "  queue stats\n"
-    "      The local request queue (answers only on request: they are personal data).";
+    "  queue purge\n"
+    "      The local request queue (answers only on request: they are personal data);\n"
+    "      purge erases the answers of requests delivered longer than retention_days ago.";
 
 std::optional<int> parse_count(const std::string& s) {
   if (s.empty() || s.size() > 7) return std::nullopt;
@@ -276,7 +278,7 @@ int run_queue(CliEnv& env) {
   Args a(env.args, {"--state", "--limit", "--offset"}, {"--with-answers"});
   if (!a.bad.empty()) return usage(env, option_bad(a.bad), kQueueUsage);
   const std::string verb = a.words.empty() ? "list" : a.words[0];
-  if (verb != "list" && verb != "show" && verb != "stats")
+  if (verb != "list" && verb != "show" && verb != "stats" && verb != "purge")
     return usage(env, option_bad(verb), kQueueUsage);
   if (verb == "show" && a.words.size() != 2)
     return usage(env, option_missing("TICKET_OR_ID"), kQueueUsage);
@@ -305,10 +307,25 @@ int run_queue(CliEnv& env) {
     // No file yet: an empty queue, not a failure.
     if (store.error().code != "store_missing") return fail(env, store.error(), kBroken);
     if (verb == "show") return fail(env, store_detail::store_error("not_found", a.words[1]), kRefused);
+    if (verb == "purge") {
+      if (wants_json(env))
+        out(env) << json{{"ok", true}, {"purged", 0}}.dump(2) << "\n";
+      else
+        print_text(out(env), fill(tr("cli.core.purged"), {{"count", "0"}}));
+      return kOk;
+    }
   } else if (verb == "list") {
     records = (*store)->list(state, limit, offset);
   } else if (verb == "stats") {
     stats = (*store)->stats();
+  } else if (verb == "purge") {
+    auto n = (*store)->purge_expired(unix_now_ms());
+    if (!n.ok()) return fail(env, n.error(), kBroken);
+    if (wants_json(env))
+      out(env) << json{{"ok", true}, {"purged", *n}}.dump(2) << "\n";
+    else
+      print_text(out(env), fill(tr("cli.core.purged"), {{"count", std::to_string(*n)}}));
+    return kOk;
   } else {
     auto r = (*store)->find(a.words[1]);
     if (!r) return fail(env, store_detail::store_error("not_found", a.words[1]), kRefused);

@@ -148,6 +148,23 @@ void log_read_error(const Error& e) {
   log::event(log::Level::Error, "store", "read_failed", {{"code", e.code}, {"detail", e.detail}});
 }
 
+Expected<int> purge_locked(Connection& c, int64_t retention_ms, int64_t now_ms) {
+  const int64_t cutoff = now_ms - retention_ms;
+  Query q(c,
+          "UPDATE requests SET answers = NULL WHERE answers IS NOT NULL AND ("
+          "(state IN ('delivered', 'handled') AND delivered_at > 0 AND delivered_at <= ?1) OR "
+          "(state = 'quarantined' AND state_at <= ?1))");
+  if (!q.ok()) return q.error();
+  if (auto st = q.bind(1, cutoff).run("purge"); !st) return st.error();
+  const int n = sqlite3_changes(c.db);
+  if (n > 0) {
+    // The old pages may still sit in the WAL: copy back and truncate it.
+    sqlite3_wal_checkpoint_v2(c.db, nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
+    log::event(log::Level::Info, "store", "purged", {{"count", int64_t{n}}});
+  }
+  return n;
+}
+
 }  // namespace
 
 Expected<RequestRecord> RequestStore::submit(const NewRequest& req, int64_t now_ms) {
@@ -368,7 +385,15 @@ Status RequestStore::mark_delivered(const std::vector<std::string>& ids, int64_t
     if (!q.ok()) return q.error();
     if (auto st = q.bind(1, id).bind(2, now_ms).run("deliver"); !st) return st;
   }
-  return txn.commit();
+  if (auto st = txn.commit(); !st) return st;
+  // Retention runs where deliveries happen, at most hourly, so no caller has to
+  // remember it; a failure here is logged and retried next time.
+  if (impl_->last_purge_ms == 0 || now_ms - impl_->last_purge_ms >= 3'600'000) {
+    impl_->last_purge_ms = now_ms;
+    if (auto n = purge_locked(impl_->conn, impl_->opts.retention_ms, now_ms); !n)
+      log::event(log::Level::Warn, "store", "purge_failed", {{"code", n.error().code}});
+  }
+  return ok_status();
 }
 
 Status RequestStore::quarantine(const std::string& id, std::string_view reason, int64_t now_ms) {
@@ -410,20 +435,8 @@ Status RequestStore::mark_handled(const std::string& id, std::string_view staff_
 
 Expected<int> RequestStore::purge_expired(int64_t now_ms) {
   std::lock_guard lock(impl_->mu);
-  const int64_t cutoff = now_ms - impl_->opts.retention_ms;
-  Query q(impl_->conn,
-          "UPDATE requests SET answers = NULL WHERE answers IS NOT NULL AND ("
-          "(state IN ('delivered', 'handled') AND delivered_at > 0 AND delivered_at <= ?1) OR "
-          "(state = 'quarantined' AND state_at <= ?1))");
-  if (!q.ok()) return q.error();
-  if (auto st = q.bind(1, cutoff).run("purge"); !st) return st.error();
-  const int n = sqlite3_changes(impl_->db);
-  if (n > 0) {
-    // The old pages may still sit in the WAL: copy back and truncate it.
-    sqlite3_wal_checkpoint_v2(impl_->db, nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
-    log::event(log::Level::Info, "store", "purged", {{"count", int64_t{n}}});
-  }
-  return n;
+  impl_->last_purge_ms = now_ms;
+  return purge_locked(impl_->conn, impl_->opts.retention_ms, now_ms);
 }
 
 std::optional<std::string> RequestStore::setting(std::string_view key) const {

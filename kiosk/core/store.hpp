@@ -93,6 +93,7 @@ class RequestStore final : public BookingLedger {
   Status mark_handled(const std::string& id, std::string_view staff_note, int64_t at_ms);
   // Answers of requests delivered longer than retention ago are erased; metadata stays.
   // Quarantined requests lose their answers `retention` after quarantine, too.
+  // mark_delivered also runs it (at most once an hour of its clock).
   Expected<int> purge_expired(int64_t now_ms);
 
   // Small key/value settings (sync cursor, kiosk id, content version).

@@ -29,6 +29,7 @@ struct RequestStore::Impl {
   std::string path;
   StoreOptions opts;
   bool read_only = false;
+  int64_t last_purge_ms = 0;  // mark_delivered purges expired answers at most hourly
   // The UI thread and the sync thread share one store; SQLite statements are not
   // re-entrant, so every method holds this for its whole transaction.
   std::mutex mu;

@@ -202,6 +202,26 @@ TEST_CASE("queue list / show / stats") {
   CHECK(missing.j()["error"]["code"] == "not_found");
   auto stats = run(data, {"queue", "stats"}, true);
   CHECK(stats.j()["queued"] == 2);
+
+  // Retention from config.json: 0 days, so a delivered request loses its answers now.
+  write_file(data + "/config.json", R"({"retention_days": 0})");
+  {
+    auto st = RequestStore::open(data + "/requests.db");
+    REQUIRE(st.ok());
+    REQUIRE((*st)->mark_delivered({s1.j()["id"].get<std::string>()}, unix_now_ms() - 1000).ok());
+  }
+  auto purge = run(data, {"queue", "purge"}, true);
+  CAPTURE(purge.out);
+  REQUIRE(purge.code == 0);
+  CHECK(purge.j()["purged"].get<int>() <= 1);  // the delivery itself may have purged it already
+  auto after = run(data, {"queue", "show", "K-0001"}, true);
+  CHECK(after.j()["has_answers"] == false);
+  CHECK(after.j()["state"] == "delivered");
+  CHECK(run(data, {"queue", "show", "K-0002"}, true).j()["has_answers"] == true);
+  write_file(data + "/config.json", R"({"retention_days": "zero"})");
+  auto badcfg = run(data, {"queue", "list"}, true);
+  CHECK(badcfg.code == 3);
+  CHECK(badcfg.j()["error"]["field"] == "retention_days");
 }
 
 TEST_CASE("queue on a damaged database: says so, exit 3, file kept") {

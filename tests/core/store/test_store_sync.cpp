@@ -169,3 +169,20 @@ TEST_CASE("purge_expired erases answers after delivery plus retention, metadata 
   CHECK(read_file(db).find(marker) == std::string::npos);
   CHECK(read_file(db + "-wal").find(marker) == std::string::npos);
 }
+
+TEST_CASE("deliveries run the retention purge themselves, at most hourly") {
+  TempDir dir;
+  StoreOptions o;
+  o.retention_ms = 1000;
+  auto s = open_store(dir.file("requests.db"), o);
+  auto a = s->submit(make_request(), 1);
+  auto b = s->submit(make_request(), 2);
+  auto c = s->submit(make_request(), 3);
+  REQUIRE(s->mark_delivered({a->id}, 10'000).ok());          // purge ran: nothing old yet
+  REQUIRE(s->mark_delivered({b->id}, 20'000).ok());          // within the hour: no purge
+  CHECK(s->find(a->id)->answers);
+  REQUIRE(s->mark_delivered({c->id}, 10'000 + 3'600'000).ok());  // an hour later: purge
+  CHECK_FALSE(s->find(a->id)->answers);
+  CHECK_FALSE(s->find(b->id)->answers);
+  CHECK(s->find(c->id)->answers);  // delivered just now
+}
