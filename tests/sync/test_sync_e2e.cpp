@@ -55,7 +55,7 @@ TEST_CASE("hub killed with SIGKILL in the middle of a batch, then restarted") {
   auto ids = queue_requests(f.kiosk_dir, 3000);
   // Small batches so the kill lands between and inside many of them.
   std::vector<std::string> args = fast_sync_args();
-  args.insert(args.end(), {"--batch-items", "50"});
+  args.insert(args.end(), {"--batch-items", "20"});
   std::vector<std::string> argv = {kiosk_binary(), "--data-dir", f.kiosk_dir};
   argv.insert(argv.end(), args.begin(), args.end());
   Proc k = spawn(argv, f.tmp.path + "/kiosk.log");
@@ -68,6 +68,7 @@ TEST_CASE("hub killed with SIGKILL in the middle of a batch, then restarted") {
   int code = k.wait();
   CHECK(code == 1);
   size_t held = hub_view(f.hub_dir).ids.size();
+  MESSAGE("hub held " << held << " of " << ids.size() << " when killed");
   CHECK(held > 0);
   CHECK(held < ids.size());
   hub.start();
@@ -184,7 +185,7 @@ TEST_CASE("the kiosk killed with SIGKILL mid-sync, then restarted") {
   hub.start();
   enroll(f.kiosk_dir, hub, hub.url());
   auto ids = queue_requests(f.kiosk_dir, 4000);
-  std::vector<std::string> argv = {kiosk_binary(), "--data-dir", f.kiosk_dir, "sync", "--once", "--batch-items", "40"};
+  std::vector<std::string> argv = {kiosk_binary(), "--data-dir", f.kiosk_dir, "sync", "--once", "--batch-items", "20"};
   Proc k = spawn(argv, f.tmp.path + "/kiosk.log");
   for (int i = 0; i < 500; ++i) {
     if (hub_view(f.hub_dir).ids.size() > 400) break;
@@ -192,6 +193,7 @@ TEST_CASE("the kiosk killed with SIGKILL mid-sync, then restarted") {
   }
   k.kill_now(SIGKILL);
   size_t held = hub_view(f.hub_dir).ids.size();
+  MESSAGE("hub held " << held << " of " << ids.size() << " when the kiosk was killed");
   CHECK(held > 0);
   CHECK(held < ids.size());
   CHECK(sync_until_ok(f.kiosk_dir, 2) == 1);
