@@ -13,6 +13,7 @@
 
 #include "kiosk/core/store_detail.hpp"
 #include "kiosk/core/strings.hpp"
+#include "kiosk/core/validate.hpp"
 
 namespace kiosk {
 
@@ -130,6 +131,11 @@ Expected<KioskConfig> load_config(const std::string& path) {
           k["kid"].get<std::string>().empty())
         return bad_value(key, "含 kid 和 public_key_b64url 文本的对象",
                          "an object with kid and public_key_b64url strings");
+      // A key that cannot verify anything would only fail later, at a worker's card.
+      auto raw = base64url_decode(k["public_key_b64url"].get<std::string>());
+      if (!raw || raw->size() != 32)
+        return bad_value(key + ".public_key_b64url", "32 字节 Ed25519 公钥的 base64url 编码",
+                         "a base64url-encoded 32-byte Ed25519 public key");
       cfg.extra_trusted_keys.push_back(
           {k["kid"].get<std::string>(), k["public_key_b64url"].get<std::string>()});
     }

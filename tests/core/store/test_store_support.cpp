@@ -82,7 +82,7 @@ TEST_CASE("config: every key is read") {
     "hub_ca_file": "/etc/union/ca.pem", "allow_plain_http_loopback": true,
     "idle_timeout_s": 90, "idle_countdown_s": 20, "retention_days": 7,
     "scan_source": "images:/tmp/x",
-    "extra_trusted_keys": [{"kid": "k1", "public_key_b64url": "abc"}],
+    "extra_trusted_keys": [{"kid": "k1", "public_key_b64url": "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}],
     "extra_revoked_members": ["M1", "M2"] })");
   auto c = load_config(dir.file("config.json"));
   REQUIRE(c.ok());
@@ -118,6 +118,8 @@ TEST_CASE("config: a malformed file is an error naming the key") {
            {R"({"extra_trusted_keys": [{"kid": "k"}]})", "config_bad_value",
             "extra_trusted_keys[0]"},
            {R"({"extra_revoked_members": [1]})", "config_bad_value", "extra_revoked_members[0]"},
+           {R"({"extra_trusted_keys": [{"kid": "k", "public_key_b64url": "abc"}]})", "config_bad_value",
+            "extra_trusted_keys[0].public_key_b64url"},
            {R"({"retention_day": 30})", "config_unknown_key", "retention_day"},
            {R"({"retention_days": 30,)", "config_malformed", ""},
            {R"([1, 2])", "config_malformed", ""},
