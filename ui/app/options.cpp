@@ -65,11 +65,11 @@ Expected<UiOptions> parse_ui_options(const std::vector<std::string>& args) {
       if (!need(&o.stats_file) || o.stats_file.empty()) return bad("--stats-file PATH");
     } else if (a == "--idle-timeout") {
       int s = 0;
-      if (!need(&v) || !parse_int(v, 5, 86400, &s)) return bad("--idle-timeout S (5..86400)");
+      if (!need(&v) || !parse_int(v, 1, 86400, &s)) return bad("--idle-timeout S (1..86400)");
       o.idle_timeout_s = s;
     } else if (a == "--idle-countdown") {
       int s = 0;
-      if (!need(&v) || !parse_int(v, 3, 3600, &s)) return bad("--idle-countdown S (3..3600)");
+      if (!need(&v) || !parse_int(v, 1, 3600, &s)) return bad("--idle-countdown S (1..3600)");
       o.idle_countdown_s = s;
     } else if (a == "--no-gb2312-level2") {
       o.gb2312_level2 = false;

@@ -57,7 +57,7 @@ TEST_CASE("UI options") {
   CHECK(parse_ui_options({})->windowed == false);
   for (auto bad : std::vector<std::vector<std::string>>{
            {"--windowed", "big"}, {"--windowed"}, {"--lang", "fr"}, {"--idle-timeout", "-1"},
-           {"--idle-timeout", "1"}, {"--frobnicate"}, {"--stats-file"}}) {
+           {"--idle-timeout", "0"}, {"--frobnicate"}, {"--stats-file"}}) {
     auto r = parse_ui_options(bad);
     REQUIRE_FALSE(r);
     CHECK(r.error().code == "bad_option");
