@@ -4,8 +4,10 @@
 // an event it draws a few frames (ImGui needs two or three to settle), then
 // none at all until the next event, timer or message from a worker thread.
 #include <imgui.h>
+#include <sys/wait.h>
 
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -208,6 +210,7 @@ int run_touch_ui(const std::string& data_dir, const std::vector<std::string>& ar
   LoopSink sink(app.get(), services);
   int settle = kSettleFrames;
   bool first_frame = true;
+  int prewarm_pid = 0;
 
   while (!sink.quit) {
     double now = mono_s();
@@ -230,6 +233,7 @@ int run_touch_ui(const std::string& data_dir, const std::vector<std::string>& ar
     int events = window->pump(timeout, sink);
     if (sink.quit) break;
     if (events > 0 || timeout != 0) stats.wakeup();
+    if (prewarm_pid > 0 && ::waitpid(prewarm_pid, nullptr, WNOHANG) == prewarm_pid) prewarm_pid = 0;
     now = mono_s();
     if (sink.input) settle = kSettleFrames;
 
@@ -280,10 +284,20 @@ int run_touch_ui(const std::string& data_dir, const std::vector<std::string>& ar
                   {"fonts", ms_fonts}, {"ime", ms_ime}, {"app", ms_app},
                   {"first_frame", since()}});
       if (opt.exit_after_first_frame) break;
+      // Large text is one tap away on the home screen: have its atlas ready.
+      if (opt.atlas_cache) {
+        AtlasRequest other = kiosk_atlas_request(fonts.scale == 1.0f ? 1.5f : 1.0f, extra,
+                                                 opt.gb2312_level2);
+        prewarm_pid = prewarm_atlas_cache(other, cache_dir);
+      }
     }
     if (settle == 0) stats.flush();  // the burst ended: the kiosk goes quiet
   }
   stats.flush();
+  if (prewarm_pid > 0) {
+    ::kill(prewarm_pid, SIGTERM);
+    ::waitpid(prewarm_pid, nullptr, 0);
+  }
   log::event(log::Level::Info, "ui", "stopped", {{"frames", static_cast<int64_t>(stats.frames())}});
   return 0;
 }

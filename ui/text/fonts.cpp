@@ -2,7 +2,9 @@
 
 #include <imgui.h>
 #include <imgui_freetype.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -188,7 +190,8 @@ bool save_cache(const ImFontAtlas& atlas, const std::string& dir, const std::str
 
   // Written beside, then renamed: a crash mid-write never leaves a half file
   // under the real name.
-  std::string tmp = path + ".tmp";
+  // Named per process: a start-up prewarm child may write the same entry.
+  std::string tmp = path + ".tmp." + std::to_string(::getpid());
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     if (!out) {
@@ -344,6 +347,26 @@ AtlasReport build_font_atlas(ImFontAtlas& atlas, const AtlasRequest& req,
   if (!cache_dir.empty()) save_cache(atlas, cache_dir, report.cache_file, report.cache_key,
                                      &report.note);
   return finish();
+}
+
+}  // namespace kiosk::ui
+
+namespace kiosk::ui {
+
+int prewarm_atlas_cache(const AtlasRequest& req, const std::string& cache_dir) {
+  if (cache_dir.empty()) return 0;
+  const std::string path = cache_path(cache_dir, atlas_cache_key(req));
+  if (::access(path.c_str(), R_OK) == 0) return 0;
+  pid_t pid = ::fork();
+  if (pid != 0) return pid < 0 ? 0 : pid;
+  // The child: low priority, its own atlas, then gone. Nothing of the
+  // parent's UI state is touched (the fork copied it).
+  ::setpriority(PRIO_PROCESS, 0, 15);
+  {
+    ImFontAtlas atlas;
+    build_font_atlas(atlas, req, cache_dir);
+  }
+  ::_exit(0);
 }
 
 }  // namespace kiosk::ui

@@ -57,6 +57,12 @@ AtlasRequest kiosk_atlas_request(float scale, const GlyphSet& extra_text, bool w
 AtlasReport build_font_atlas(ImFontAtlas& atlas, const AtlasRequest& req,
                              const std::string& cache_dir);
 
+// Builds the cache entry for `req` in a forked, low-priority child process
+// if it is missing, so that switching to large text later loads it in tens
+// of ms instead of rasterising for most of a second while the worker waits.
+// Returns the child's pid (reap it with waitpid) or 0 if nothing to do.
+int prewarm_atlas_cache(const AtlasRequest& req, const std::string& cache_dir);
+
 // The cache key: font files (path, size, mtime), glyph sets, sizes, scale,
 // rasterizer and the ImGui version.
 uint64_t atlas_cache_key(const AtlasRequest& req);

@@ -1,6 +1,8 @@
 #include <doctest/doctest.h>
 #include <imgui.h>
 
+#include <sys/wait.h>
+
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -133,4 +135,19 @@ TEST_CASE("large-text atlas is 1.5x") {
   build_font_atlas(atlas, req, "");
   REQUIRE(atlas.Fonts.Size == 4);
   CHECK(atlas.Fonts[0]->FontSize == doctest::Approx(req.sizes.body * 1.5f).epsilon(0.02));
+}
+
+TEST_CASE("prewarm builds the missing cache entry in a child process") {
+  TempDir dir;
+  AtlasRequest req = small_request(Rasterizer::FreeType);
+  req.scale = 1.5f;
+  int pid = prewarm_atlas_cache(req, dir.path.string());
+  REQUIRE(pid > 0);
+  int status = 0;
+  REQUIRE(waitpid(pid, &status, 0) == pid);
+  CHECK(WIFEXITED(status));
+  ImFontAtlas atlas;
+  CHECK(build_font_atlas(atlas, req, dir.path.string()).from_cache);
+  CHECK(prewarm_atlas_cache(req, dir.path.string()) == 0);  // present: nothing to do
+  CHECK(prewarm_atlas_cache(req, "") == 0);
 }
