@@ -174,7 +174,8 @@ constexpr const char* kSubmitUsage =
     "  submit --service ID --answers FILE.json|- [--today YYYY-MM-DD]\n"
     "         [--member-sub N --member-name NAME [--member-org O] [--member-iss I] "
     "[--member-role member|staff]]\n"
-    "      Validate the answers and queue the request; prints the ticket or every error.";
+    "      Validate the answers and queue the request; prints the ticket or every error.\n"
+    "      Exit: 0 queued, 1 refused (nothing stored), 2 usage, 3 store/config/content failure.";
 
 int run_submit(CliEnv& env) {
   Args a(env.args,
