@@ -124,6 +124,8 @@ TEST_CASE("wipe scrubs string storage before it is freed") {
 TEST_CASE("no frames are asked for while nothing moves") {
   Harness h;
   h.tap("attract.start");
+  h.frame();
+  h.frame();
   // On home nothing animates; the only wake-up is the idle return.
   CHECK_FALSE(h.app().animating(h.now()));
   auto w = h.app().next_wakeup_s(h.now());

@@ -89,6 +89,7 @@ Intent draw_service_flow(const ScreenView& v) {
   static std::string scrolled_to;  // field id the page last scrolled to (never a value)
   for (const Field* f : page_questions(*sv, page, v.s.answers)) {
     ImGui::PushID(f->id.c_str());
+    const float label_y = ImGui::GetCursorPosY();
     std::string label = L(v, f->label);
     if (!f->required) label += T(v, "ui.flow.optional");
     wrapped_text(label, kHeadingPx * 0.8f, p.text, width);
@@ -101,7 +102,8 @@ Intent draw_service_flow(const ScreenView& v) {
                     std::min(width, px(1100))))
         take(in, {IntentKind::EditField, f->id});
       if (this_editing && scrolled_to != f->id) {
-        ImGui::SetScrollHereY(0.3f);
+        // The question and its box at the top, above the keyboard.
+        ImGui::SetScrollY(std::max(0.0f, label_y - px(8)));
         scrolled_to = f->id;
       }
     } else if (f->type == FieldType::SingleChoice || f->type == FieldType::MultiChoice) {

@@ -47,6 +47,9 @@ struct KioskApp::Impl {
   card::TrustStore trust;
   double now = 0;
   double attract_since = 0;
+  // Frames drawn since the last change: a new screen's scrolling regions
+  // know their size only from their second frame, so a few frames follow.
+  int frames_since_change = 0;
   QrImage ticket_qr;
   std::string ticket_qr_for;
 
@@ -79,6 +82,7 @@ struct KioskApp::Impl {
   }
 
   void go(Screen to) {
+    frames_since_change = 0;
     close_editor();
     s.screen = to;
     s.screen_entered_s = now;
@@ -380,6 +384,7 @@ struct KioskApp::Impl {
 
   void apply(const Intent& in) {
     if (!in) return;
+    frames_since_change = 0;
     switch (in.kind) {
       case IntentKind::None: break;
       case IntentKind::Start: go(Screen::Home); break;
@@ -545,6 +550,7 @@ struct KioskApp::Impl {
       if (s.screen != Screen::Attract) take(in, draw_status_corner(v));
     }
     ImGui::End();
+    ++frames_since_change;
     apply(in);
     automation::end_frame(screen);
   }
@@ -572,7 +578,8 @@ void KioskApp::set_preview(const PreviewFrame& f) { impl_->preview = f; }
 
 bool KioskApp::animating(double) const {
   const Impl& m = *impl_;
-  return m.s.still_there || (wants_camera() && m.preview.texture_id != nullptr);
+  return m.s.still_there || m.frames_since_change < 3 ||
+         (wants_camera() && m.preview.texture_id != nullptr);
 }
 
 std::optional<double> KioskApp::next_wakeup_s(double now_s) const {

@@ -26,8 +26,10 @@ bool typed_box(const std::string& id, const std::string& text, const std::string
   dl->AddRectFilled(mn, mx, p.panel, px(10));
   dl->AddRect(mn, mx, editing ? p.selected_border : p.text, px(10), 0, editing ? px(6) : px(2));
   const ImVec2 after = ImGui::GetCursorScreenPos();
-  ImGui::SetCursorScreenPos(ImVec2(mn.x + pad, mn.y + pad));
-  wrapped_text(shown, kBodyPx, text.empty() ? p.muted : p.text, inner);
+  // While typing into an empty box, the hint moves aside for the caret.
+  const float shift = editing && text.empty() ? px(20) : 0.0f;
+  ImGui::SetCursorScreenPos(ImVec2(mn.x + pad + shift, mn.y + pad));
+  wrapped_text(shown, kBodyPx, text.empty() ? p.muted : p.text, inner - shift);
   if (editing) {
     // A caret after the text: where the next character goes.
     const ImVec2 ext = text_extent(text, kBodyPx);
