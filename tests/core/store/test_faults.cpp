@@ -8,6 +8,8 @@
 
 #include <sched.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "faulty_vfs.hpp"
@@ -240,4 +242,46 @@ TEST_CASE("a real read-only mount: read_only, file untouched, intact when writab
   CHECK(w->submit(numbered(6), 6)->ticket == "F-0004");
   w.reset();
   umount2(dir.path().c_str(), MNT_DETACH);
+}
+
+TEST_CASE("a database file the kiosk's user may only read: lists work, submit says read_only") {
+  if (geteuid() != 0) {
+    MESSAGE("skipped: needs root to act as another user");
+    return;
+  }
+  TempDir dir;
+  const auto db = dir.file("requests.db");
+  std::vector<std::string> tickets;
+  {
+    auto s = open_store(db);
+    for (int i = 0; i < 2; ++i) tickets.push_back(s->submit(numbered(i), i)->ticket);
+  }
+  // The directory is the kiosk user's; the file was left read-only (e.g. restored
+  // from a backup by root). Root ignores permissions, so the check runs as nobody.
+  REQUIRE(chmod(dir.path().c_str(), 0777) == 0);
+  REQUIRE(chmod(db.c_str(), 0444) == 0);
+  const std::string before = read_file(db);
+  const pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    if (setgid(65534) != 0 || setuid(65534) != 0) _exit(10);
+    log::set_min_level(log::Level::Error);
+    auto s = RequestStore::open(db);
+    if (!s.ok()) _exit(s.error().code == "read_only" ? 20 : 11);
+    if ((*s)->list(std::nullopt).size() != 2) _exit(12);
+    auto r = (*s)->submit(numbered(9), 9);
+    if (r.ok()) _exit(13);
+    if (r.error().code != "read_only" || !(r.error().message == tr("store.read_only"))) _exit(14);
+    _exit(0);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  REQUIRE(WIFEXITED(status));
+  // 0: opened for reading, submit refused; 20: refused at open. Both say read_only.
+  CHECK_MESSAGE((WEXITSTATUS(status) == 0 || WEXITSTATUS(status) == 20), "child exit " << WEXITSTATUS(status));
+  MESSAGE("read-only file: " << std::string(WEXITSTATUS(status) == 0 ? "readable, submit refused" : "refused at open"));
+  CHECK(read_file(db) == before);
+  REQUIRE(chmod(db.c_str(), 0600) == 0);
+  auto s = open_store(db);
+  check_intact(*s, db, tickets);
 }
