@@ -224,8 +224,37 @@ class Kiosk {
 
   // A real pointer click in the middle of the target. `pause` lets the
   // screen settle (a new screen ignores taps for its first moments).
+  std::optional<Target> find_now(const std::string& id) const {
+    json s = state();
+    if (s.contains("targets"))
+      for (const auto& t : s["targets"])
+        if (t.value("id", "") == id)
+          return Target{t["x"].get<float>(), t["y"].get<float>(), t["w"].get<float>(),
+                        t["h"].get<float>()};
+    return std::nullopt;
+  }
+
+  void click(const Target& t) {
+    const int x = static_cast<int>(t.x + t.w / 2), y = static_cast<int>(t.y + t.h / 2);
+    REQUIRE(run({"xdotool", "mousemove", std::to_string(x), std::to_string(y), "mousedown", "1",
+                 "sleep", "0.04", "mouseup", "1"},
+                env()) == 0);
+  }
+
   void tap(const std::string& id, double pause = 0.6) {
-    auto t = wait_target(id);
+    auto t = wait_target(id, 3);
+    // Below or above the fold: the page's "down"/"up" buttons, as a worker would.
+    for (const char* dir : {"form.scroll.down", "form.scroll.up"}) {
+      for (int i = 0; i < 10 && !t; ++i) {
+        auto b = find_now(dir);
+        if (!b) break;
+        click(*b);
+        std::this_thread::sleep_for(600ms);
+        wait_stable();
+        t = find_now(id);
+      }
+    }
+    if (!t) t = wait_target(id, 5);
     REQUIRE_MESSAGE(t.has_value(), "no '" << id << "' on screen '" << screen() << "' (" << lang_ << ")");
     const int x = static_cast<int>(t->x + t->w / 2), y = static_cast<int>(t->y + t->h / 2);
     REQUIRE(run({"xdotool", "mousemove", std::to_string(x), std::to_string(y), "mousedown", "1",
@@ -483,7 +512,7 @@ void run_language(const std::string& lang) {
   std::string ticket;
   const json& items = q.is_array() ? q : q.value("requests", json::array());
   for (const auto& r : items)
-    if (r.value("service_id", "") == "legal") ticket = r.value("ticket", "");
+    if (r.value("service_id", r.value("service", "")) == "legal") ticket = r.value("ticket", "");
   REQUIRE(!ticket.empty());
   k.tap("attract.start");
   REQUIRE(k.wait_screen("home"));
