@@ -242,7 +242,7 @@ class Kiosk {
   }
 
   void tap(const std::string& id, double pause = 0.6) {
-    auto t = wait_target(id, 3);
+    auto t = wait_target(id, 1);
     // Below or above the fold: the page's "down"/"up" buttons, as a worker would.
     for (const char* dir : {"form.scroll.down", "form.scroll.up"}) {
       for (int i = 0; i < 10 && !t; ++i) {

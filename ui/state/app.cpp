@@ -50,6 +50,15 @@ struct KioskApp::Impl {
   // Frames drawn since the last change: a new screen's scrolling regions
   // know their size only from their second frame, so a few frames follow.
   int frames_since_change = 0;
+  // Requests waiting in this kiosk's queue, for the status corner when no
+  // sync service reports it (no hub): read at screen changes, not per frame.
+  int local_waiting = 0;
+
+  void refresh_local_waiting() {
+    if (!d.store) return;
+    const QueueStats st = d.store->stats();
+    local_waiting = st.queued + st.sending;
+  }
   QrImage ticket_qr;
   std::string ticket_qr_for;
 
@@ -83,6 +92,7 @@ struct KioskApp::Impl {
 
   void go(Screen to) {
     frames_since_change = 0;
+    refresh_local_waiting();
     close_editor();
     s.screen = to;
     s.screen_entered_s = now;
@@ -514,7 +524,9 @@ struct KioskApp::Impl {
                      ImGuiWindowFlags_NoScrollWithMouse | ImGuiWindowFlags_NoNav);
     const RuleContext ctx = rules();
     const std::vector<Notice> notices = current_notices();
-    ScreenView v{s, *d.content, ctx, sync};
+    SyncIndicator shown = sync;
+    if (!shown.hub_configured) shown.waiting = local_waiting;
+    ScreenView v{s, *d.content, ctx, shown};
     v.ime = d.ime;
     v.now_s = now;
     v.notices = &notices;

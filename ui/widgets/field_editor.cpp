@@ -36,7 +36,7 @@ bool typed_box(const std::string& id, const std::string& text, const std::string
     const float cx = std::min(mn.x + pad + ext.x + px(4), mx.x - pad);
     const float lines = std::max(1.0f, (ImGui::GetCursorScreenPos().y - mn.y - pad) / (px(kBodyPx) * kLineSpacing));
     const float cy = mn.y + pad + (lines - 1) * px(kBodyPx) * kLineSpacing;
-    if (text.empty() || lines <= 1.0f)
+    if (text.empty() || lines < 1.5f)
       dl->AddRectFilled(ImVec2(text.empty() ? mn.x + pad : cx, cy),
                         ImVec2((text.empty() ? mn.x + pad : cx) + px(4), cy + px(kBodyPx)),
                         p.text);

@@ -177,6 +177,8 @@ void wrapped_text(const std::string& text, float size_px, ImU32 color, float wra
   }
   const float h = y - pos.y;
   ImGui::Dummy(ImVec2(wrap_width, h));
+  // The next line starts under this text, not at the window's left edge.
+  ImGui::SetCursorScreenPos(ImVec2(pos.x, ImGui::GetCursorScreenPos().y));
 }
 
 void text_at(ImVec2 pos, const std::string& text, float size_px, ImU32 color) {
