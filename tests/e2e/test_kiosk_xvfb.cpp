@@ -148,7 +148,7 @@ class Kiosk {
     fs::create_directories(kArtifacts + "/" + lang);
     pid_ = spawn({kKiosk, "--data-dir", data.string(), "--lang", lang, "--automation-file",
                   auto_file_, "--scan-source", "images:" + scan_dir.string(), "--idle-timeout",
-                  "25", "--idle-countdown", "5"},
+                  "10", "--idle-countdown", "5"},
                  env(), (data / "kiosk.log").string());
     REQUIRE(pid_ > 0);
   }
@@ -188,7 +188,7 @@ class Kiosk {
     const auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(max_s);
     std::string last = read();
     while (std::chrono::steady_clock::now() < end) {
-      std::this_thread::sleep_for(120ms);
+      std::this_thread::sleep_for(90ms);
       std::string now = read();
       if (now == last) return;
       last = std::move(now);
@@ -241,7 +241,7 @@ class Kiosk {
                 env()) == 0);
   }
 
-  void tap(const std::string& id, double pause = 0.6) {
+  void tap(const std::string& id, double pause = 0.5) {
     auto t = wait_target(id, 1);
     // Below or above the fold: the page's "down"/"up" buttons, as a worker would.
     for (const char* dir : {"form.scroll.down", "form.scroll.up"}) {
@@ -535,7 +535,7 @@ void run_language(const std::string& lang) {
     k.tap("home.service.legal");
     REQUIRE(k.wait_screen("form"));
     k.shot("legal-large-contrast");
-    REQUIRE(k.wait_screen("still_there", 40));
+    REQUIRE(k.wait_screen("still_there", 25));
     k.shot("still-there");
     REQUIRE(k.wait_screen("attract", 15));
     k.shot("after-wipe");

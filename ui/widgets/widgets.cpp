@@ -265,11 +265,30 @@ bool tile(const std::string& id, const std::string& title, const std::string& su
     cur.y += px(kHeadingPx) * 1.3f;
   }
   cur.y += px(10);
-  auto sl = break_lines(summary, px(kBodyPx * 0.9f), inner);
-  for (const Line& l : sl) {
-    if (cur.y + px(kBodyPx) > mx.y - px(8)) break;
-    dl->AddText(font_for(px(kBodyPx * 0.9f)), px(kBodyPx * 0.9f), cur, p.muted, l.begin, l.end);
-    cur.y += px(kBodyPx * 0.9f) * kLineSpacing;
+  const float ssz = px(kBodyPx * 0.9f);
+  ImFont* sf = font_for(ssz);
+  auto sl = break_lines(summary, ssz, inner);
+  for (size_t i = 0; i < sl.size(); ++i) {
+    const Line& l = sl[i];
+    if (cur.y + ssz > mx.y - px(8)) break;
+    const bool last_fitting = i + 1 < sl.size() && cur.y + ssz * kLineSpacing + ssz > mx.y - px(8);
+    if (last_fitting) {
+      // The summary goes on: say so with an ellipsis rather than cut a word.
+      static const char kEllipsis[] = "\xE2\x80\xA6";
+      const float ew = sf->CalcTextSizeA(ssz, 1e9f, 0, kEllipsis).x;
+      const char* end = l.end;
+      while (end > l.begin && sf->CalcTextSizeA(ssz, 1e9f, 0, l.begin, end).x + ew > inner) {
+        --end;
+        while (end > l.begin && (static_cast<unsigned char>(*end) & 0xC0) == 0x80) --end;
+      }
+      std::string shown(l.begin, end);
+      shown += kEllipsis;
+      capture(shown, sf);
+      dl->AddText(sf, ssz, cur, p.muted, shown.c_str());
+      break;
+    }
+    dl->AddText(sf, ssz, cur, p.muted, l.begin, l.end);
+    cur.y += ssz * kLineSpacing;
   }
   report_rect(id, mn, mx);
   return clicked && wctx().armed;
