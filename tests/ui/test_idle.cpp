@@ -84,7 +84,7 @@ TEST_CASE("idle: 'I'm still here' keeps the answers") {
   CHECK(h.screen() == "form");
 }
 
-TEST_CASE("idle: times are configurable; home without personal data returns to attract") {
+TEST_CASE("idle: times are configurable, and home without personal data returns to attract") {
   HarnessOptions o;
   o.idle_timeout_s = 5;
   o.idle_countdown_s = 3;
