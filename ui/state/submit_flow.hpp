@@ -1,4 +1,5 @@
-// Submitting a service's answers: the form engine's full check, then one
+// Submitting a service's answers from the touch UI through the core's submit
+// pipeline: the form engine's full check, then one
 // durable commit in the request store (capacity and duplicates re-checked
 // inside its transaction). The worker sees a ticket only after COMMIT.
 #pragma once
