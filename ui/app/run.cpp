@@ -262,8 +262,14 @@ int run_touch_ui(const std::string& data_dir, const std::vector<std::string>& ar
     if (app) {
       app->frame(now);
     } else {
-      draw_fault_screen("platform.store_damaged.title", "platform.store_damaged.body",
-                        store_error ? store_error->code : "store");
+      // The body names the actual fault: a damaged file, a full disk or a
+      // read-only one call for different help from the technician.
+      const std::string code = store_error ? store_error->code : "store";
+      const char* body = code == "disk_full"   ? "platform.store_fault.disk_full"
+                         : code == "read_only" ? "platform.store_fault.read_only"
+                         : code == "store_damaged" ? "platform.store_damaged.body"
+                                                   : "platform.store_fault.other";
+      draw_fault_screen("platform.store_damaged.title", body, code);
     }
     const double t_ui = mono_s();
     window->end_frame();
