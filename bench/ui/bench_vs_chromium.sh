@@ -19,7 +19,7 @@ set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 BUILD=${1:-$ROOT/build}
-KIOSK=$BUILD/kiosk/app/union-kiosk
+KIOSK=$BUILD/union-kiosk
 CHROME=$(command -v chromium || command -v chromium-browser || true)
 IDLE_S=${IDLE_S:-30}
 for tool in Xvfb xwd xdotool python3; do
