@@ -39,7 +39,6 @@ void HidWedgeDetector::flush_as_typing() {
   else
     out_.push_back({WedgeOutput::Kind::Typing, to_utf8(pending_)});
   pending_.clear();
-  burst_ = true;
 }
 
 void HidWedgeDetector::feed(char32_t c, double t_s) {
@@ -48,6 +47,12 @@ void HidWedgeDetector::feed(char32_t c, double t_s) {
   if (pending_.empty()) first_t_ = t_s;
   pending_ += c;
   last_t_ = t_s;
+  // Slower on average than any scanner: a person, whose keys should show now.
+  if (pending_.size() >= 4 && !fast_enough(pending_.size() - 1, t_s - first_t_)) flush_as_typing();
+}
+
+bool HidWedgeDetector::fast_enough(size_t gaps, double duration_s) const {
+  return duration_s <= 0 || double(gaps) / duration_s >= opt_.min_rate_cps;
 }
 
 void HidWedgeDetector::feed_text(std::string_view utf8, double t_s) {
@@ -72,7 +77,8 @@ void HidWedgeDetector::feed_text(std::string_view utf8, double t_s) {
 }
 
 void HidWedgeDetector::feed_enter(double t_s) {
-  bool in_burst = !pending_.empty() && t_s - last_t_ <= opt_.max_gap_s;
+  bool in_burst = !pending_.empty() && t_s - last_t_ <= opt_.max_gap_s &&
+                  fast_enough(pending_.size(), t_s - first_t_);
   if (in_burst && pending_.size() >= size_t(opt_.min_length)) {
     out_.push_back({WedgeOutput::Kind::Scan, to_utf8(pending_)});
     pending_.clear();
@@ -84,7 +90,8 @@ void HidWedgeDetector::feed_enter(double t_s) {
 
 std::vector<WedgeOutput> HidWedgeDetector::poll(double now_s) {
   if (!pending_.empty() && now_s - last_t_ > opt_.max_gap_s) {
-    if (!opt_.enter_required && pending_.size() >= size_t(opt_.min_length) && burst_) {
+    if (!opt_.enter_required && pending_.size() >= size_t(opt_.min_length) &&
+        fast_enough(pending_.size() - 1, last_t_ - first_t_)) {
       out_.push_back({WedgeOutput::Kind::Scan, to_utf8(pending_)});
       pending_.clear();
     } else {
@@ -104,7 +111,6 @@ std::optional<double> HidWedgeDetector::next_deadline_s() const {
 void HidWedgeDetector::clear() {
   pending_.clear();
   out_.clear();
-  burst_ = true;
 }
 
 }  // namespace kiosk::scan

@@ -12,7 +12,9 @@
 //     else /* Enter */ ...;
 //
 // Characters are held back until they are known to be typing: at most
-// max_gap_s after the last key (poll() again by next_deadline_s()).
+// max_gap_s after the last key (poll() again by next_deadline_s()). Pass
+// the key events' own timestamps (SDL's event.text.timestamp) when there
+// are any: they keep a burst's short gaps even when a frame is slow.
 #pragma once
 #include <optional>
 #include <string>
@@ -22,10 +24,17 @@
 namespace kiosk::scan {
 
 struct WedgeOptions {
-  double max_gap_s = 0.035;  // longest gap between keys inside a burst (scanners: 1-20 ms)
-  int min_length = 6;        // shorter bursts are a person's quick double-tap, not a code
-  bool enter_required = true;  // a burst without Enter is typing (some scanners end with Tab:
-                               // feed_enter() for Tab too if so configured)
+  // Longest gap between keys inside a burst. Scanners type a key every
+  // 1-20 ms, but the UI loop timestamps keys when it drains them, once a
+  // frame: keys that arrived during a slow frame share one time and the
+  // next batch comes a frame later. People leave 100-300 ms between keys.
+  double max_gap_s = 0.08;
+  // A burst averages at least this many keys a second (people: under ~15).
+  // Held keys that fall below it (from the 4th on) are released as typing.
+  double min_rate_cps = 40.0;
+  int min_length = 6;          // shorter bursts are a person's quick double-tap, not a code
+  bool enter_required = true;  // a burst without Enter is typing (for scanners that end
+                               // with Tab, feed_enter() on Tab as well)
 };
 
 struct WedgeOutput {
@@ -57,10 +66,10 @@ class HidWedgeDetector {
 
  private:
   void flush_as_typing();
+  bool fast_enough(size_t gaps, double duration_s) const;
   WedgeOptions opt_;
   std::u32string pending_;
   double first_t_ = 0, last_t_ = 0;
-  bool burst_ = true;  // every gap inside pending_ so far was short
   std::vector<WedgeOutput> out_;
 };
 

@@ -57,7 +57,7 @@ TEST_CASE("held characters become typing once the gap has passed") {
   d.feed(U'a', 1.0);
   CHECK(d.next_deadline_s().has_value());
   CHECK(d.poll(1.01).empty());
-  auto out = d.poll(1.0 + 0.036);
+  auto out = d.poll(1.0 + WedgeOptions{}.max_gap_s + 0.001);
   REQUIRE(out.size() == 1);
   CHECK(out[0].kind == Kind::Typing);
   CHECK(out[0].text == "a");
@@ -128,7 +128,36 @@ TEST_CASE("a scanner configured without an Enter suffix") {
   o.enter_required = false;
   HidWedgeDetector d(o);
   double t = type(d, "GHREQ1:0193A6F2", 1.0, 0.003);
-  auto out = d.poll(t + 0.05);
+  CHECK(d.poll(t + 0.05).empty());  // undecided until the gap has passed
+  auto out = d.poll(t + 0.1);
   REQUIRE(out.size() == 1);
   CHECK(out[0].kind == Kind::Scan);
+}
+
+TEST_CASE("a burst delivered in batches, one per slow UI frame, is still a scan") {
+  // Keys drained once a 60 ms frame: five at a time share one timestamp.
+  HidWedgeDetector d;
+  std::string code = "eyJhbGciOiJFZERTQSJ9.eyJpc3MiOiJDTi0yMi0wMSJ9.K0PQuW7DumDeJSFObl0x";
+  double t = 1.0;
+  for (size_t i = 0; i < code.size(); ++i) {
+    if (i > 0 && i % 5 == 0) t += 0.06;
+    d.feed(static_cast<char32_t>(code[i]), t);
+  }
+  d.feed_enter(t + 0.06);
+  auto out = d.poll(t + 0.07);
+  REQUIRE(out.size() == 1);
+  CHECK(out[0].kind == Kind::Scan);
+  CHECK(out[0].text == code);
+}
+
+TEST_CASE("a fast typist (50 ms between keys) is typing, shown as they type") {
+  HidWedgeDetector d;
+  double t = type(d, "13812345678", 1.0, 0.05);
+  // Released once the average rate shows a person, not only at the end.
+  auto early = d.poll(t);
+  CHECK(typed(early).size() >= 8);
+  d.feed_enter(t + 0.05);
+  auto out = d.poll(t + 0.2);
+  for (auto& o : out) CHECK(o.kind != Kind::Scan);
+  CHECK(typed(early) + typed(out) == "13812345678");
 }
