@@ -171,8 +171,29 @@ class Kiosk {
     }
     return std::nullopt;
   }
+  std::optional<Target> find_now(const std::string& id) const {
+    json s = state();
+    for (const auto& t : s.value("targets", json::array()))
+      if (t.value("id", "") == id)
+        return Target{t["x"].get<float>(), t["y"].get<float>(), t["w"].get<float>(), t["h"].get<float>()};
+    return std::nullopt;
+  }
   void tap(const std::string& id, double pause = 0.6) {
-    auto t = wait_target(id);
+    auto t = wait_target(id, 2);
+    // Below or above the fold: the page's "down"/"up" buttons, as a worker would.
+    for (const char* dir : {"form.scroll.down", "form.scroll.up"}) {
+      for (int i = 0; i < 10 && !t; ++i) {
+        auto b = find_now(dir);
+        if (!b) break;
+        int bx = int(b->x + b->w / 2), by = int(b->y + b->h / 2);
+        REQUIRE(run({"xdotool", "mousemove", std::to_string(bx), std::to_string(by), "mousedown", "1", "sleep",
+                     "0.04", "mouseup", "1"},
+                    env()) == 0);
+        std::this_thread::sleep_for(700ms);
+        t = find_now(id);
+      }
+    }
+    if (!t) t = wait_target(id, 5);
     REQUIRE_MESSAGE(t.has_value(), "no '" << id << "' on screen '" << screen() << "'");
     int x = int(t->x + t->w / 2), y = int(t->y + t->h / 2);
     REQUIRE(run({"xdotool", "mousemove", std::to_string(x), std::to_string(y), "mousedown", "1", "sleep", "0.04",
