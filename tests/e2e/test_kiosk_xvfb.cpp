@@ -29,7 +29,7 @@
 
 #include <nlohmann/json.hpp>
 
-extern char** environ;
+#include "process.hpp"
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
@@ -40,99 +40,11 @@ namespace {
 const std::string kKiosk = KIOSK_UNION_KIOSK;
 const std::string kArtifacts = std::string(KIOSK_BINARY_DIR) + "/test-artifacts/screens";
 
-std::vector<std::string> env_with(const std::map<std::string, std::string>& extra) {
-  std::vector<std::string> out;
-  for (char** e = environ; *e; ++e) {
-    std::string s(*e);
-    const std::string key = s.substr(0, s.find('='));
-    if (!extra.count(key)) out.push_back(s);
-  }
-  for (const auto& [k, v] : extra) out.push_back(k + "=" + v);
-  return out;
-}
-
-pid_t spawn(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
-            const std::string& log_file) {
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 1, log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-  posix_spawn_file_actions_addopen(&fa, 2, log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-  std::vector<char*> args;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  auto envs = env_with(env);
-  std::vector<char*> envp;
-  for (auto& e : envs) envp.push_back(e.data());
-  envp.push_back(nullptr);
-  pid_t pid = -1;
-  const int rc = posix_spawnp(&pid, args[0], &fa, nullptr, args.data(), envp.data());
-  posix_spawn_file_actions_destroy(&fa);
-  return rc == 0 ? pid : -1;
-}
-
-// Runs to completion; returns the exit code, stdout in *out.
-int run(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
-        std::string* out = nullptr) {
-  const std::string tmp = (fs::temp_directory_path() / ("kiosk-e2e-out-" + std::to_string(getpid()))).string();
-  fs::remove(tmp);
-  pid_t pid = spawn(argv, env, tmp);
-  if (pid < 0) return -1;
-  int status = 0;
-  waitpid(pid, &status, 0);
-  if (out) {
-    std::ifstream f(tmp);
-    std::stringstream ss;
-    ss << f.rdbuf();
-    *out = ss.str();
-  }
-  fs::remove(tmp);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-bool exited(pid_t pid) {
-  int status = 0;
-  return waitpid(pid, &status, WNOHANG) == pid;
-}
-
-void stop(pid_t pid) {
-  if (pid <= 0) return;
-  kill(pid, SIGTERM);
-  for (int i = 0; i < 50; ++i) {
-    if (exited(pid)) return;
-    std::this_thread::sleep_for(100ms);
-  }
-  kill(pid, SIGKILL);
-  int status = 0;
-  waitpid(pid, &status, 0);
-}
-
-struct Xvfb {
-  pid_t pid = -1;
-  std::string display;
-  Xvfb() {
-    for (int n = 91; n < 160; ++n) {
-      if (fs::exists("/tmp/.X11-unix/X" + std::to_string(n)) ||
-          fs::exists("/tmp/.X" + std::to_string(n) + "-lock"))
-        continue;
-      const std::string d = ":" + std::to_string(n);
-      pid = spawn({"Xvfb", d, "-screen", "0", "1920x1080x24", "-nolisten", "tcp"}, {},
-                  "/dev/null");
-      if (pid < 0) continue;
-      for (int i = 0; i < 100; ++i) {
-        if (fs::exists("/tmp/.X11-unix/X" + std::to_string(n))) {
-          display = d;
-          std::this_thread::sleep_for(200ms);
-          return;
-        }
-        if (exited(pid)) break;
-        std::this_thread::sleep_for(50ms);
-      }
-      stop(pid);
-      pid = -1;
-    }
-  }
-  ~Xvfb() { stop(pid); }
-};
+using e2e::exited;
+using e2e::run;
+using e2e::spawn;
+using e2e::stop;
+using Xvfb = e2e::Xvfb;
 
 struct Target {
   float x = 0, y = 0, w = 0, h = 0;
@@ -486,7 +398,7 @@ struct RemoveDir {
 
 void run_language(const std::string& lang) {
   REQUIRE_MESSAGE(fs::exists(kKiosk), "build union-kiosk first");
-  Xvfb x;
+  Xvfb x(91, 160);
   REQUIRE_MESSAGE(!x.display.empty(), "could not start Xvfb");
   const fs::path work = temp_dir(lang);
   RemoveDir cleanup{work};

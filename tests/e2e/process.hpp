@@ -1,0 +1,32 @@
+// Real processes for the end-to-end tests: spawn with extra environment and
+// output to a file, run to completion, stop politely then firmly, and a
+// private Xvfb display on a free number.
+#pragma once
+#include <sys/types.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace e2e {
+
+using Env = std::map<std::string, std::string>;
+
+pid_t spawn(const std::vector<std::string>& argv, const Env& env, const std::string& log_file);
+bool exited(pid_t pid);
+void stop(pid_t pid);  // SIGTERM, up to 5 s, then SIGKILL
+// Runs to completion; returns the exit code, stdout+stderr in *out.
+int run(const std::vector<std::string>& argv, const Env& env = {}, std::string* out = nullptr);
+
+// Xvfb on the first free display in [first, last): tests running in
+// parallel pass disjoint ranges. display is empty if none could start.
+struct Xvfb {
+  pid_t pid = -1;
+  std::string display;
+  Xvfb(int first, int last);
+  ~Xvfb();
+  Xvfb(const Xvfb&) = delete;
+  Xvfb& operator=(const Xvfb&) = delete;
+};
+
+}  // namespace e2e
