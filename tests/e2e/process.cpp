@@ -2,6 +2,7 @@
 #include "process.hpp"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -79,26 +80,46 @@ int run(const std::vector<std::string>& argv, const Env& env, std::string* out) 
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-Xvfb::Xvfb(int first, int last) {
-  for (int n = first; n < last; ++n) {
-    if (fs::exists("/tmp/.X11-unix/X" + std::to_string(n)) ||
-        fs::exists("/tmp/.X" + std::to_string(n) + "-lock"))
-      continue;
-    const std::string d = ":" + std::to_string(n);
-    pid = spawn({"Xvfb", d, "-screen", "0", "1920x1080x24", "-nolisten", "tcp"}, {}, "/dev/null");
-    if (pid < 0) continue;
-    for (int i = 0; i < 100; ++i) {
-      if (fs::exists("/tmp/.X11-unix/X" + std::to_string(n))) {
-        display = d;
-        std::this_thread::sleep_for(200ms);
-        return;
+Xvfb::Xvfb() {
+  // Xvfb picks a free display itself and writes its number to the pipe
+  // once it accepts connections (-displayfd): no race between tests that
+  // start at the same moment, and no guessing from socket files.
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0) return;
+  const int wfd = fcntl(fds[1], F_DUPFD, 3);  // a copy without CLOEXEC, for the child
+  close(fds[1]);
+  if (wfd < 0) {
+    close(fds[0]);
+    return;
+  }
+  pid = spawn({"Xvfb", "-displayfd", std::to_string(wfd), "-screen", "0", "1920x1080x24",
+               "-nolisten", "tcp"},
+              {}, "/dev/null");
+  close(wfd);
+  std::string number;
+  if (pid > 0) {
+    const auto end = std::chrono::steady_clock::now() + 30s;
+    while (std::chrono::steady_clock::now() < end) {
+      pollfd p{fds[0], POLLIN, 0};
+      if (poll(&p, 1, 200) <= 0) {
+        if (exited(pid)) break;
+        continue;
       }
-      if (exited(pid)) break;
-      std::this_thread::sleep_for(50ms);
+      char buf[32];
+      const ssize_t n = read(fds[0], buf, sizeof buf);
+      if (n <= 0) break;  // Xvfb closed the pipe without a number
+      number.append(buf, static_cast<size_t>(n));
+      if (number.find('\n') != std::string::npos) break;
     }
+  }
+  close(fds[0]);
+  while (!number.empty() && (number.back() == '\n' || number.back() == '\r')) number.pop_back();
+  if (number.empty() || number.find_first_not_of("0123456789") != std::string::npos) {
     stop(pid);
     pid = -1;
+    return;
   }
+  display = ":" + number;
 }
 
 Xvfb::~Xvfb() { stop(pid); }

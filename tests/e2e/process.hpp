@@ -1,6 +1,6 @@
 // Real processes for the end-to-end tests: spawn with extra environment and
 // output to a file, run to completion, stop politely then firmly, and a
-// private Xvfb display on a free number.
+// private Xvfb display.
 #pragma once
 #include <sys/types.h>
 
@@ -18,12 +18,12 @@ void stop(pid_t pid);  // SIGTERM, up to 5 s, then SIGKILL
 // Runs to completion; returns the exit code, stdout+stderr in *out.
 int run(const std::vector<std::string>& argv, const Env& env = {}, std::string* out = nullptr);
 
-// Xvfb on the first free display in [first, last): tests running in
-// parallel pass disjoint ranges. display is empty if none could start.
+// A private Xvfb on a display it chose itself (-displayfd), ready for
+// clients once constructed. display is empty if it could not start.
 struct Xvfb {
   pid_t pid = -1;
   std::string display;
-  Xvfb(int first, int last);
+  Xvfb();
   ~Xvfb();
   Xvfb(const Xvfb&) = delete;
   Xvfb& operator=(const Xvfb&) = delete;

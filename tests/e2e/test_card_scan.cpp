@@ -187,7 +187,7 @@ TEST_CASE("e2e: scan member cards (camera folder and scanner) and a ticket at th
   expired = first_line(expired);
   valid = first_line(valid);
 
-  Xvfb x(161, 230);
+  Xvfb x;
   REQUIRE_MESSAGE(!x.display.empty(), "could not start Xvfb");
   Kiosk k(x, work / "data", scan);
   REQUIRE_MESSAGE(k.wait_screen("attract", 60), "the kiosk did not draw its attract screen");

@@ -398,7 +398,7 @@ struct RemoveDir {
 
 void run_language(const std::string& lang) {
   REQUIRE_MESSAGE(fs::exists(kKiosk), "build union-kiosk first");
-  Xvfb x(91, 160);
+  Xvfb x;
   REQUIRE_MESSAGE(!x.display.empty(), "could not start Xvfb");
   const fs::path work = temp_dir(lang);
   RemoveDir cleanup{work};
