@@ -7,7 +7,7 @@ PACKAGES=(
   # build
   cmake g++ make pkg-config git ca-certificates
   # libraries
-  libsdl2-dev libimgui-dev libgl-dev libsqlite3-dev libcurl4-openssl-dev
+  libsdl2-dev libx11-dev libxext-dev libimgui-dev libgl-dev libsqlite3-dev libcurl4-openssl-dev
   libzxing-dev nlohmann-json3-dev libsodium-dev libcpp-httplib-dev libssl-dev
   libgooglepinyin0-dev libfreetype-dev libpng-dev libv4l-dev
   # fonts

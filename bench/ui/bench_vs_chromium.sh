@@ -6,11 +6,11 @@
 # kiosk, frames drawn in that time); then the ratios; then the kiosk's frame
 # times while typing 张伟 with the on-screen pinyin keyboard (xdotool taps).
 #
-# First frame, measured the same way for both (screen_watch.py): the launch
-# time is taken, then the X root window is polled (xwd, ~100 ms a poll on 2
-# cores: that is the resolution); "first paint" is the first poll that
-# differs from the empty screen, "settled" the first poll showing the final
-# picture (no change for 3 s afterwards). Each
+# First frame, measured the same way for both (screen_watch, built with the
+# benchmarks): the launch time is taken, then the X root window is captured
+# through MIT-SHM about every 10 ms (that is the resolution); "first paint"
+# is the first capture that differs from the empty screen, "settled" the
+# first capture showing the final picture (no change for 3 s after). Each
 # program is started once before the measured run (warm page cache, and for
 # the kiosk its font-atlas cache: the state of every start after the first).
 #
@@ -22,13 +22,18 @@ BUILD=${1:-$ROOT/build}
 KIOSK=$BUILD/union-kiosk
 CHROME=$(command -v chromium || command -v chromium-browser || true)
 IDLE_S=${IDLE_S:-30}
-for tool in Xvfb xwd xdotool python3; do
+WATCH=$BUILD/bench/ui/screen_watch
+for tool in Xvfb xdotool python3; do
   command -v $tool >/dev/null || { echo "missing $tool (bash scripts/setup.sh --bench)"; exit 2; }
 done
 [ -x "$KIOSK" ] || { echo "build union-kiosk first ($KIOSK)"; exit 2; }
+[ -x "$WATCH" ] || { echo "build the benchmarks first ($WATCH)"; exit 2; }
 [ -n "$CHROME" ] || { echo "chromium missing: bash scripts/setup.sh --bench"; exit 2; }
 
 WORK=$(mktemp -d /tmp/kiosk-bench-ui-XXXXXX)
+# What each program showed at its "first paint" (kept after the run).
+SHOTS=${SHOTS:-$BUILD/bench-artifacts/ui}
+mkdir -p "$SHOTS"
 DISP=":$(( 70 + RANDOM % 20 ))"
 Xvfb "$DISP" -screen 0 1920x1080x24 -nolisten tcp >"$WORK/xvfb.log" 2>&1 &
 XVFB=$!
@@ -62,11 +67,11 @@ cpu_ticks() {
   echo $total
 }
 
-# launch NAME CMD...: starts CMD in its own session (screen_watch.py) and
+# launch NAME CMD...: starts CMD in its own session (screen_watch) and
 # sets SID, FIRST_MS (first change on screen) and SETTLED_MS (final picture).
 launch() {
   local name=$1; shift
-  read -r SID FIRST_MS SETTLED_MS < <(python3 "$HERE/screen_watch.py" "$WORK/$name.log" "$@")
+  read -r SID FIRST_MS SETTLED_MS < <("$WATCH" --save-first="$SHOTS/$name-first.ppm" "$WORK/$name.log" "$@")
   PIDS_TO_KILL+=("$SID")
 }
 stop() { pkill -TERM -s "$1" 2>/dev/null || true; sleep 1; pkill -KILL -s "$1" 2>/dev/null || true; sleep 0.5; }

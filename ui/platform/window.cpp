@@ -2,6 +2,7 @@
 
 #include <SDL.h>
 #include <SDL_opengl.h>
+#include <SDL_syswm.h>
 #include <imgui.h>
 #include <backends/imgui_impl_opengl3.h>
 #include <backends/imgui_impl_sdl.h>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "ui/platform/kiosk_filter.hpp"
+#include "ui/platform/x11_wm.hpp"
 
 namespace kiosk::ui {
 
@@ -23,6 +25,7 @@ struct PlatformWindow::Impl {
   bool imgui_sdl_up = false;
   bool imgui_gl_up = false;
   bool swizzle = false;
+  bool managed = false;  // X11 with a window manager: it keeps us fullscreen
   GLuint font_tex = 0;
   GLuint preview_tex = 0;
   int preview_w = 0, preview_h = 0;
@@ -46,6 +49,18 @@ struct PlatformWindow::Impl {
     if (sdl_up) SDL_Quit();
   }
 };
+
+namespace {
+
+void fit_to_display(SDL_Window* window) {
+  SDL_Rect bounds;
+  const int index = SDL_GetWindowDisplayIndex(window);
+  if (SDL_GetDisplayBounds(index < 0 ? 0 : index, &bounds) != 0) return;
+  SDL_SetWindowPosition(window, bounds.x, bounds.y);
+  SDL_SetWindowSize(window, bounds.w, bounds.h);
+}
+
+}  // namespace
 
 PlatformWindow::PlatformWindow() : impl_(std::make_unique<Impl>()) {}
 PlatformWindow::~PlatformWindow() = default;
@@ -76,25 +91,37 @@ std::unique_ptr<PlatformWindow> PlatformWindow::open(const WindowOptions& opt,
   SDL_GL_SetAttribute(SDL_GL_STENCIL_SIZE, 0);
 
   Uint32 flags = SDL_WINDOW_OPENGL | SDL_WINDOW_ALLOW_HIGHDPI;
+  int x = SDL_WINDOWPOS_CENTERED, y = SDL_WINDOWPOS_CENTERED;
   int width = opt.width, height = opt.height;
+  const bool x11 = std::strcmp(SDL_GetCurrentVideoDriver() ? SDL_GetCurrentVideoDriver() : "", "x11") == 0;
   if (opt.windowed) {
     if (width <= 0 || height <= 0) { width = 1280; height = 720; }
   } else {
-    SDL_DisplayMode mode{};
-    if (SDL_GetDesktopDisplayMode(0, &mode) == 0) {
-      width = mode.w;
-      height = mode.h;
-    } else {
-      width = 1920;
-      height = 1080;
-    }
-    flags |= SDL_WINDOW_FULLSCREEN_DESKTOP | SDL_WINDOW_BORDERLESS;
+    SDL_Rect bounds{0, 0, 1920, 1080};
+    SDL_GetDisplayBounds(0, &bounds);
+    x = bounds.x;
+    y = bounds.y;
+    width = bounds.w;
+    height = bounds.h;
+    flags |= SDL_WINDOW_BORDERLESS;
+    // On X11 the window starts as a borderless window covering the
+    // display; fullscreen is asked of the window manager only if one runs
+    // (see x11_wm.hpp). Elsewhere (Wayland, KMS) SDL's fullscreen is cheap.
+    if (!x11) flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
   }
-  d.window = SDL_CreateWindow(opt.title.c_str(), SDL_WINDOWPOS_CENTERED,
-                              SDL_WINDOWPOS_CENTERED, width, height, flags);
+  d.window = SDL_CreateWindow(opt.title.c_str(), x, y, width, height, flags);
   if (!d.window) {
     *error = std::string("SDL_CreateWindow: ") + SDL_GetError();
     return nullptr;
+  }
+  if (!opt.windowed && x11) {
+    SDL_SysWMinfo info;
+    SDL_VERSION(&info.version);
+    if (SDL_GetWindowWMInfo(d.window, &info) && info.subsystem == SDL_SYSWM_X11 &&
+        x11_window_manager_running(info.info.x11.display)) {
+      SDL_SetWindowFullscreen(d.window, SDL_WINDOW_FULLSCREEN_DESKTOP);
+      d.managed = true;
+    }
   }
   d.gl = SDL_GL_CreateContext(d.window);
   if (!d.gl) {
@@ -214,6 +241,11 @@ int PlatformWindow::pump(double timeout_s, InputSink& sink) {
               break;
             case SDL_WINDOWEVENT:
               if (ev.window.event == SDL_WINDOWEVENT_SIZE_CHANGED) sink.on_display_changed();
+              break;
+            case SDL_DISPLAYEVENT:
+              // A monitor plugged, rotated or resized: with no window
+              // manager to do it, the kiosk covers the display again.
+              if (!d.opt.windowed && !d.managed) fit_to_display(d.window);
               break;
             default:
               break;
