@@ -30,7 +30,7 @@ if not ok:
 s0 = json.load(open(stats))
 for c in "zhangwei":
     tap(lambda i: i == "kbd.key." + c, 0.25)
-tap(lambda i: i == "kbd.cand=张伟", 0.6)
+tap(lambda i: i == "kbd.cand.0", 0.6)  # the best candidate for zhangwei: 张伟
 s1 = json.load(open(stats))
 n = s1["frames"] - s0["frames"]
 fr = sorted(s1["last_frame_ms"][-n:]) if n else [0]

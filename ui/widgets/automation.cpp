@@ -36,7 +36,12 @@ bool enabled() { return reg().enabled; }
 
 void report(const std::string& id, float x, float y, float w, float h) {
   if (!reg().enabled) return;
-  reg().building.push_back(Target{id, x, y, w, h});
+  reg().building.push_back(Target{id, x, y, w, h, {}});
+}
+
+void label_last(const std::string& label) {
+  if (!reg().enabled || reg().building.empty()) return;
+  reg().building.back().label = label;
 }
 
 void end_frame(const std::string& screen) {
@@ -58,6 +63,7 @@ void write_json_if_changed(const std::string& path) {
   nlohmann::json arr = nlohmann::json::array();
   for (const Target& t : r.last) {
     // Whole pixels: a sub-pixel change is not a change worth a file write.
+    // No label: it can be personal data (see automation.hpp).
     arr.push_back({{"id", t.id},
                    {"x", static_cast<int>(t.x)},
                    {"y", static_cast<int>(t.y)},

@@ -10,12 +10,18 @@ namespace kiosk::ui::automation {
 struct Target {
   std::string id;     // stable id: "home.service.legal", "kbd.key.a", "form.next"
   float x = 0, y = 0, w = 0, h = 0;  // screen pixels
+  // What the target shows when that is not in its id (a pinyin candidate):
+  // kept in memory for in-process tests, never written to the file, since
+  // it can be what a worker typed.
+  std::string label;
 };
 
 void set_enabled(bool on);
 bool enabled();
 // Called by widgets while drawing (cheap no-op when disabled).
 void report(const std::string& id, float x, float y, float w, float h);
+// Sets the label of the target reported last.
+void label_last(const std::string& label);
 // Called by the loop after each frame: the screen's name and every target.
 void end_frame(const std::string& screen);
 // The last frame's screen and targets; write_json() writes them to `path`

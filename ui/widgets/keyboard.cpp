@@ -39,7 +39,7 @@ bool key(const char* auto_id, const std::string& label, ImVec2 pos, ImVec2 size,
          bool accent = false, bool enabled = true) {
   ImGui::SetCursorScreenPos(pos);
   ImGui::PushID(auto_id);
-  bool pressed = ImGui::InvisibleButton("##k", size) && enabled;
+  bool pressed = touch_button("##k", size) && enabled;
   bool held = ImGui::IsItemActive();
   ImGui::PopID();
   automation::report(auto_id, pos.x, pos.y, size.x, size.y);
@@ -209,8 +209,7 @@ void candidate_bar(KeyboardState& st, std::string& text, ImeEngine* ime, size_t 
   for (int i = first; i < last; ++i) {
     std::string id = "kbd.cand." + std::to_string(i - first);
     if (key(id.c_str(), all[i], ImVec2(x, y), ImVec2(widths[i], h), i == 0)) chosen = i;
-    // A second name for the same rectangle, so a test can tap by text.
-    automation::report("kbd.cand=" + all[i], x, y, widths[i], h);
+    automation::label_last(all[i]);  // in-process tests pick a candidate by its text
     x += widths[i] + g.gap;
   }
   float ax = g.x0 + g.w - 2 * arrow_w - g.gap;

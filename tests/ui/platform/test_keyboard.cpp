@@ -92,7 +92,8 @@ class Harness {
   bool choose(const std::string& word) {
     for (int page = 0; page < 12; ++page) {
       frame();
-      if (find("kbd.cand=" + word)) return tap("kbd.cand=" + word);
+      for (const auto& t : std::vector<automation::Target>(automation::targets()))
+        if (t.id.rfind("kbd.cand.", 0) == 0 && t.label == word) return tap(t.id);
       if (!tap("kbd.cand.next")) return false;
     }
     return false;
