@@ -100,6 +100,24 @@ TEST_CASE("legal consultation: tap through to a queued request") {
   CHECK(h.screen() == "attract");
 }
 
+TEST_CASE("lifting a finger after a drag presses nothing; a shaky tap still counts") {
+  Harness h;
+  start(h);
+  // Dragged off and back onto a tile, then lifted: no service opens.
+  h.drag("home.service.legal", 0, 80);
+  CHECK(h.screen() == "home");
+  h.drag("home.service.legal", 60, -40);
+  CHECK(h.screen() == "home");
+  // A finger that wobbles a few pixels is still a tap.
+  h.drag("home.service.legal", 4, 3);
+  REQUIRE(h.screen() == "form");
+  // Scrolling the slot list by dragging on a slot does not pick it.
+  h.drag("form.pick.slot.S-20261124-PM", 0, -120);
+  CHECK_FALSE(h.session().answers.contains("slot"));
+  h.tap("form.pick.slot.S-20261124-PM");
+  CHECK(h.session().answers.contains("slot"));
+}
+
 TEST_CASE("hardship aid: sensitive consent, ID number and numbers") {
   Harness h;
   start(h);

@@ -146,6 +146,30 @@ void Harness::tap_at(float x, float y) {
   frame();
 }
 
+void Harness::drag(const std::string& id, float dx, float dy) {
+  now_ += 0.5;
+  frame();
+  const automation::Target* t = target(id);
+  REQUIRE_MESSAGE(t != nullptr, "no target '" << id << "' on screen " << screen());
+  const ImVec2 from(t->x + t->w * 0.5f, t->y + t->h * 0.5f);
+  ImGuiIO& io = ImGui::GetIO();
+  io.MousePos = from;
+  io.MouseDown[0] = true;
+  app_->on_user_input(now_);
+  frame();
+  for (int i = 1; i <= 6; ++i) {
+    now_ += 0.03;
+    io.MousePos = ImVec2(from.x + dx * i / 6.0f, from.y + dy * i / 6.0f);
+    app_->on_user_input(now_);
+    frame();
+  }
+  io.MouseDown[0] = false;
+  app_->on_user_input(now_);
+  frame();
+  now_ += 0.05;
+  frame();
+}
+
 void Harness::tap(const std::string& id) {
   // A person's pace: the screen has settled before the next tap.
   now_ += 0.5;
@@ -186,7 +210,13 @@ void Harness::type_keys(const std::string& keys) {
 
 void Harness::type_pinyin(const std::string& pinyin, const std::string& hanzi) {
   type_keys(pinyin);
-  tap("kbd.cand=" + hanzi);
+  now_ += 0.5;
+  frame();
+  std::string id;
+  for (const auto& t : automation::targets())
+    if (t.id.rfind("kbd.cand.", 0) == 0 && t.label == hanzi) id = t.id;
+  REQUIRE_MESSAGE(!id.empty(), "no candidate " << hanzi << " for " << pinyin);
+  tap(id);
 }
 
 bool Harness::drew(const std::string& needle) const {

@@ -51,6 +51,9 @@ class Harness {
   // test if the target is not on screen.
   void tap(const std::string& id);
   void tap_at(float x, float y);
+  // A finger down on target `id`, moved by (dx, dy) over a few frames, then
+  // lifted where it ended.
+  void drag(const std::string& id, float dx, float dy);
   std::string screen() const { return automation::screen(); }
 
   // Type on the on-screen keyboard: ASCII characters tap kbd.key.<c>.

@@ -18,7 +18,7 @@ bool typed_box(const std::string& id, const std::string& text, const std::string
   const std::string& shown = text.empty() ? placeholder : text;
   const float h = std::max(px(96), wrapped_height(shown, kBodyPx, inner) + 2 * pad - px(8));
   ImGui::PushID(id.c_str());
-  const bool clicked = ImGui::InvisibleButton("##f", ImVec2(width, h));
+  const bool clicked = touch_button("##f", ImVec2(width, h));
   ImGui::PopID();
   const ImVec2 mn = ImGui::GetItemRectMin(), mx = ImGui::GetItemRectMax();
   report_last_item(id);

@@ -195,12 +195,20 @@ void report_last_item(const std::string& id) {
   report_rect(id, ImGui::GetItemRectMin(), ImGui::GetItemRectMax());
 }
 
+bool touch_button(const char* str_id, ImVec2 size) {
+  const bool released = ImGui::InvisibleButton(str_id, size);
+  // MouseDragMaxDistanceSqr: how far the pointer got from where it went
+  // down, kept until the next press (so still valid on the release frame).
+  const float slop = px(kDragSlopPx);
+  return released && ImGui::GetIO().MouseDragMaxDistanceSqr[0] < slop * slop;
+}
+
 bool big_button(const std::string& id, const std::string& label, ImVec2 size,
                 ButtonKind kind, bool enabled) {
   size.x = std::max(size.x, px(60));
   size.y = std::max(size.y, px(60));
   ImGui::PushID(id.c_str());
-  const bool clicked = ImGui::InvisibleButton("##b", size);
+  const bool clicked = touch_button("##b", size);
   const bool held = ImGui::IsItemActive();
   ImVec2 mn = ImGui::GetItemRectMin(), mx = ImGui::GetItemRectMax();
   ImGui::PopID();
@@ -244,7 +252,7 @@ bool big_button(const std::string& id, const std::string& label, ImVec2 size,
 bool tile(const std::string& id, const std::string& title, const std::string& summary,
           ImVec2 size, ImU32 accent) {
   ImGui::PushID(id.c_str());
-  const bool clicked = ImGui::InvisibleButton("##t", size);
+  const bool clicked = touch_button("##t", size);
   const bool held = ImGui::IsItemActive();
   ImVec2 mn = ImGui::GetItemRectMin(), mx = ImGui::GetItemRectMax();
   ImGui::PopID();
@@ -301,7 +309,7 @@ bool pick_row(const PickRow& row, float width) {
   const float h = pad * 2 + wrapped_height(row.title, kBodyPx, inner) +
                   wrapped_height(row.detail, kSmallPx, inner) + px(kBodyPx) * kLineSpacing;
   ImGui::PushID(row.id.c_str());
-  const bool clicked = ImGui::InvisibleButton("##r", ImVec2(width, std::max(h, px(90))));
+  const bool clicked = touch_button("##r", ImVec2(width, std::max(h, px(90))));
   ImVec2 mn = ImGui::GetItemRectMin(), mx = ImGui::GetItemRectMax();
   ImGui::PopID();
   ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -330,7 +338,7 @@ bool option_box(const std::string& id, const std::string& label, bool selected, 
   const Palette& p = pal();
   size.y = std::max(size.y, px(80));
   ImGui::PushID(id.c_str());
-  const bool clicked = ImGui::InvisibleButton("##o", size);
+  const bool clicked = touch_button("##o", size);
   const bool held = ImGui::IsItemActive();
   ImVec2 mn = ImGui::GetItemRectMin(), mx = ImGui::GetItemRectMax();
   ImGui::PopID();

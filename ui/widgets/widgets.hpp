@@ -53,6 +53,14 @@ float wrapped_height(const std::string& text, float size_px, float wrap_width);
 void text_at(ImVec2 pos, const std::string& text, float size_px, ImU32 color);
 ImVec2 text_extent(const std::string& text, float size_px);
 
+// A press that moved further than this (scale 1) is a drag (a finger
+// scrolling the page), not a tap.
+constexpr float kDragSlopPx = 12.0f;
+// ImGui's invisible button, except that a release ending a drag does not
+// count: a worker who scrolls a form by dragging on a button must not press
+// it when lifting the finger. Every tappable widget goes through it.
+bool touch_button(const char* str_id, ImVec2 size);
+
 enum class ButtonKind { Primary, Secondary, Danger };
 // A large button of at least 60 px (scale 1) in each direction; `id` is the
 // automation id. Returns true when tapped (and taps are armed).
