@@ -80,7 +80,7 @@ int run(const std::vector<std::string>& argv, const Env& env, std::string* out) 
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-Xvfb::Xvfb() {
+Xvfb::Xvfb(int width, int height) {
   // Xvfb picks a free display itself and writes its number to the pipe
   // once it accepts connections (-displayfd): no race between tests that
   // start at the same moment, and no guessing from socket files.
@@ -92,7 +92,8 @@ Xvfb::Xvfb() {
     close(fds[0]);
     return;
   }
-  pid = spawn({"Xvfb", "-displayfd", std::to_string(wfd), "-screen", "0", "1920x1080x24",
+  const std::string screen = std::to_string(width) + "x" + std::to_string(height) + "x24";
+  pid = spawn({"Xvfb", "-displayfd", std::to_string(wfd), "-screen", "0", screen,
                "-nolisten", "tcp"},
               {}, "/dev/null");
   close(wfd);

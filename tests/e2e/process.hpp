@@ -23,7 +23,7 @@ int run(const std::vector<std::string>& argv, const Env& env = {}, std::string* 
 struct Xvfb {
   pid_t pid = -1;
   std::string display;
-  Xvfb();
+  explicit Xvfb(int width = 1920, int height = 1080);
   ~Xvfb();
   Xvfb(const Xvfb&) = delete;
   Xvfb& operator=(const Xvfb&) = delete;

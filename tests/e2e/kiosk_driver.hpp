@@ -1,0 +1,288 @@
+// Drives the real union-kiosk under Xvfb for the end-to-end tests: taps
+// the rectangles the kiosk reports through --automation-file with real X
+// pointer events (xdotool), types on its on-screen keyboard, takes
+// screenshots, and reads its queue through the command line.
+#pragma once
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <optional>
+#include <random>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "process.hpp"
+
+namespace e2e {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using nlohmann::json;
+
+inline const std::string kKiosk = KIOSK_UNION_KIOSK;
+inline const std::string kArtifacts = std::string(KIOSK_BINARY_DIR) + "/test-artifacts/screens";
+
+
+struct Target {
+  float x = 0, y = 0, w = 0, h = 0;
+};
+
+class Kiosk {
+ public:
+  // Screenshots go to test-artifacts/screens/<shots> (default: the language).
+  Kiosk(const Xvfb& x, const std::string& lang, const fs::path& data, const fs::path& scan_dir,
+        const std::string& shots = "")
+      : display_(x.display), lang_(lang), shots_dir_(shots.empty() ? lang : shots), data_(data) {
+    fs::create_directories(data);
+    fs::permissions(data, fs::perms::owner_all, fs::perm_options::replace);
+    auto_file_ = (data / "automation.json").string();
+    fs::create_directories(kArtifacts + "/" + shots_dir_);
+    pid_ = spawn({kKiosk, "--data-dir", data.string(), "--lang", lang, "--automation-file",
+                  auto_file_, "--scan-source", "images:" + scan_dir.string(), "--idle-timeout",
+                  "10", "--idle-countdown", "5"},
+                 env(), (data / "kiosk.log").string());
+    REQUIRE(pid_ > 0);
+  }
+  ~Kiosk() {
+    stop(pid_);
+    // The kiosk's log (no personal data by design) stays with the screenshots.
+    std::error_code ec;
+    fs::copy_file(data_ / "kiosk.log", kArtifacts + "/" + shots_dir_ + "/kiosk.log",
+                  fs::copy_options::overwrite_existing, ec);
+  }
+
+  std::map<std::string, std::string> env() const {
+    return {{"DISPLAY", display_}, {"SDL_VIDEODRIVER", "x11"}, {"LIBGL_ALWAYS_SOFTWARE", "1"}};
+  }
+
+  // The automation file: {"screen": ..., "targets": [{id,x,y,w,h}...]}.
+  json state() const {
+    std::ifstream f(auto_file_);
+    if (!f) return json::object();
+    json j;
+    try {
+      j = json::parse(f);
+    } catch (...) {
+      return json::object();
+    }
+    observe(j.value("screen", ""));
+    return j;
+  }
+
+  // A new screen ignores taps for its first 0.45 s (the second tap of a
+  // double tap must not act on it). The test notes when it first saw each
+  // screen, which is never earlier than the kiosk entered it, and does not
+  // tap before 0.7 s have passed since.
+  void observe(const std::string& screen) const {
+    if (screen == seen_screen_) return;
+    seen_screen_ = screen;
+    seen_at_ = std::chrono::steady_clock::now();
+  }
+  void wait_armed() const {
+    state();
+    const auto ready = seen_at_ + 700ms;
+    const auto now = std::chrono::steady_clock::now();
+    if (now < ready) std::this_thread::sleep_for(ready - now);
+  }
+  std::string screen() const { return state().value("screen", ""); }
+
+  // Waits until the automation file stops changing: the kiosk has drawn
+  // the result of the last tap (layouts move, e.g. when candidates appear).
+  void wait_stable(double max_s = 2.0) {
+    auto read = [&] {
+      std::ifstream f(auto_file_);
+      std::stringstream ss;
+      ss << f.rdbuf();
+      return ss.str();
+    };
+    const auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(max_s);
+    std::string last = read();
+    while (std::chrono::steady_clock::now() < end) {
+      std::this_thread::sleep_for(90ms);
+      std::string now = read();
+      if (now == last) return;
+      last = std::move(now);
+    }
+  }
+
+  bool wait_screen(const std::string& name, double seconds = 15) {
+    const auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+    while (std::chrono::steady_clock::now() < end) {
+      REQUIRE_MESSAGE(!exited(pid_), "union-kiosk exited; see " << (data_ / "kiosk.log"));
+      if (screen() == name) return true;
+      std::this_thread::sleep_for(50ms);
+    }
+    return false;
+  }
+
+  std::optional<Target> wait_target(const std::string& id, double seconds = 10) {
+    const auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+    while (std::chrono::steady_clock::now() < end) {
+      REQUIRE_MESSAGE(!exited(pid_), "union-kiosk exited; see " << (data_ / "kiosk.log"));
+      json s = state();
+      if (s.contains("targets")) {
+        for (const auto& t : s["targets"]) {
+          if (t.value("id", "") == id)
+            return Target{t["x"].get<float>(), t["y"].get<float>(), t["w"].get<float>(),
+                          t["h"].get<float>()};
+        }
+      }
+      std::this_thread::sleep_for(50ms);
+    }
+    return std::nullopt;
+  }
+
+  // A real pointer click in the middle of the target. `pause` lets the
+  // screen settle (a new screen ignores taps for its first moments).
+  std::optional<Target> find_now(const std::string& id) const {
+    json s = state();
+    if (s.contains("targets"))
+      for (const auto& t : s["targets"])
+        if (t.value("id", "") == id)
+          return Target{t["x"].get<float>(), t["y"].get<float>(), t["w"].get<float>(),
+                        t["h"].get<float>()};
+    return std::nullopt;
+  }
+
+  void click(const Target& t) {
+    const int x = static_cast<int>(t.x + t.w / 2), y = static_cast<int>(t.y + t.h / 2);
+    REQUIRE(run({"xdotool", "mousemove", std::to_string(x), std::to_string(y), "mousedown", "1",
+                 "sleep", "0.04", "mouseup", "1"},
+                env()) == 0);
+  }
+
+  void tap(const std::string& id, double pause = 0.5) {
+    auto t = wait_target(id, 1);
+    // Below or above the fold: the page's "down"/"up" buttons, as a worker would.
+    for (const char* dir : {"form.scroll.down", "form.scroll.up"}) {
+      for (int i = 0; i < 10 && !t; ++i) {
+        auto b = find_now(dir);
+        if (!b) break;
+        click(*b);
+        std::this_thread::sleep_for(600ms);
+        wait_stable();
+        t = find_now(id);
+      }
+    }
+    if (!t) t = wait_target(id, 5);
+    REQUIRE_MESSAGE(t.has_value(), "no '" << id << "' on screen '" << screen() << "' (" << lang_ << ")");
+    const std::string before = seen_screen_;
+    wait_armed();
+    if (seen_screen_ != before) t = wait_target(id, 5);  // it moved on meanwhile
+    REQUIRE_MESSAGE(t.has_value(), "no '" << id << "' on screen '" << screen() << "' (" << lang_ << ")");
+    const int x = static_cast<int>(t->x + t->w / 2), y = static_cast<int>(t->y + t->h / 2);
+    REQUIRE(run({"xdotool", "mousemove", std::to_string(x), std::to_string(y), "mousedown", "1",
+                 "sleep", "0.04", "mouseup", "1"},
+                env()) == 0);
+    std::this_thread::sleep_for(std::chrono::duration<double>(pause));
+    wait_stable();
+  }
+
+  void keys(const std::string& s) {
+    for (char c : s) tap(std::string("kbd.key.") + c, 0.05);
+  }
+  // The automation file names candidates by place only (what they show can
+  // be what a worker typed). For "zhangwei" the best one is 张伟; the test
+  // checks at the end that the queued answers hold it.
+  void pinyin(const std::string& letters) {
+    keys(letters);
+    wait_stable();
+    // Nothing the worker typed is in the automation file, only places.
+    std::ifstream f(auto_file_);
+    const std::string raw((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    CHECK_MESSAGE(raw.find("kbd.cand.0") != std::string::npos, "no candidates shown");
+    for (unsigned char c : raw) REQUIRE_MESSAGE(c < 0x80, "the automation file holds typed text");
+    tap("kbd.cand.0", 0.3);
+  }
+  // Taps a field and waits for its keyboard; a tap the kiosk did not take
+  // (it was busy drawing under load) is repeated, as a person would.
+  void open_field(const std::string& id) {
+    for (int attempt = 0; attempt < 3; ++attempt) {
+      tap("form.field." + id);
+      if (wait_target("kbd.ok", 3)) return;
+    }
+    FAIL("the keyboard did not open for " << id << " (" << lang_ << ")");
+  }
+  void field(const std::string& id, const std::string& k) {
+    open_field(id);
+    keys(k);
+    tap("kbd.ok");
+  }
+  void name_field(const std::string& id) {
+    open_field(id);
+    pinyin("zhangwei");
+    tap("kbd.ok");
+  }
+
+  void shot(const std::string& name) {
+    std::this_thread::sleep_for(250ms);
+    char num[16];
+    std::snprintf(num, sizeof num, "%02d", ++shots_);
+    const std::string file = kArtifacts + "/" + shots_dir_ + "/" + num + "-" + name + ".png";
+    CHECK(run({"import", "-display", display_, "-window", "root", file}, {}) == 0);
+  }
+
+  json queue() const {
+    std::string out;
+    run({kKiosk, "--data-dir", data_.string(), "--json", "queue", "list"}, {}, &out);
+    try {
+      return json::parse(out);
+    } catch (...) {
+      FAIL("queue list --json printed: " << out);
+      return {};
+    }
+  }
+
+ private:
+  std::string display_, lang_, shots_dir_;
+  fs::path data_;
+  std::string auto_file_;
+  pid_t pid_ = -1;
+  int shots_ = 0;
+  mutable std::string seen_screen_;
+  mutable std::chrono::steady_clock::time_point seen_at_{};
+};
+
+inline fs::path temp_dir(const std::string& tag) {
+  std::random_device rd;
+  fs::path p = fs::temp_directory_path() / ("kiosk-e2e-" + tag + "-" + std::to_string(rd()));
+  fs::create_directories(p);
+  fs::permissions(p, fs::perms::owner_all, fs::perm_options::replace);
+  return p;
+}
+
+// A demo member card as a PNG in `dir`, for --scan-source images:DIR.
+inline void make_card(const fs::path& work, const fs::path& dir, const std::string& name, const std::string& sub) {
+  const std::string key = (work / "demo.key").string();
+  if (!fs::exists(key))
+    REQUIRE(run({kKiosk, "card", "keygen", "--kid", "demo-2026", "--out", key, "--seed-hex",
+                 std::string(64, '1')},
+                {}) == 0);
+  fs::create_directories(dir);
+  std::string out;
+  REQUIRE_MESSAGE(run({kKiosk, "card", "issue", "--key", key, "--sub", sub, "--name", name,
+                       "--org", "长春市第一机床厂工会", "--days", "365", "--png",
+                       (dir / "card.png").string(), "--module-px", "8"},
+                      {}, &out) == 0,
+                  out);
+}
+
+inline int count_service(const json& q, const std::string& service) {
+  int n = 0;
+  const json& items = q.is_array() ? q : q.value("requests", json::array());
+  for (const auto& r : items)
+    if (r.value("service_id", r.value("service", "")) == service) ++n;
+  return n;
+}
+
+
+}  // namespace e2e
