@@ -143,3 +143,17 @@ TEST_CASE("review, consent and ticket screens draw in both languages") {
     CHECK(h.drew(kiosk::tr("ui.ticket.offline").in(lang)));
   }
 }
+
+TEST_CASE("the attract screen starts at the first notice and turns every 8 s") {
+  // The platform's clock counts from boot: hours in, not zero.
+  Harness h;
+  h.advance(0);
+  REQUIRE(h.screen() == "attract");
+  // Only notices in date on the test's day are shown; count them as drawn.
+  int n = 0;
+  for (int i = 1; i <= 20; ++i)
+    if (h.drew("1 / " + std::to_string(i))) n = i;
+  REQUIRE(n > 1);
+  h.advance(8.1);
+  CHECK(h.drew("2 / " + std::to_string(n)));
+}

@@ -47,6 +47,7 @@ struct KioskApp::Impl {
   card::TrustStore trust;
   double now = 0;
   double attract_since = 0;
+  bool started = false;
   // Frames drawn since the last change: a new screen's scrolling regions
   // know their size only from their second frame, so a few frames follow.
   int frames_since_change = 0;
@@ -508,6 +509,13 @@ struct KioskApp::Impl {
 
   void frame(double t) {
     now = t;
+    if (!started) {
+      // The clock is the platform's (seconds since boot): the attract
+      // screen's notices start at the first one, not wherever that lands.
+      started = true;
+      s.screen_entered_s = now;
+      attract_since = now;
+    }
     tick_idle();
     WidgetContext& w = wctx();
     w.scale = s.large_text ? 1.5f : 1.0f;
