@@ -23,6 +23,23 @@ namespace {
 constexpr double kSyncPollS = 2.0;
 // How often the camera's codes and preview are collected while it runs.
 constexpr double kCameraPollS = 1.0 / 15.0;
+
+#ifdef HAVE_KIOSK_SCAN
+// The scan service's state in the screen's terms. "Running" is only Live
+// once a picture of this run has arrived (the caller knows that).
+CameraState camera_state(const scan::ScanStatus& st) {
+  switch (st.state) {
+    // Just switched on, the worker has not looked yet: a "none" source
+    // never starts, say so at once instead of flashing "starting".
+    case scan::ScanState::Off: return st.source == "none" ? CameraState::None : CameraState::Starting;
+    case scan::ScanState::NoCamera: return CameraState::None;
+    case scan::ScanState::Starting:
+    case scan::ScanState::Running: return CameraState::Starting;
+    case scan::ScanState::Failed: return CameraState::Failed;
+  }
+  return CameraState::None;
+}
+#endif
 }  // namespace
 
 struct Services::Impl {
@@ -30,8 +47,13 @@ struct Services::Impl {
   scan::HidWedgeDetector wedge;
   std::unique_ptr<scan::ScanService> scan;
   uint64_t preview_seq = 0;
-  bool preview_shown = false;
+  void* preview_tex = nullptr;
+  int preview_w = 0, preview_h = 0;
+  bool live = false;  // a picture arrived since the camera last (re)started
+  PreviewFrame shown;
   bool camera_active = false;
+  bool source_rejected = false;
+  bool rejection_shown = false;
 #else
   std::string typed;
   int enters = 0;
@@ -53,6 +75,7 @@ Services::Services(const std::string& data_dir, const KioskConfig& config, bool 
   } else {
     log::event(log::Level::Error, "ui", "scan source rejected, camera off",
                {{"code", source.error().code}});
+    impl_->source_rejected = true;
   }
 #endif
 #ifdef HAVE_KIOSK_SYNC
@@ -110,26 +133,48 @@ bool Services::deliver(KioskApp& app, PlatformWindow& window, double now_s) {
     if (want != m.camera_active) {
       m.scan->set_active(want);
       m.camera_active = want;
-      if (want) m.scan->reset_dedupe();
+      m.live = false;
+      if (want) {
+        m.scan->reset_dedupe();
+        // The last visit's picture is not this visit's: skip past it.
+        scan::PreviewImage old;
+        if (m.scan->preview(old, m.preview_seq)) m.preview_seq = old.sequence;
+      }
     }
     for (auto& c : m.scan->poll()) {
       app.on_code_scanned(c.text, now_s);
       changed = true;
     }
+    PreviewFrame f;
     if (want) {
+      const scan::ScanStatus st = m.scan->status();
+      f.camera = camera_state(st);
+      if (st.state != scan::ScanState::Running) m.live = false;
       scan::PreviewImage img;
-      if (m.scan->preview(img, m.preview_seq) && img.image.format == scan::PixelFormat::RGBA) {
+      if (st.state == scan::ScanState::Running && m.scan->preview(img, m.preview_seq) &&
+          img.image.format == scan::PixelFormat::RGBA) {
         m.preview_seq = img.sequence;
-        void* tex = window.upload_preview(img.image.pixels.data(), img.image.width,
-                                          img.image.height);
-        app.set_preview(PreviewFrame{tex, img.image.width, img.image.height});
-        m.preview_shown = true;
-        changed = true;
+        m.preview_tex = window.upload_preview(img.image.pixels.data(), img.image.width,
+                                              img.image.height);
+        m.preview_w = img.image.width;
+        m.preview_h = img.image.height;
+        m.live = m.preview_tex != nullptr;
+        changed = true;  // same texture, new picture
       }
-    } else if (m.preview_shown) {
-      app.set_preview(PreviewFrame{});
-      m.preview_shown = false;
+      if (m.live) f = PreviewFrame{m.preview_tex, m.preview_w, m.preview_h, CameraState::Live};
     }
+    if (f.texture_id != m.shown.texture_id || f.width != m.shown.width ||
+        f.height != m.shown.height || f.camera != m.shown.camera) {
+      app.set_preview(f);
+      m.shown = f;
+      changed = true;
+    }
+  } else if (m.source_rejected && !m.rejection_shown) {
+    // A camera was configured but its spec is wrong: for the worker, a
+    // camera that does not work (the scanner still does).
+    app.set_preview(PreviewFrame{nullptr, 0, 0, CameraState::Failed});
+    m.rejection_shown = true;
+    changed = true;
   }
 #else
   if (!m.typed.empty()) {

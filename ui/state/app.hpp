@@ -26,10 +26,20 @@ struct SyncIndicator {
   std::string last_error; // short, no personal data
 };
 
+// What the camera is doing, so the scan screen can tell the worker to hold
+// the code up to it or to use the scanner instead.
+enum class CameraState {
+  None,      // no camera (source none, no device, an empty image folder)
+  Starting,  // opening, or open with no picture yet
+  Live,      // pictures arriving: the preview holds the latest
+  Failed,    // the camera failed (retried in the background)
+};
+
 // Live camera preview, RGBA, owned by the platform (uploaded to a texture).
 struct PreviewFrame {
-  void* texture_id = nullptr;  // ImTextureID
+  void* texture_id = nullptr;  // ImTextureID; set while Live
   int width = 0, height = 0;
+  CameraState camera = CameraState::None;
 };
 
 struct AppDeps {
