@@ -13,6 +13,7 @@
 #include <map>
 #include <optional>
 #include <random>
+#include <regex>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -36,6 +37,51 @@ struct Target {
   float x = 0, y = 0, w = 0, h = 0;
 };
 
+// The embedded content is dated: duty slots from 2026-11-24, a mixer on
+// 2026-12-26, the winter childcare signup. The kiosk runs on the real
+// clock, so the e2e tests install a copy with every date moved by the days
+// since 2026-11-22 (the day the content was written for) as the kiosk's
+// pushed content, which it checks and loads like any other.
+inline int days_since_content_day() {
+  using namespace std::chrono;
+  const auto china_now = system_clock::now() + hours(8);
+  const sys_days today = floor<days>(china_now);
+  const sys_days written = year{2026} / November / 22;
+  return static_cast<int>((today - written).count());
+}
+
+inline void install_dated_content(const fs::path& data_dir) {
+  using namespace std::chrono;
+  const int shift = days_since_content_day();
+  const fs::path src = fs::path(KIOSK_SOURCE_DIR) / "assets" / "content";
+  const fs::path dst = data_dir / "content";
+  fs::create_directories(dst);
+  const std::regex date("\"(\\d{4})-(\\d{2})-(\\d{2})\"");
+  for (const auto& e : fs::directory_iterator(src)) {
+    std::ifstream in(e.path(), std::ios::binary);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::string out;
+    auto begin = std::sregex_iterator(text.begin(), text.end(), date);
+    size_t last = 0;
+    for (auto it = begin; it != std::sregex_iterator(); ++it) {
+      const auto& m = *it;
+      const year_month_day d{year{std::stoi(m[1])}, month{static_cast<unsigned>(std::stoi(m[2]))},
+                             day{static_cast<unsigned>(std::stoi(m[3]))}};
+      const year_month_day moved{sys_days{d} + days{shift}};
+      char buf[16];
+      std::snprintf(buf, sizeof buf, "\"%04d-%02u-%02u\"", static_cast<int>(moved.year()),
+                    static_cast<unsigned>(moved.month()), static_cast<unsigned>(moved.day()));
+      out.append(text, last, static_cast<size_t>(m.position(0)) - last);
+      out += buf;
+      last = static_cast<size_t>(m.position(0) + m.length(0));
+    }
+    out.append(text, last, std::string::npos);
+    std::ofstream(dst / e.path().filename(), std::ios::binary) << out;
+  }
+  std::string report;
+  REQUIRE_MESSAGE(run({kKiosk, "content", "check", dst.string()}, {}, &report) == 0, report);
+}
+
 class Kiosk {
  public:
   // Screenshots go to test-artifacts/screens/<shots> (default: the language).
@@ -44,6 +90,7 @@ class Kiosk {
       : display_(x.display), lang_(lang), shots_dir_(shots.empty() ? lang : shots), data_(data) {
     fs::create_directories(data);
     fs::permissions(data, fs::perms::owner_all, fs::perm_options::replace);
+    if (!fs::exists(data / "content")) install_dated_content(data);
     auto_file_ = (data / "automation.json").string();
     fs::create_directories(kArtifacts + "/" + shots_dir_);
     pid_ = spawn({kKiosk, "--data-dir", data.string(), "--lang", lang, "--automation-file",
@@ -112,6 +159,12 @@ class Kiosk {
       if (now == last) return;
       last = std::move(now);
     }
+  }
+
+  // The kiosk's log (no personal data by design).
+  std::string log() const {
+    std::ifstream f(data_ / "kiosk.log");
+    return std::string((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
   }
 
   bool wait_screen(const std::string& name, double seconds = 15) {

@@ -171,6 +171,8 @@ void run_language(const std::string& lang) {
   make_card(work, scan, lang == "zh" ? "李娜" : "Li Na", "22010012345");
   Kiosk k(x, lang, work / "data", scan);
   REQUIRE_MESSAGE(k.wait_screen("attract", 60), "the kiosk did not draw its attract screen");
+  // The content with today's dates, not the embedded bundle.
+  CHECK(k.log().find("source=data-dir") != std::string::npos);
   k.shot("attract");
   k.tap("attract.start");
   REQUIRE(k.wait_screen("home"));

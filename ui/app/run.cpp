@@ -133,6 +133,8 @@ int run_touch_ui(const std::string& data_dir, const std::vector<std::string>& ar
     return 1;
   }
   ms_content = since();
+  log::event(log::Level::Info, "ui", "content",
+             {{"source", active->source}, {"version", active->bundle.version}});
   if (!active->rejected.empty())
     log::event(log::Level::Warn, "ui", "pushed content rejected, using embedded",
                {{"problems", static_cast<int>(active->rejected.size())}});
