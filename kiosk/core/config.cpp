@@ -22,28 +22,27 @@ namespace {
 using nlohmann::json;
 using store_detail::fill;
 
-Error bad_value(const std::string& key, std::string_view expected_zh,
-                std::string_view expected_en) {
+// `expected`: what the key takes, from the string table (config.expect.*).
+Error bad_value(const std::string& key, const Text& expected) {
   Error e;
   e.code = "config_bad_value";
   e.field = key;
-  e.message = fill(tr("config.bad_value"), {{"key", key},
-                                             {"expected_zh", std::string(expected_zh)},
-                                             {"expected_en", std::string(expected_en)}});
+  e.message = fill(tr("config.bad_value"),
+                   {{"key", key}, {"expected_zh", expected.zh}, {"expected_en", expected.en}});
   e.detail = "config key " + key;
   return e;
 }
 
 std::optional<Error> read_string(const json& j, const char* key, std::string& out) {
   if (!j.contains(key)) return std::nullopt;
-  if (!j[key].is_string()) return bad_value(key, "文本", "a string");
+  if (!j[key].is_string()) return bad_value(key, tr("config.expect.string"));
   out = j[key].get<std::string>();
   return std::nullopt;
 }
 
 std::optional<Error> read_bool(const json& j, const char* key, bool& out) {
   if (!j.contains(key)) return std::nullopt;
-  if (!j[key].is_boolean()) return bad_value(key, " true 或 false", "true or false");
+  if (!j[key].is_boolean()) return bad_value(key, tr("config.expect.bool"));
   out = j[key].get<bool>();
   return std::nullopt;
 }
@@ -53,7 +52,7 @@ std::optional<Error> read_int(const json& j, const char* key, int lo, int hi, in
   const auto& v = j[key];
   const std::string range = std::to_string(lo) + " - " + std::to_string(hi);
   if (!v.is_number_integer() || v.get<int64_t>() < lo || v.get<int64_t>() > hi)
-    return bad_value(key, range + " 之间的整数", "a whole number in " + range);
+    return bad_value(key, fill(tr("config.expect.int_range"), {{"range", range}}));
   out = v.get<int>();
   return std::nullopt;
 }
@@ -117,35 +116,32 @@ Expected<KioskConfig> load_config(const std::string& path) {
     return *err;
   if (!cfg.hub_url.empty() && cfg.hub_url.rfind("https://", 0) != 0 &&
       cfg.hub_url.rfind("http://", 0) != 0)
-    return bad_value("hub_url", "以 https:// 开头的网址", "a URL starting with https://");
+    return bad_value("hub_url", tr("config.expect.url"));
   if (j.contains("extra_trusted_keys")) {
     const auto& a = j["extra_trusted_keys"];
     if (!a.is_array())
-      return bad_value("extra_trusted_keys", "由 {kid, public_key_b64url} 组成的数组",
-                       "an array of {kid, public_key_b64url}");
+      return bad_value("extra_trusted_keys", tr("config.expect.key_list"));
     for (size_t i = 0; i < a.size(); ++i) {
       const auto& k = a[i];
       const std::string key = "extra_trusted_keys[" + std::to_string(i) + "]";
       if (!k.is_object() || !k.contains("kid") || !k["kid"].is_string() ||
           !k.contains("public_key_b64url") || !k["public_key_b64url"].is_string() ||
           k["kid"].get<std::string>().empty())
-        return bad_value(key, "含 kid 和 public_key_b64url 文本的对象",
-                         "an object with kid and public_key_b64url strings");
+        return bad_value(key, tr("config.expect.key_object"));
       // A key that cannot verify anything would only fail later, at a worker's card.
       auto raw = base64url_decode(k["public_key_b64url"].get<std::string>());
       if (!raw || raw->size() != 32)
-        return bad_value(key + ".public_key_b64url", "32 字节 Ed25519 公钥的 base64url 编码",
-                         "a base64url-encoded 32-byte Ed25519 public key");
+        return bad_value(key + ".public_key_b64url", tr("config.expect.public_key"));
       cfg.extra_trusted_keys.push_back(
           {k["kid"].get<std::string>(), k["public_key_b64url"].get<std::string>()});
     }
   }
   if (j.contains("extra_revoked_members")) {
     const auto& a = j["extra_revoked_members"];
-    if (!a.is_array()) return bad_value("extra_revoked_members", "文本数组", "an array of strings");
+    if (!a.is_array()) return bad_value("extra_revoked_members", tr("config.expect.string_list"));
     for (size_t i = 0; i < a.size(); ++i) {
       if (!a[i].is_string())
-        return bad_value("extra_revoked_members[" + std::to_string(i) + "]", "文本", "a string");
+        return bad_value("extra_revoked_members[" + std::to_string(i) + "]", tr("config.expect.string"));
       cfg.extra_revoked_members.push_back(a[i].get<std::string>());
     }
   }

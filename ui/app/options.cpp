@@ -2,12 +2,15 @@
 
 #include <cstdio>
 
+#include "kiosk/core/strings.hpp"
+
 namespace kiosk::ui {
 
 namespace {
 
 Error bad(const std::string& what) {
-  return Error{"bad_option", {"启动参数有误：" + what, "Bad option: " + what}, "", what};
+  const Text& t = tr("platform.bad_option");
+  return Error{"bad_option", {t.zh + what, t.en + what}, "", what};
 }
 
 bool parse_int(const std::string& s, int lo, int hi, int* out) {

@@ -101,7 +101,8 @@ int run_touch_ui(const std::string& data_dir, const std::vector<std::string>& ar
   const double t_start = mono_s();
   auto parsed = parse_ui_options(args);
   if (!parsed) {
-    std::fprintf(stderr, "union-kiosk: %s\n", parsed.error().message.en.c_str());
+    std::fprintf(stderr, "union-kiosk: %s\n  %s\n", parsed.error().message.zh.c_str(),
+                 parsed.error().message.en.c_str());
     return 2;
   }
   const UiOptions opt = *parsed;
@@ -129,7 +130,8 @@ int run_touch_ui(const std::string& data_dir, const std::vector<std::string>& ar
   auto active = load_active_content(dd);
   if (!active) {
     log::event(log::Level::Error, "ui", "no content", {{"code", active.error().code}});
-    std::fprintf(stderr, "union-kiosk: %s\n", active.error().message.en.c_str());
+    std::fprintf(stderr, "union-kiosk: %s\n  %s\n", active.error().message.zh.c_str(),
+                 active.error().message.en.c_str());
     return 1;
   }
   ms_content = since();
