@@ -143,8 +143,9 @@ void ScanService::run() {
     if (!got) {
       source_->close();
       open = false;
+      // An image folder emptied while it ran is no camera, as at open().
       const auto& code = got.error().code;
-      set_state(code == "camera_absent" ? ScanState::NoCamera : ScanState::Failed, code);
+      set_state(code == "camera_absent" || code == "no_images" ? ScanState::NoCamera : ScanState::Failed, code);
       pause(opt_.reopen_after_s, true);
       continue;
     }

@@ -56,7 +56,9 @@ bool is_image_name(const fs::path& p) {
 
 // Cycles through the files, decoding each when its turn comes (a demo folder
 // may hold many large photos: never all in memory at once). Files that fail
-// to load are skipped, so a half-copied file cannot stop the demo.
+// to load are skipped, so a half-copied file cannot stop the demo. The
+// folder is listed again at the start of every round: a picture dropped in
+// (a card held up) shows within one round, a removed one stops showing.
 class ImageFolderSource final : public ScanSource {
  public:
   ImageFolderSource(std::string dir, int interval_ms) : dir_(std::move(dir)), interval_ms_(interval_ms) {}
@@ -64,13 +66,8 @@ class ImageFolderSource final : public ScanSource {
     return "images:" + dir_ + " (" + std::to_string(files_.size()) + " files)";
   }
   Status open() override {
-    files_.clear();
-    std::error_code ec;
-    for (fs::directory_iterator it(dir_, ec), end; !ec && it != end; it.increment(ec))
-      if (it->is_regular_file(ec) && is_image_name(it->path())) files_.push_back(it->path().string());
-    if (ec && files_.empty()) return source_error("no_images", dir_ + ": " + ec.message());
-    if (files_.empty()) return source_error("no_images", dir_ + ": no PNG/JPEG files");
-    std::sort(files_.begin(), files_.end());
+    auto st = list();
+    if (!st) return st;
     next_ = 0;
     last_ = {};
     return ok_status();
@@ -87,6 +84,10 @@ class ImageFolderSource final : public ScanSource {
         if (std::chrono::steady_clock::now() < due) return false;
       }
     }
+    if (next_ == 0 && seq_ > 0) {
+      auto st = list();
+      if (!st) return st.error();
+    }
     for (size_t tries = 0; tries < files_.size(); ++tries) {
       const auto& path = files_[next_];
       next_ = (next_ + 1) % files_.size();
@@ -102,6 +103,18 @@ class ImageFolderSource final : public ScanSource {
   }
 
  private:
+  Status list() {
+    std::vector<std::string> files;
+    std::error_code ec;
+    for (fs::directory_iterator it(dir_, ec), end; !ec && it != end; it.increment(ec))
+      if (it->is_regular_file(ec) && is_image_name(it->path())) files.push_back(it->path().string());
+    std::sort(files.begin(), files.end());
+    files_ = std::move(files);
+    if (ec && files_.empty()) return source_error("no_images", dir_ + ": " + ec.message());
+    if (files_.empty()) return source_error("no_images", dir_ + ": no PNG/JPEG files");
+    return ok_status();
+  }
+
   std::string dir_;
   int interval_ms_;
   std::vector<std::string> files_;

@@ -122,6 +122,57 @@ TEST_CASE("an image folder: every code read once, de-duplicated while it cycles"
   CHECK(wait_until([&] { return !svc.poll().empty(); }));
 }
 
+TEST_CASE("an image folder is listed again each round: a picture dropped in shows, an emptied folder is no camera") {
+  TempDir dir;
+  REQUIRE(save_png((dir.path / "a-wall.png").string(), Image(64, 48, PixelFormat::Lum, 170)).ok());
+  auto src = make_image_folder_source(dir.path.string());
+  REQUIRE(src->open().ok());
+  SourceFrame f;
+  REQUIRE(src->next_frame(f, 10).ok());
+  CHECK(f.view.width == 64);
+  write_qr(dir.path / "b-card.png", "hello world");
+  // Next round: the wall, then the card dropped in meanwhile.
+  REQUIRE(src->next_frame(f, 10).ok());
+  CHECK(f.view.width == 64);
+  REQUIRE(src->next_frame(f, 10).ok());
+  CHECK(f.view.width != 64);
+  CHECK(src->describe().find("(2 files)") != std::string::npos);
+  fs::remove(dir.path / "a-wall.png");
+  fs::remove(dir.path / "b-card.png");
+  auto gone = src->next_frame(f, 10);
+  REQUIRE_FALSE(gone.ok());
+  CHECK(gone.error().code == "no_images");
+
+  // Through the service: running on the wall, the card read once dropped
+  // in, and "no camera" (never "camera failed") once the folder is empty.
+  REQUIRE(save_png((dir.path / "a-wall.png").string(), Image(64, 48, PixelFormat::Lum, 170)).ok());
+  auto folder = make_scan_source("images:" + dir.path.string());
+  REQUIRE(folder.ok());
+  ScanServiceOptions o;
+  o.max_decodes_per_s = 50;
+  ScanService svc(std::move(*folder), o);
+  svc.set_active(true);
+  REQUIRE(wait_until([&] { return svc.status().state == ScanState::Running && svc.status().frames >= 2; }));
+  CHECK(svc.poll().empty());
+  write_qr(dir.path / "b-card.png", "hello world");
+  std::vector<ScannedCode> got;
+  REQUIRE(wait_until([&] {
+    for (auto& c : svc.poll()) got.push_back(c);
+    return !got.empty();
+  }));
+  CHECK(got.front().text == "hello world");
+  fs::remove(dir.path / "a-wall.png");
+  fs::remove(dir.path / "b-card.png");
+  bool failed_seen = false;
+  REQUIRE(wait_until([&] {
+    auto st = svc.status();
+    failed_seen = failed_seen || st.state == ScanState::Failed;
+    return st.state == ScanState::NoCamera;
+  }));
+  CHECK_FALSE(failed_seen);
+  CHECK(svc.status().error_code == "no_images");
+}
+
 TEST_CASE("the decode rate is bounded, however fast frames come") {
   auto qr = encode_qr("hello world");
   REQUIRE(qr.ok());
