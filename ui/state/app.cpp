@@ -512,9 +512,10 @@ struct KioskApp::Impl {
     if (!started) {
       // The clock is the platform's (seconds since boot): the attract
       // screen's notices start at the first one, not wherever that lands.
+      // The first screen takes taps at once (no earlier tap to guard against).
       started = true;
-      s.screen_entered_s = now;
-      attract_since = now;
+      s.screen_entered_s = now - kArmDelayS;
+      attract_since = s.screen_entered_s;
     }
     tick_idle();
     WidgetContext& w = wctx();
