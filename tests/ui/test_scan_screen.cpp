@@ -4,12 +4,14 @@
 // "starting"; with no camera or a failed one, only the scanner, and the how
 // text says nothing about a camera. Both languages, landscape and portrait,
 // normal and large text, both palettes: every text stays in its region
-// (never over the picture, never out of the panel) and no glyph is missing.
+// (never over the picture, never out of the panel), contrasts 4.5:1 with
+// what it is drawn on, and no glyph is missing.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <optional>
 
 #include "imgui_internal.h"
@@ -43,6 +45,7 @@ std::optional<Rect> rect_of(const Harness& h, const std::string& id) {
 
 struct Drawn {
   std::vector<ImVec2> glyphs;          // corners of every text glyph quad
+  std::vector<ImU32> glyph_colours;    // and their colours
   std::optional<Rect> image;           // where the preview texture went
   std::vector<std::pair<ImVec2, ImU32>> solid;  // every vertex with its colour
 };
@@ -81,12 +84,45 @@ Drawn read_draw_data() {
                              vx.uv.y >= lines.y0 - 1e-6f && vx.uv.y <= lines.y1 + 1e-6f;
         if (is_white || is_line)
           d.solid.emplace_back(vx.pos, vx.col);
-        else
+        else {
           d.glyphs.push_back(vx.pos);
+          d.glyph_colours.push_back(vx.col);
+        }
       }
     }
   }
   return d;
+}
+
+// WCAG contrast ratio of two opaque colours.
+double luminance(ImU32 c) {
+  auto lin = [](unsigned v) {
+    const double s = v / 255.0;
+    return s <= 0.03928 ? s / 12.92 : std::pow((s + 0.055) / 1.055, 2.4);
+  };
+  return 0.2126 * lin(c & 0xFF) + 0.7152 * lin((c >> 8) & 0xFF) + 0.0722 * lin((c >> 16) & 0xFF);
+}
+double contrast(ImU32 a, ImU32 b) {
+  const double la = luminance(a), lb = luminance(b);
+  return (std::max(la, lb) + 0.05) / (std::min(la, lb) + 0.05);
+}
+
+// Every glyph drawn inside `r` contrasts at least 4.5:1 with `background`.
+void check_contrast(const Drawn& d, const Rect& r, ImU32 background, const char* what) {
+  int n = 0;
+  for (size_t i = 0; i < d.glyphs.size(); ++i) {
+    if (!r.contains(d.glyphs[i])) continue;
+    const ImU32 c = d.glyph_colours[i] | IM_COL32_A_MASK;
+    ++n;
+    if (contrast(c, background) < 4.5) {
+      char msg[128];
+      std::snprintf(msg, sizeof msg, "%s: text colour %08X on %08X is %.2f:1", what, c, background,
+                    contrast(c, background));
+      FAIL_CHECK(std::string(msg));
+      return;
+    }
+  }
+  CHECK_MESSAGE(n > 0, (std::string(what) + ": no text found"));
 }
 
 struct Variant {
@@ -180,6 +216,7 @@ void check_no_camera(ScanScreen& s, kiosk::ui::CameraState state) {
   CHECK(panel->y1 <= s.nav_top() + 0.5f);
   CHECK(panel->y0 >= s.top_bar_bottom());
   s.check_text_regions(d, *panel, *panel);
+  check_contrast(d, *panel, palette(s.v().contrast).panel, "scanner panel");
 }
 
 void check_starting(ScanScreen& s) {
@@ -195,6 +232,7 @@ void check_starting(ScanScreen& s) {
   // The caption band sits under the box, above the nav bar.
   Rect below{box->x0, box->y1, box->x1, s.nav_top()};
   s.check_text_regions(d, *box, below);
+  check_contrast(d, below, palette(s.v().contrast).header_bg, "starting caption");
   CHECK(std::none_of(d.glyphs.begin(), d.glyphs.end(), [&](ImVec2 g) { return box->strictly_contains(g); }));
 }
 
@@ -244,6 +282,7 @@ void check_live(ScanScreen& s, int width, int height) {
   CHECK(std::none_of(d.glyphs.begin(), d.glyphs.end(), [&](ImVec2 g) { return pic->strictly_contains(g); }));
   Rect below{pic->x0, pic->y1, pic->x1, s.nav_top()};
   s.check_text_regions(d, *pic, below);
+  check_contrast(d, below, palette(s.v().contrast).header_bg, "guide caption");
 }
 
 void check_every_state(const Variant& v) {
