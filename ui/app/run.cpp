@@ -169,7 +169,9 @@ int run_touch_ui(const std::string& data_dir, const std::vector<std::string>& ar
   ms_window = since();
   log::event(log::Level::Info, "ui", "window",
              {{"width", window->width()}, {"height", window->height()},
-              {"kiosk", window->kiosk() ? "yes" : "no"}, {"gl", window->gl_renderer()}});
+              {"kiosk", window->kiosk() ? "yes" : "no"},
+              {"window_manager", window->window_manager() ? "yes" : "no"},
+              {"gl", window->gl_renderer()}});
   if (!opt.automation_file.empty()) automation::set_enabled(true);
 
   // Characters beyond the embedded tables: a pushed bundle and the kiosk's name.

@@ -165,6 +165,7 @@ std::unique_ptr<PlatformWindow> PlatformWindow::open(const WindowOptions& opt,
 }
 
 bool PlatformWindow::kiosk() const { return !impl_->opt.windowed; }
+bool PlatformWindow::window_manager() const { return impl_->managed; }
 
 int PlatformWindow::width() const {
   int w = 0, h = 0;

@@ -44,6 +44,9 @@ class PlatformWindow {
   PlatformWindow& operator=(const PlatformWindow&) = delete;
 
   bool kiosk() const;
+  // X11 kiosk with a window manager, asked to keep the window fullscreen;
+  // false on a bare X server, where a borderless window covers the display.
+  bool window_manager() const;
   int width() const;
   int height() const;
 
