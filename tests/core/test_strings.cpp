@@ -88,3 +88,24 @@ TEST_CASE("merge_string_tables reports duplicates, missing languages and bad fil
   CHECK(problems.size() == 5);
   CHECK(out.at("x.one").en == "one");
 }
+
+TEST_CASE("English strings use ASCII punctuation (the CJK font draws … “ ” full width)") {
+  const std::string dir = std::string(KIOSK_SOURCE_DIR) + "/assets/strings";
+  DIR* d = opendir(dir.c_str());
+  REQUIRE(d);
+  int files = 0;
+  const std::regex en_re("\"en\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
+  while (const dirent* e = readdir(d)) {
+    const std::string name = e->d_name;
+    if (name.size() < 5 || name.substr(name.size() - 5) != ".json") continue;
+    ++files;
+    const std::string src = read_file(dir + "/" + name);
+    for (std::sregex_iterator it(src.begin(), src.end(), en_re), end; it != end; ++it) {
+      const std::string en = (*it)[1];
+      for (const char* wide : {"…", "“", "”", "，", "。", "：", "（", "）"})
+        CHECK_MESSAGE(en.find(wide) == std::string::npos, name << ": " << en);
+    }
+  }
+  closedir(d);
+  CHECK(files >= 5);
+}

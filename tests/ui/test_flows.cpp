@@ -322,6 +322,9 @@ TEST_CASE("check my request by ticket number") {
   h.tap("attract.start");
   h.tap("home.check_request");
   CHECK(h.screen() == "check_request");
+  // No camera in the harness: the hint names the scanner only.
+  CHECK(h.drew(kiosk::tr("ui.check.scan_hint_scanner").zh));
+  CHECK_FALSE(h.drew(kiosk::tr("ui.check.scan_hint").zh));
   h.type_keys("K9");  // a wrong ticket first
   h.tap("check.lookup");
   CHECK(h.drew(kiosk::tr("ui.check.not_found").zh));

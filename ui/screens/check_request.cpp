@@ -46,7 +46,11 @@ Intent draw_check_request(const ScreenView& v) {
                                    ImVec2(margin, below), ImVec2(width, pad_h)))
       take(in, {IntentKind::CheckEdited});
     ImGui::SetCursorScreenPos(ImVec2(margin, below + pad_h + px(12)));
-    wrapped_text(T(v, "ui.check.scan_hint"), kSmallPx, p.muted, width);
+    // The camera runs on this screen too; without one, only the scanner reads.
+    const bool camera = v.preview.camera == CameraState::Live ||
+                        v.preview.camera == CameraState::Starting;
+    wrapped_text(T(v, camera ? "ui.check.scan_hint" : "ui.check.scan_hint_scanner"), kSmallPx,
+                 p.muted, width);
   } else if (!r.found) {
     error_text(T(v, "ui.check.not_found"), width);
   } else {

@@ -84,7 +84,6 @@ struct ScreenView {
   std::vector<std::string> consent_fields;
   QrImage ticket_qr;
   PreviewFrame preview;
-  bool camera = false;               // a camera or scanner can read codes now
   const std::vector<Notice>* notices = nullptr;  // those in date today
   // Mutable editor state (keyboard): see above.
   std::string* editing_text = nullptr;
