@@ -91,6 +91,7 @@ Expected<KioskConfig> load_config(const std::string& path) {
                                 "hub_ca_file",       "allow_plain_http_loopback",
                                 "idle_timeout_s",    "idle_countdown_s",
                                 "retention_days",    "scan_source",
+                                "sync_interval_s",   "sync_backoff_max_s",
                                 "extra_trusted_keys", "extra_revoked_members"};
   for (const auto& [key, _] : j.items()) {
     bool ok = false;
@@ -112,6 +113,8 @@ Expected<KioskConfig> load_config(const std::string& path) {
       (err = read_int(j, "idle_timeout_s", 10, 3600, cfg.idle_timeout_s)) ||
       (err = read_int(j, "idle_countdown_s", 3, 300, cfg.idle_countdown_s)) ||
       (err = read_int(j, "retention_days", 0, 3650, cfg.retention_days)) ||
+      (err = read_int(j, "sync_interval_s", 5, 3600, cfg.sync_interval_s)) ||
+      (err = read_int(j, "sync_backoff_max_s", 5, 3600, cfg.sync_backoff_max_s)) ||
       (err = read_string(j, "scan_source", cfg.scan_source)))
     return *err;
   if (!cfg.hub_url.empty() && cfg.hub_url.rfind("https://", 0) != 0 &&

@@ -18,6 +18,8 @@ struct KioskConfig {
   int idle_timeout_s = 60;                // "still there?" after this long untouched
   int idle_countdown_s = 15;              // then the session is wiped
   int retention_days = 30;                // answers kept after delivery
+  int sync_interval_s = 30;               // a sync cycle this often while all is well
+  int sync_backoff_max_s = 300;           // longest wait between retries after failures
   std::string scan_source;                // "v4l2:/dev/video0", "images:DIR", "" = auto
   std::vector<TrustedKey> extra_trusted_keys;  // installer-set card keys
   std::vector<std::string> extra_revoked_members;

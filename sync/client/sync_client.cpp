@@ -449,7 +449,10 @@ CycleReport SyncClient::run_cycle(const std::string& data_dir, bool heartbeat) {
   } else {
     (void)store_.set_setting(kSettingLastError, rep.error);
   }
-  log::event(rep.ok() ? log::Level::Info : log::Level::Warn, "sync", "cycle",
+  // A quiet cycle (nothing sent or received) every interval, all day, is
+  // not worth a line in the journal.
+  const bool quiet = rep.ok() && rep.batches == 0 && rep.handled == 0 && rep.quarantined == 0;
+  log::event(!rep.ok() ? log::Level::Warn : quiet ? log::Level::Debug : log::Level::Info, "sync", "cycle",
              {{"result", rep.ok() ? std::string("ok") : rep.error},
               {"batches", rep.batches},
               {"accepted", rep.accepted},

@@ -153,10 +153,11 @@ struct SyncService::Impl {
       st.next_attempt_ms = next;
       publish(st);
       // Between cycles the waiting count is refreshed every 2 s, so a request
-      // just submitted shows up in the UI without a network exchange.
+      // just submitted shows up in the UI without a network exchange. With
+      // no hub there is nothing to show it beside: sleep to the next look.
       Woke w = Woke::Deadline;
       while (true) {
-        w = wait_until(std::min(next, unix_ms() + 2000));
+        w = wait_until(st.hub_configured ? std::min(next, unix_ms() + 2000) : next);
         if (w != Woke::Deadline || unix_ms() >= next) break;
         if (store) {
           QueueStats qs = store->stats();

@@ -1,5 +1,6 @@
 #include "ui/app/services.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 
@@ -20,7 +21,12 @@ namespace kiosk::ui {
 namespace {
 // How often the sync thread's status is looked at while nothing else
 // happens: the waiting count and the online dot on screen follow within it.
+// With no hub enrolled the thread only looks for an enrollment now and then,
+// and so does the screen.
 constexpr double kSyncPollS = 2.0;
+constexpr double kSyncPollNoHubS = 15.0;
+// After a submit: the sync thread is woken, and its answer looked at soon.
+constexpr double kSyncAfterSubmitS = 0.5;
 // How often the camera's codes and preview are collected while it runs.
 constexpr double kCameraPollS = 1.0 / 15.0;
 
@@ -63,6 +69,8 @@ struct Services::Impl {
   SyncIndicator last_sync;
   bool sync_sent = false;
   double next_sync_poll = 0;
+  unsigned long submitted_seen = 0;
+  bool hub_in_config = false;  // until the thread's first report says otherwise
 #endif
 };
 
@@ -79,9 +87,15 @@ Services::Services(const std::string& data_dir, const KioskConfig& config, bool 
   }
 #endif
 #ifdef HAVE_KIOSK_SYNC
-  if (store_ok && !config.hub_url.empty()) {
-    impl_->sync = std::make_unique<sync::SyncService>(data_dir);
+  // Started even with no hub: a technician may enroll the kiosk while it
+  // runs (`union-kiosk enroll`), and the thread picks that up by itself.
+  if (store_ok) {
+    sync::SyncServiceOptions so;
+    so.idle_interval_s = config.sync_interval_s;
+    so.backoff_max_ms = config.sync_backoff_max_s * 1000;
+    impl_->sync = std::make_unique<sync::SyncService>(data_dir, so);
     impl_->sync->start();
+    impl_->hub_in_config = !config.hub_url.empty();
   }
 #endif
   (void)data_dir;
@@ -188,9 +202,17 @@ bool Services::deliver(KioskApp& app, PlatformWindow& window, double now_s) {
   }
 #endif
 #ifdef HAVE_KIOSK_SYNC
+  if (m.sync && app.submitted() != m.submitted_seen) {
+    // A request was just committed: send it now rather than at the next
+    // idle cycle (this also cuts short a backoff wait).
+    m.submitted_seen = app.submitted();
+    m.sync->send_now();
+    m.next_sync_poll = std::min(m.next_sync_poll, now_s + kSyncAfterSubmitS);
+  }
   if (m.sync && now_s >= m.next_sync_poll) {
-    m.next_sync_poll = now_s + kSyncPollS;
     sync::SyncStatus st = m.sync->status();
+    if (st.hub_configured || st.next_attempt_ms > 0) m.hub_in_config = st.hub_configured;
+    m.next_sync_poll = now_s + (m.hub_in_config ? kSyncPollS : kSyncPollNoHubS);
     SyncIndicator ind;
     ind.hub_configured = st.hub_configured;
     ind.online = st.online;

@@ -274,6 +274,7 @@ void KioskApp::Impl::submit() {
     t.service_id = sv->id;
     t.saved_offline = !sync.hub_configured || !sync.online;
     s.ticket = t;
+    ++submitted;
     // The request is committed: what was typed is no longer needed here.
     scrub_json(s.answers);
     s.answers = nlohmann::json::object();
@@ -429,5 +430,7 @@ bool KioskApp::wants_camera() const {
 }
 
 const Session& KioskApp::session() const { return impl_->s; }
+
+unsigned long KioskApp::submitted() const { return impl_->submitted; }
 
 }  // namespace kiosk::ui

@@ -86,6 +86,8 @@ class KioskApp {
   bool wants_camera() const;
   // The session, read-only (tests look for what was typed after a wipe).
   const Session& session() const;
+  // Requests committed since start: a change means "send them now".
+  unsigned long submitted() const;
 
   struct Impl;
  private:

@@ -37,6 +37,8 @@ struct KioskApp::Impl {
   int local_waiting = 0;
   QrImage ticket_qr;
   std::string ticket_qr_for;
+  // Requests committed in this run: the sync thread is woken after each.
+  unsigned long submitted = 0;
 
   void refresh_local_waiting();
   explicit Impl(AppDeps deps);

@@ -72,6 +72,7 @@ TEST_CASE("config: missing file is the defaults") {
   REQUIRE(c.ok());
   CHECK(c->retention_days == 30);
   CHECK(c->idle_timeout_s == 60);
+  CHECK(c->sync_interval_s == 30);
   CHECK(c->hub_url.empty());
 }
 
@@ -81,7 +82,7 @@ TEST_CASE("config: every key is read") {
     "kiosk_name": "长春市工人文化宫 1号机", "hub_url": "https://hub.example.cn",
     "hub_ca_file": "/etc/union/ca.pem", "allow_plain_http_loopback": true,
     "idle_timeout_s": 90, "idle_countdown_s": 20, "retention_days": 7,
-    "scan_source": "images:/tmp/x",
+    "scan_source": "images:/tmp/x", "sync_interval_s": 10, "sync_backoff_max_s": 60,
     "extra_trusted_keys": [{"kid": "k1", "public_key_b64url": "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}],
     "extra_revoked_members": ["M1", "M2"] })");
   auto c = load_config(dir.file("config.json"));
@@ -94,6 +95,8 @@ TEST_CASE("config: every key is read") {
   CHECK(c->idle_countdown_s == 20);
   CHECK(c->retention_days == 7);
   CHECK(c->scan_source == "images:/tmp/x");
+  CHECK(c->sync_interval_s == 10);
+  CHECK(c->sync_backoff_max_s == 60);
   REQUIRE(c->extra_trusted_keys.size() == 1);
   CHECK(c->extra_trusted_keys[0].kid == "k1");
   CHECK(c->extra_revoked_members == std::vector<std::string>{"M1", "M2"});
@@ -111,6 +114,7 @@ TEST_CASE("config: a malformed file is an error naming the key") {
            {R"({"retention_days": "30"})", "config_bad_value", "retention_days"},
            {R"({"retention_days": -1})", "config_bad_value", "retention_days"},
            {R"({"idle_timeout_s": 1.5})", "config_bad_value", "idle_timeout_s"},
+           {R"({"sync_interval_s": 1})", "config_bad_value", "sync_interval_s"},
            {R"({"hub_url": 5})", "config_bad_value", "hub_url"},
            {R"({"hub_url": "ftp://x"})", "config_bad_value", "hub_url"},
            {R"({"allow_plain_http_loopback": "yes"})", "config_bad_value",
