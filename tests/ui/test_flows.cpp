@@ -62,6 +62,24 @@ void check_ticket_screen(Harness& h, const kiosk::RequestRecord& r) {
   CHECK(h.missing_glyphs().empty());
 }
 
+// From home to the ticket: a work-injury consultation on 2026-12-01.
+void book_legal(Harness& h) {
+  h.tap("home.service.legal");
+  h.tap("form.pick.slot.S-20261201-PM");
+  next(h);
+  h.tap("form.choice.category.work_injury");
+  type_name(h, "employer");
+  type_phrase(h, "description", 5);
+  h.tap("form.choice.arbitration_filed.no");
+  next(h);
+  type_name(h, "name");
+  type_field(h, "phone", "13812345678");
+  next(h);
+  next(h);
+  h.tap("consent.consent");
+  h.tap("form.submit");
+}
+
 }  // namespace
 
 TEST_CASE("legal consultation: tap through to a queued request") {
@@ -303,20 +321,7 @@ TEST_CASE("a wrong phone number is said in words as soon as 11 digits are in") {
 TEST_CASE("check my request by ticket number") {
   Harness h;
   start(h);
-  h.tap("home.service.legal");
-  h.tap("form.pick.slot.S-20261201-PM");
-  next(h);
-  h.tap("form.choice.category.work_injury");
-  type_name(h, "employer");
-  type_phrase(h, "description", 5);
-  h.tap("form.choice.arbitration_filed.no");
-  next(h);
-  type_name(h, "name");
-  type_field(h, "phone", "13812345678");
-  next(h);
-  next(h);
-  h.tap("consent.consent");
-  h.tap("form.submit");
+  book_legal(h);
   auto r = only_request(h, "legal");
   h.tap("ticket.done");
   h.tap("attract.start");
@@ -378,4 +383,57 @@ TEST_CASE("language switch and large text") {
   h.tap("home.contrast");
   CHECK(h.app().high_contrast());
   (void)w1;
+}
+
+TEST_CASE("online: the corner says so, the ticket says it is being sent, a staff note shows") {
+  HarnessOptions o;
+  o.hub_configured = true;
+  Harness h(o);
+  SyncIndicator s;
+  s.hub_configured = true;
+  s.online = false;
+  s.waiting = 2;
+  s.last_error = "offline";
+  h.app().on_sync(s);
+  start(h);
+  // The corner, in words (and a ring, not a dot): offline, two waiting.
+  CHECK(h.drew(kiosk::tr("ui.status.offline").zh));
+  CHECK(h.drew("2 份申请待发送"));
+  CHECK(h.has("status.offline.waiting.2"));
+  s.online = true;
+  s.waiting = 0;
+  s.last_error.clear();
+  h.app().on_sync(s);
+  h.frame();
+  CHECK(h.drew(kiosk::tr("ui.status.online").zh));
+  CHECK(h.has("status.online.waiting.0"));
+  CHECK_FALSE(h.target("status.online.waiting.0")->tappable);
+
+  CHECK(h.app().submitted() == 0);
+  book_legal(h);
+  // Committed: the loop wakes the sync thread when this count moves.
+  CHECK(h.app().submitted() == 1);
+  CHECK(h.screen() == "ticket");
+  CHECK(h.has("ticket.note.sending"));
+  CHECK_FALSE(h.has("ticket.note.offline"));
+  CHECK(h.drew(kiosk::tr("ui.ticket.sent").zh));
+  CHECK_FALSE(h.drew(kiosk::tr("ui.ticket.offline").zh));
+  auto r = only_request(h, "legal");
+  h.tap("ticket.done");
+
+  // What the sync thread writes when staff have handled it on the hub.
+  REQUIRE(h.store().mark_delivered({r.id}, fixed_unix() * 1000).ok());
+  REQUIRE(h.store().mark_handled(r.id, "请于周三上午9点带劳动合同到法律服务站", fixed_unix() * 1000).ok());
+  h.tap("attract.start");
+  h.tap("home.check_request");
+  std::string keys;
+  for (char c : r.ticket)
+    if (c != '-') keys.push_back(c);
+  h.type_keys(keys);
+  h.tap("check.lookup");
+  CHECK(h.has("check.state.handled"));
+  CHECK(h.has("check.staff_note"));
+  CHECK(h.drew(kiosk::tr("ui.check.state.handled").zh));
+  CHECK(h.drew("请于周三上午9点带劳动合同到法律服务站"));
+  CHECK(h.missing_glyphs().empty());
 }

@@ -4,6 +4,7 @@
 
 #include "imgui.h"
 #include "ui/screens/screens.hpp"
+#include "ui/widgets/automation.hpp"
 #include "ui/widgets/field_editor.hpp"
 #include "ui/widgets/widgets.hpp"
 
@@ -58,10 +59,17 @@ Intent draw_check_request(const ScreenView& v) {
     std::string head = fill(T(v, "ui.check.found"),
                             {{"ticket", r.ticket}, {"service", sv ? L(v, sv->name) : r.service_id}});
     wrapped_text(head, kHeadingPx * 0.8f, p.text, width);
+    // The state and whether a note is shown, for an end-to-end test (never
+    // the note itself): not tappable.
+    const ImVec2 at = ImGui::GetCursorScreenPos();
     wrapped_text(T(v, "ui.check.state." + r.state), kBodyPx, p.text, width);
-    if (!r.staff_note.empty())
+    automation::report_shown("check.state." + r.state, at.x, at.y, width, ImGui::GetCursorScreenPos().y - at.y);
+    if (!r.staff_note.empty()) {
+      const ImVec2 n = ImGui::GetCursorScreenPos();
       wrapped_text(fill(T(v, "ui.check.staff_note"), {{"note", r.staff_note}}), kBodyPx, p.text,
                    width);
+      automation::report_shown("check.staff_note", n.x, n.y, width, ImGui::GetCursorScreenPos().y - n.y);
+    }
   }
   take(in, draw_nav_bar(v, "", false));
   return in;

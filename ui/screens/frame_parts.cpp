@@ -2,6 +2,7 @@
 // back/next bar at the bottom.
 #include "imgui.h"
 #include "ui/screens/screens.hpp"
+#include "ui/widgets/automation.hpp"
 #include "ui/widgets/widgets.hpp"
 
 namespace kiosk::ui {
@@ -45,6 +46,11 @@ Intent draw_status_corner(const ScreenView& v) {
   else
     dl->AddCircle(c, dot, p.header_text, 0, px(3));
   text_at(pos, words, kSmallPx, p.header_text);
+  // Not tappable: reported so that an end-to-end test can read the state
+  // (online or not, how many wait) as a worker reads the corner.
+  automation::report_shown(std::string(online ? "status.online" : "status.offline") + ".waiting." +
+                         std::to_string(v.sync.waiting),
+                     c.x - dot, pos.y, ds.x - (c.x - dot), ext.y);
   return {};
 }
 

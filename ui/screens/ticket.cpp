@@ -5,6 +5,7 @@
 
 #include "imgui.h"
 #include "ui/screens/screens.hpp"
+#include "ui/widgets/automation.hpp"
 #include "ui/widgets/widgets.hpp"
 
 namespace kiosk::ui {
@@ -42,8 +43,12 @@ Intent draw_ticket(const ScreenView& v) {
     ImGui::SetCursorScreenPos(ImVec2(bpos.x + px(24), bpos.y + px(16)));
     wrapped_text(words, kBodyPx, p.text, text_w - px(48));
     ImGui::SetCursorScreenPos(ImVec2(bpos.x, bpos.y + h + px(40)));
+    // Which of the two notes is shown, for an end-to-end test: not tappable.
+    automation::report_shown("ticket.note.offline", bpos.x, bpos.y, text_w, h + px(32));
   } else {
+    const ImVec2 at = ImGui::GetCursorScreenPos();
     wrapped_text(T(v, "ui.ticket.sent"), kBodyPx, p.text, text_w);
+    automation::report_shown("ticket.note.sending", at.x, at.y, text_w, ImGui::GetCursorScreenPos().y - at.y);
   }
   ImGui::EndGroup();
 

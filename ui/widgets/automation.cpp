@@ -36,7 +36,12 @@ bool enabled() { return reg().enabled; }
 
 void report(const std::string& id, float x, float y, float w, float h) {
   if (!reg().enabled) return;
-  reg().building.push_back(Target{id, x, y, w, h, {}});
+  reg().building.push_back(Target{id, x, y, w, h, {}, true});
+}
+
+void report_shown(const std::string& id, float x, float y, float w, float h) {
+  if (!reg().enabled) return;
+  reg().building.push_back(Target{id, x, y, w, h, {}, false});
 }
 
 void label_last(const std::string& label) {
@@ -68,7 +73,8 @@ void write_json_if_changed(const std::string& path) {
                    {"x", static_cast<int>(t.x)},
                    {"y", static_cast<int>(t.y)},
                    {"w", static_cast<int>(t.w)},
-                   {"h", static_cast<int>(t.h)}});
+                   {"h", static_cast<int>(t.h)},
+                   {"tap", t.tappable}});
   }
   j["targets"] = std::move(arr);
   std::string text = j.dump();

@@ -14,12 +14,18 @@ struct Target {
   // kept in memory for in-process tests, never written to the file, since
   // it can be what a worker typed.
   std::string label;
+  // False for what is only shown (the online corner, a request's state): a
+  // test reads it, a finger has nothing to press there.
+  bool tappable = true;
 };
 
 void set_enabled(bool on);
 bool enabled();
 // Called by widgets while drawing (cheap no-op when disabled).
 void report(const std::string& id, float x, float y, float w, float h);
+// Something shown, not tappable, whose id tells a test what the worker sees
+// ("status.online.waiting.0", "check.state.handled"); never personal data.
+void report_shown(const std::string& id, float x, float y, float w, float h);
 // Sets the label of the target reported last.
 void label_last(const std::string& label);
 // Called by the loop after each frame: the screen's name and every target.
