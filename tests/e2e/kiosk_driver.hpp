@@ -276,6 +276,20 @@ class Kiosk {
     tap("kbd.ok");
   }
 
+  // From the attract screen: "check my request", the ticket typed on the
+  // pad (without its dash, as most people type it), look it up.
+  void check_request(const std::string& ticket) {
+    tap("attract.start");
+    REQUIRE(wait_screen("home"));
+    tap("home.check_request");
+    REQUIRE(wait_screen("check_request"));
+    std::string typed;
+    for (char c : ticket)
+      if (c != '-') typed.push_back(c);
+    keys(typed);
+    tap("check.lookup");
+  }
+
   void shot(const std::string& name) {
     std::this_thread::sleep_for(250ms);
     char num[16];
@@ -312,6 +326,15 @@ inline fs::path temp_dir(const std::string& tag) {
   fs::permissions(p, fs::perms::owner_all, fs::perm_options::replace);
   return p;
 }
+
+// Removes a test's work directory when the test ends, however it ends.
+struct RemoveDir {
+  fs::path p;
+  ~RemoveDir() {
+    std::error_code ec;
+    fs::remove_all(p, ec);
+  }
+};
 
 // A demo member card as a PNG in `dir`, for --scan-source images:DIR.
 inline void make_card(const fs::path& work, const fs::path& dir, const std::string& name, const std::string& sub) {

@@ -94,13 +94,7 @@ void run_language(const std::string& lang) {
   REQUIRE(run({"sh", "-c", "command -v Xvfb && command -v xdotool && command -v convert"}) == 0);
   fs::path work = temp_dir("card-" + lang);
   // Removed last, after the kiosk (whose log is copied to the artifacts) has stopped.
-  struct RemoveAtEnd {
-    fs::path p;
-    ~RemoveAtEnd() {
-      std::error_code ec;
-      fs::remove_all(p, ec);
-    }
-  } cleanup{work};
+  RemoveDir cleanup{work};
   fs::path scan = work / "scan", staging = work / "staging";
   fs::create_directories(scan);
   fs::create_directories(staging);

@@ -13,153 +13,14 @@
 #include <string>
 
 #include "kiosk_driver.hpp"
+#include "service_flows.hpp"
 
 namespace {
 
 using namespace e2e;
 
-void legal(Kiosk& k) {
-  k.tap("home.service.legal");
-  REQUIRE(k.wait_screen("form"));
-  k.shot("legal-1-slot");
-  k.tap("form.pick.slot.S-20261124-PM");
-  k.tap("form.next");
-  k.tap("form.choice.category.wage_arrears");
-  k.name_field("employer");
-  k.open_field("description");
-  for (int i = 0; i < 5; ++i) k.pinyin("gongzi");  // 工资, the best candidate
-  k.shot("legal-2-keyboard");
-  k.tap("kbd.ok");
-  k.tap("form.choice.arbitration_filed.no");
-  k.shot("legal-2-dispute");
-  k.tap("form.next");
-  k.name_field("name");
-  k.open_field("phone");
-  k.keys("1381234567");
-  k.shot("legal-3-phone-keypad");
-  k.keys("8");
-  k.tap("kbd.ok");
-  k.shot("legal-3-contact");
-  k.tap("form.next");
-  REQUIRE(k.wait_screen("review"));
-  k.shot("legal-review");
-  k.tap("form.next");
-  REQUIRE(k.wait_screen("consent"));
-  k.tap("consent.consent");
-  k.shot("legal-consent");
-  k.tap("form.submit");
-  REQUIRE(k.wait_screen("ticket"));
-  k.shot("legal-ticket");
-  k.tap("ticket.done");
-  REQUIRE(k.wait_screen("attract"));
-}
-
-void hardship(Kiosk& k) {
-  k.tap("attract.start");
-  REQUIRE(k.wait_screen("home"));
-  k.tap("home.service.hardship");
-  REQUIRE(k.wait_screen("form"));
-  k.name_field("name");
-  k.field("id_number", "11010519491231002X");
-  k.field("phone", "13912345678");
-  k.name_field("employer");
-  k.shot("hardship-1-applicant");
-  k.tap("form.next");
-  k.tap("form.choice.kind.illness");
-  k.field("household_size", "3");
-  k.field("income_per_head", "800");
-  k.open_field("description");
-  for (int i = 0; i < 5; ++i) k.pinyin("gongzi");  // 工资, the best candidate
-  k.tap("kbd.ok");
-  k.shot("hardship-2");
-  k.tap("form.next");
-  REQUIRE(k.wait_screen("review"));
-  k.shot("hardship-review");
-  k.tap("form.next");
-  REQUIRE(k.wait_screen("consent"));
-  k.tap("consent.sensitive_consent");
-  k.tap("consent.consent");
-  k.shot("hardship-consent");
-  k.tap("form.submit");
-  REQUIRE(k.wait_screen("ticket"));
-  k.shot("hardship-ticket");
-  k.tap("ticket.done");
-  REQUIRE(k.wait_screen("attract"));
-}
-
-void mixer(Kiosk& k) {
-  k.tap("attract.start");
-  REQUIRE(k.wait_screen("home"));
-  k.tap("home.service.mixer");
-  // The camera (an image folder holding a demo card) reads the card on the
-  // scan screen; the flow continues into the form.
-  REQUIRE(k.wait_screen("form", 20));
-  k.shot("mixer-1-event");
-  k.tap("form.pick.event.M-202612");
-  k.tap("form.next");
-  k.tap("form.choice.gender.f");
-  k.field("birth_year", "1995");
-  k.field("phone", "13712345678");
-  k.shot("mixer-2-about");
-  k.tap("form.next");
-  REQUIRE(k.wait_screen("review"));
-  k.tap("form.next");
-  REQUIRE(k.wait_screen("consent"));
-  k.tap("consent.single_declaration");
-  k.tap("consent.consent");
-  k.shot("mixer-consent");
-  k.tap("form.submit");
-  REQUIRE(k.wait_screen("ticket"));
-  k.shot("mixer-ticket");
-  k.tap("ticket.done");
-  REQUIRE(k.wait_screen("attract"));
-}
-
-void childcare(Kiosk& k) {
-  k.tap("attract.start");
-  REQUIRE(k.wait_screen("home"));
-  k.tap("home.service.childcare");
-  REQUIRE(k.wait_screen("form", 20));
-  k.field("guardian_phone", "13612345678");
-  k.shot("childcare-1-guardian");
-  k.tap("form.next");
-  k.name_field("child_name");
-  k.field("child_id", "220102201803151233");
-  k.tap("form.choice.child_gender.m");
-  k.name_field("school");
-  k.tap("form.choice.grade.g2");
-  k.shot("childcare-2-child");
-  k.tap("form.next");
-  k.shot("childcare-3-health");
-  k.tap("form.next");
-  k.name_field("emergency_name");
-  k.field("emergency_phone", "13512345678");
-  k.tap("form.next");
-  k.tap("form.pick.class.C-2027W-A");
-  k.shot("childcare-5-class");
-  k.tap("form.next");
-  REQUIRE(k.wait_screen("review"));
-  k.shot("childcare-review");
-  k.tap("form.next");
-  REQUIRE(k.wait_screen("consent"));
-  k.tap("consent.guardian_consent");
-  k.tap("consent.consent");
-  k.tap("form.submit");
-  REQUIRE(k.wait_screen("ticket"));
-  k.shot("childcare-ticket");
-  k.tap("ticket.done");
-  REQUIRE(k.wait_screen("attract"));
-}
-
 void run_language(const std::string& lang);
 
-struct RemoveDir {
-  fs::path p;
-  ~RemoveDir() {
-    std::error_code ec;
-    fs::remove_all(p, ec);
-  }
-};
 
 void run_language(const std::string& lang) {
   REQUIRE_MESSAGE(fs::exists(kKiosk), "build union-kiosk first");
@@ -200,15 +61,7 @@ void run_language(const std::string& lang) {
       &shown);
   CHECK_MESSAGE(shown.find("张伟") != std::string::npos, shown);
   CHECK_MESSAGE(shown.find("工资工资工资工资工资") != std::string::npos, shown);
-  k.tap("attract.start");
-  REQUIRE(k.wait_screen("home"));
-  k.tap("home.check_request");
-  REQUIRE(k.wait_screen("check_request"));
-  std::string typed;
-  for (char c : ticket)
-    if (c != '-') typed.push_back(c);
-  k.keys(typed);
-  k.tap("check.lookup");
+  k.check_request(ticket);
   k.shot("check-request");
   k.tap("nav.home");
 
