@@ -296,6 +296,7 @@ int run_touch_ui(const std::string& data_dir, const std::vector<std::string>& ar
                   {"fonts", ms_fonts}, {"ime", ms_ime}, {"app", ms_app},
                   {"first_frame", since()}});
       if (opt.exit_after_first_frame) break;
+      services.start_sync();
       // Large text is one tap away on the home screen: have its atlas ready.
       if (opt.atlas_cache) {
         AtlasRequest other = kiosk_atlas_request(fonts.scale == 1.0f ? 1.5f : 1.0f, extra,

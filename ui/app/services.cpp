@@ -94,7 +94,6 @@ Services::Services(const std::string& data_dir, const KioskConfig& config, bool 
     so.idle_interval_s = config.sync_interval_s;
     so.backoff_max_ms = config.sync_backoff_max_s * 1000;
     impl_->sync = std::make_unique<sync::SyncService>(data_dir, so);
-    impl_->sync->start();
     impl_->hub_in_config = !config.hub_url.empty();
   }
 #endif
@@ -104,6 +103,12 @@ Services::Services(const std::string& data_dir, const KioskConfig& config, bool 
 }
 
 Services::~Services() = default;
+
+void Services::start_sync() {
+#ifdef HAVE_KIOSK_SYNC
+  if (impl_->sync) impl_->sync->start();
+#endif
+}
 
 void Services::feed_text(const char* utf8, double now_s) {
 #ifdef HAVE_KIOSK_SCAN

@@ -16,11 +16,16 @@ class PlatformWindow;
 
 class Services {
  public:
-  // `store_ok`: the sync thread is started only when the queue opened.
+  // `store_ok`: the sync thread is made only when the queue opened.
   Services(const std::string& data_dir, const KioskConfig& config, bool store_ok);
   ~Services();
   Services(const Services&) = delete;
   Services& operator=(const Services&) = delete;
+
+  // Starts the sync thread. Called once the first frame is on screen: the
+  // thread's first look at the queue and the hub competes with start-up
+  // for the CPU and nothing of it is needed for that frame.
+  void start_sync();
 
   // Keyboard input, which may be a scanner typing.
   void feed_text(const char* utf8, double now_s);
