@@ -48,9 +48,10 @@ Intent draw_status_corner(const ScreenView& v) {
   text_at(pos, words, kSmallPx, p.header_text);
   // Not tappable: reported so that an end-to-end test can read the state
   // (online or not, how many wait) as a worker reads the corner.
-  automation::report_shown(std::string(online ? "status.online" : "status.offline") + ".waiting." +
-                         std::to_string(v.sync.waiting),
-                     c.x - dot, pos.y, ds.x - (c.x - dot), ext.y);
+  if (automation::enabled())
+    automation::report_shown(std::string(online ? "status.online" : "status.offline") +
+                                 ".waiting." + std::to_string(v.sync.waiting),
+                             c.x - dot, pos.y, ds.x - (c.x - dot), ext.y);
   return {};
 }
 
