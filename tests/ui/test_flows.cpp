@@ -437,3 +437,21 @@ TEST_CASE("online: the corner says so, the ticket says it is being sent, a staff
   CHECK(h.drew("请于周三上午9点带劳动合同到法律服务站"));
   CHECK(h.missing_glyphs().empty());
 }
+
+TEST_CASE("content that has aged: no slot left says so in words, with where to turn, and nothing is booked") {
+  HarnessOptions o;
+  o.days_later = 200;  // every duty slot of the embedded content is past
+  Harness h(o);
+  start(h);
+  h.tap("home.service.legal");
+  CHECK(h.screen() == "form");
+  CHECK(h.drew(kiosk::tr("ui.pick.none").zh));
+  for (const auto& t : automation::targets()) CHECK(t.id.rfind("form.pick.slot.", 0) != 0);
+  // Next cannot skip the slot: the worker stays on the page and is told why.
+  next(h);
+  CHECK(h.screen() == "form");
+  CHECK(h.drew("第 1 步，共 5 步"));
+  CHECK(h.drew("请选择“值班时段”。"));
+  CHECK(h.store().list(RequestState::Queued).empty());
+  CHECK(h.missing_glyphs().empty());
+}

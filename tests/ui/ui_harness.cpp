@@ -25,7 +25,7 @@ long long fixed_unix() {
 }
 
 Harness::Harness(HarnessOptions o) : opt_(o) {
-  g_unix = fixed_unix();
+  g_unix = fixed_unix() + opt_.days_later * 86400LL;
   std::random_device rd;
   dir_ = std::filesystem::temp_directory_path() /
          ("kiosk-ui-test-" + std::to_string(rd()) + std::to_string(rd()));

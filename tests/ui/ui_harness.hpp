@@ -31,6 +31,9 @@ struct HarnessOptions {
   bool hub_configured = false;
   bool with_ime = true;
   bool large_text_start = false;
+  // The clock starts this many days after fixed_unix() (content that has
+  // aged: slots and events in the past).
+  int days_later = 0;
 };
 
 class Harness {
