@@ -28,8 +28,15 @@ case "$cmd" in
       trap 'kill $XVFB_PID 2>/dev/null || true' EXIT
       export DISPLAY=:77
       for _ in $(seq 50); do xdpyinfo >/dev/null 2>&1 && break; sleep 0.1; done
+      # Stopped (Ctrl+C, kill, timeout): the kiosk goes first, then its display.
+      "$BUILD/union-kiosk" "$@" &
+      KIOSK_PID=$!
+      trap 'kill $KIOSK_PID 2>/dev/null; wait $KIOSK_PID 2>/dev/null; kill $XVFB_PID 2>/dev/null || true' EXIT
+      trap 'exit 143' TERM INT
+      wait $KIOSK_PID
+      exit $?
     fi
-    "$BUILD/union-kiosk" "$@"
+    exec "$BUILD/union-kiosk" "$@"
     ;;
   test)
     setup_and_build
