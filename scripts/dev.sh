@@ -23,7 +23,9 @@ case "$cmd" in
     if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
       echo "No display found: starting the kiosk on a virtual display (Xvfb :77, 1920x1080)."
       echo "Screenshot it with: DISPLAY=:77 import -window root kiosk.png"
-      Xvfb :77 -screen 0 1920x1080x24 -nolisten tcp >/dev/null 2>&1 &
+      # Its own session: a Ctrl+C for the group must not take the display from
+      # under the kiosk before the kiosk has stopped.
+      setsid Xvfb :77 -screen 0 1920x1080x24 -nolisten tcp >/dev/null 2>&1 &
       XVFB_PID=$!
       trap 'kill $XVFB_PID 2>/dev/null || true' EXIT
       export DISPLAY=:77
