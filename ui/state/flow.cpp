@@ -208,7 +208,7 @@ std::string answer_words(const Service& s, const Field& f, const Answers& a,
       const ChildcareClass* k = v.is_string() ? c.klass(v.get<std::string>()) : nullptr;
       if (!k) return {};
       const ChildcarePeriod* p = c.period(k->period);
-      return (p ? p->name.in(lang) + " " : std::string{}) + k->name.in(lang) + " " +
+      return (p ? p->name.in(lang) + tr("ui.sep.detail").in(lang) : std::string{}) + k->name.in(lang) + " " +
              k->venue.in(lang);
     }
     default:

@@ -115,7 +115,7 @@ FieldEdit pick_list(const Service& s, const Field& f, const Answers& a, const Co
                               {{"min", std::to_string(k.min_age)}, {"max", std::to_string(k.max_age)}});
       std::string detail = (p ? p->start + " - " + p->end + sep : std::string{}) +
                            k.venue.in(lang) + sep + ages;
-      items.push_back({k.id, (p ? p->name.in(lang) + " " : std::string{}) + k.name.in(lang), detail});
+      items.push_back({k.id, (p ? p->name.in(lang) + sep : std::string{}) + k.name.in(lang), detail});
     }
   }
   if (items.empty()) {
