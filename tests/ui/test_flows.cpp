@@ -62,12 +62,12 @@ void check_ticket_screen(Harness& h, const kiosk::RequestRecord& r) {
   CHECK(h.missing_glyphs().empty());
 }
 
-// From home to the ticket: a work-injury consultation on 2026-12-01.
-void book_legal(Harness& h) {
+// From home to the consent page with everything answered and agreed.
+void fill_legal(Harness& h, const std::string& slot, const std::string& category) {
   h.tap("home.service.legal");
-  h.tap("form.pick.slot.S-20261201-PM");
+  h.tap("form.pick.slot." + slot);
   next(h);
-  h.tap("form.choice.category.work_injury");
+  h.tap("form.choice.category." + category);
   type_name(h, "employer");
   type_phrase(h, "description", 5);
   h.tap("form.choice.arbitration_filed.no");
@@ -77,6 +77,11 @@ void book_legal(Harness& h) {
   next(h);
   next(h);
   h.tap("consent.consent");
+}
+
+// From home to the ticket: a work-injury consultation on 2026-12-01.
+void book_legal(Harness& h) {
+  fill_legal(h, "S-20261201-PM", "work_injury");
   h.tap("form.submit");
 }
 
@@ -225,19 +230,7 @@ TEST_CASE("childcare: guardian card, child ID, class with places left") {
 TEST_CASE("a double tap on submit makes one request") {
   Harness h;
   start(h);
-  h.tap("home.service.legal");
-  h.tap("form.pick.slot.S-20261126-AM");
-  next(h);
-  h.tap("form.choice.category.dismissal");
-  type_name(h, "employer");
-  type_phrase(h, "description", 5);
-  h.tap("form.choice.arbitration_filed.no");
-  next(h);
-  type_name(h, "name");
-  type_field(h, "phone", "13812345678");
-  next(h);
-  next(h);
-  h.tap("consent.consent");
+  fill_legal(h, "S-20261126-AM", "dismissal");
   h.frame();
   const auto* t = h.target("form.submit");
   REQUIRE(t);
