@@ -23,13 +23,34 @@ function(embed_files)
   target_include_directories(${E_TARGET} PUBLIC ${PROJECT_SOURCE_DIR})
 endfunction()
 
-# kiosk_glob_library(name dir1/*.cpp ...): a static library of the matching
-# sources, or no target at all while a module has no sources yet (so one
-# module under construction never stops the others from configuring).
-function(kiosk_glob_library name)
-  file(GLOB srcs CONFIGURE_DEPENDS ${ARGN})
-  if(srcs)
-    add_library(${name} STATIC ${srcs})
-    target_include_directories(${name} PUBLIC ${PROJECT_SOURCE_DIR})
+# kiosk_library(name DIR dir [SOURCES extra...]): a static library of every
+# .cpp in one folder. The folder is the unit of layering: what it may include
+# and link is held by tools/layers.txt and checked by the test check_layers.
+function(kiosk_library name)
+  cmake_parse_arguments(L "" "" "DIRS" ${ARGN})
+  set(srcs "")
+  foreach(d IN LISTS L_DIRS)
+    file(GLOB s CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/${d}/*.cpp)
+    list(APPEND srcs ${s})
+  endforeach()
+  if(NOT srcs)
+    message(FATAL_ERROR "kiosk_library(${name}): no sources in ${L_DIRS}")
   endif()
+  add_library(${name} STATIC ${srcs})
+  target_include_directories(${name} PUBLIC ${PROJECT_SOURCE_DIR})
+  set_property(GLOBAL APPEND PROPERTY KIOSK_LIBRARIES "${name}|${L_DIRS}")
+endfunction()
+
+# Writes build/layers-links.txt: each library's folder and what it links,
+# for tools/check_layers.py --links (call once, after every add_subdirectory).
+function(kiosk_write_link_graph)
+  get_property(libs GLOBAL PROPERTY KIOSK_LIBRARIES)
+  set(content "")
+  foreach(entry IN LISTS libs)
+    string(REPLACE "|" ";" parts "${entry}")
+    list(GET parts 0 name)
+    list(GET parts 1 dir)
+    string(APPEND content "${name}|${dir}|$<TARGET_PROPERTY:${name},LINK_LIBRARIES>\n")
+  endforeach()
+  file(GENERATE OUTPUT "${PROJECT_BINARY_DIR}/layers-links.txt" CONTENT "${content}")
 endfunction()

@@ -19,10 +19,10 @@
 #include <string>
 #include <vector>
 
-#include "kiosk/core/content.hpp"
-#include "kiosk/core/log.hpp"
-#include "kiosk/core/store.hpp"
-#include "kiosk/core/submit.hpp"
+#include "kiosk/domain/content.hpp"
+#include "kiosk/base/log.hpp"
+#include "kiosk/store/store.hpp"
+#include "kiosk/store/submit.hpp"
 
 namespace {
 

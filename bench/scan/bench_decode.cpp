@@ -114,7 +114,7 @@ std::vector<Frame> make_frames(const std::vector<std::string>& tokens, int w, in
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string vectors = KIOSK_SHARED_DIR "/specs/member-card-vectors.json";
+  std::string vectors = KIOSK_TEST_DATA "/specs/member-card-vectors.json";
   int rounds = 3;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--vectors")) vectors = argv[i + 1];

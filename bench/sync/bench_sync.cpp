@@ -24,8 +24,8 @@
 #include <thread>
 #include <vector>
 
-#include "kiosk/core/log.hpp"
-#include "kiosk/core/store.hpp"
+#include "kiosk/base/log.hpp"
+#include "kiosk/store/store.hpp"
 #include "sync/client/sync_client.hpp"
 #include "sync/hub/hub_db.hpp"
 

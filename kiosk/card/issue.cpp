@@ -11,8 +11,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "kiosk/card/base64url.hpp"
-#include "kiosk/core/strings.hpp"
+#include "kiosk/base/base64url.hpp"
+#include "kiosk/base/strings.hpp"
 
 namespace kiosk::card {
 namespace {

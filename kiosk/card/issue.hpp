@@ -10,7 +10,7 @@
 
 #include "kiosk/card/member_card.hpp"
 #include "kiosk/card/trust.hpp"
-#include "kiosk/core/expected.hpp"
+#include "kiosk/base/expected.hpp"
 
 namespace kiosk::card {
 

@@ -5,8 +5,8 @@
 #include <array>
 #include <nlohmann/json.hpp>
 
-#include "kiosk/card/base64url.hpp"
-#include "kiosk/core/strings.hpp"
+#include "kiosk/base/base64url.hpp"
+#include "kiosk/base/strings.hpp"
 
 namespace kiosk::card {
 namespace {

@@ -13,8 +13,8 @@
 #include <string_view>
 
 #include "kiosk/card/trust.hpp"
-#include "kiosk/core/member.hpp"
-#include "kiosk/core/text.hpp"
+#include "kiosk/domain/member.hpp"
+#include "kiosk/base/text.hpp"
 
 namespace kiosk::card {
 

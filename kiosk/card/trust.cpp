@@ -2,9 +2,9 @@
 
 #include <cstring>
 
-#include "kiosk/card/base64url.hpp"
+#include "kiosk/base/base64url.hpp"
 #include "kiosk/card/member_card.hpp"
-#include "kiosk/core/strings.hpp"
+#include "kiosk/base/strings.hpp"
 
 namespace kiosk::card {
 

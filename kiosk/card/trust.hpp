@@ -10,9 +10,9 @@
 #include <string_view>
 #include <vector>
 
-#include "kiosk/core/config.hpp"
-#include "kiosk/core/content.hpp"
-#include "kiosk/core/expected.hpp"
+#include "kiosk/install/config.hpp"
+#include "kiosk/domain/content.hpp"
+#include "kiosk/base/expected.hpp"
 
 namespace kiosk::card {
 

@@ -10,7 +10,7 @@
 
 #include <exception>
 
-#include "kiosk/core/strings.hpp"
+#include "kiosk/base/strings.hpp"
 
 namespace kiosk::scan {
 namespace {

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "kiosk/core/expected.hpp"
+#include "kiosk/base/expected.hpp"
 #include "kiosk/scan/frame.hpp"
 
 namespace kiosk::scan {

@@ -8,7 +8,7 @@
 #include <fstream>
 #include <iterator>
 
-#include "kiosk/core/strings.hpp"
+#include "kiosk/base/strings.hpp"
 
 namespace kiosk::scan {
 namespace {

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "kiosk/core/expected.hpp"
+#include "kiosk/base/expected.hpp"
 
 namespace kiosk::scan {
 

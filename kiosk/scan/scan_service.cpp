@@ -7,7 +7,7 @@
 #include <algorithm>
 #include <chrono>
 
-#include "kiosk/core/strings.hpp"
+#include "kiosk/base/strings.hpp"
 
 namespace kiosk::scan {
 namespace {

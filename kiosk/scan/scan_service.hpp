@@ -19,7 +19,7 @@
 #include <thread>
 #include <vector>
 
-#include "kiosk/core/text.hpp"
+#include "kiosk/base/text.hpp"
 #include "kiosk/scan/codes.hpp"
 #include "kiosk/scan/scan_source.hpp"
 

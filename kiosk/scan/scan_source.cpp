@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <thread>
 
-#include "kiosk/core/strings.hpp"
+#include "kiosk/base/strings.hpp"
 
 namespace kiosk::scan {
 namespace {

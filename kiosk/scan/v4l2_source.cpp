@@ -13,7 +13,7 @@
 #include <cstring>
 #include <filesystem>
 
-#include "kiosk/core/strings.hpp"
+#include "kiosk/base/strings.hpp"
 #include "kiosk/scan/scan_source.hpp"
 
 namespace kiosk::scan {

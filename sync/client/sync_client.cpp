@@ -12,11 +12,12 @@
 #include <map>
 #include <sstream>
 
-#include "kiosk/core/config.hpp"
-#include "kiosk/core/log.hpp"
-#include "kiosk/core/paths.hpp"
-#include "kiosk/core/strings.hpp"
-#include "kiosk/core/submit.hpp"
+#include "kiosk/install/active_content.hpp"
+#include "kiosk/install/config.hpp"
+#include "kiosk/base/log.hpp"
+#include "kiosk/install/paths.hpp"
+#include "kiosk/base/strings.hpp"
+#include "kiosk/store/submit.hpp"
 
 namespace kiosk::sync {
 

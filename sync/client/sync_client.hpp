@@ -6,8 +6,8 @@
 #include <optional>
 #include <string>
 
-#include "kiosk/core/expected.hpp"
-#include "kiosk/core/store.hpp"
+#include "kiosk/base/expected.hpp"
+#include "kiosk/store/store.hpp"
 #include "sync/client/transport.hpp"
 #include "sync/protocol/protocol.hpp"
 

@@ -10,10 +10,10 @@
 #include <random>
 #include <thread>
 
-#include "kiosk/core/log.hpp"
-#include "kiosk/core/paths.hpp"
-#include "kiosk/core/store.hpp"
-#include "kiosk/core/strings.hpp"
+#include "kiosk/base/log.hpp"
+#include "kiosk/install/paths.hpp"
+#include "kiosk/store/store.hpp"
+#include "kiosk/base/strings.hpp"
 #include "sync/client/sync_client.hpp"
 
 namespace kiosk::sync {

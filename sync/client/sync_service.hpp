@@ -6,7 +6,7 @@
 #include <memory>
 #include <string>
 
-#include "kiosk/core/text.hpp"
+#include "kiosk/base/text.hpp"
 
 namespace kiosk::sync {
 

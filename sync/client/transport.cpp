@@ -7,7 +7,7 @@
 #include <ctime>
 #include <mutex>
 
-#include "kiosk/core/strings.hpp"
+#include "kiosk/base/strings.hpp"
 
 namespace kiosk::sync {
 

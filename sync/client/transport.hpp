@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "kiosk/core/expected.hpp"
+#include "kiosk/base/expected.hpp"
 
 namespace kiosk::sync {
 

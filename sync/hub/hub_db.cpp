@@ -6,7 +6,7 @@
 #include <chrono>
 #include <mutex>
 
-#include "kiosk/core/strings.hpp"
+#include "kiosk/base/strings.hpp"
 
 namespace kiosk::hub {
 

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "kiosk/core/expected.hpp"
+#include "kiosk/base/expected.hpp"
 #include "sync/protocol/protocol.hpp"
 
 namespace kiosk::hub {

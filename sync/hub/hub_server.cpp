@@ -10,7 +10,7 @@
 #include <iostream>
 #include <mutex>
 
-#include "kiosk/core/strings.hpp"
+#include "kiosk/base/strings.hpp"
 
 namespace kiosk::hub {
 

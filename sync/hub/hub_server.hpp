@@ -6,7 +6,7 @@
 #include <set>
 #include <string>
 
-#include "kiosk/core/expected.hpp"
+#include "kiosk/base/expected.hpp"
 #include "sync/hub/hub_db.hpp"
 
 namespace kiosk::hub {

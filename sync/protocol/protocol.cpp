@@ -2,7 +2,7 @@
 
 #include <cctype>
 
-#include "kiosk/core/strings.hpp"
+#include "kiosk/base/strings.hpp"
 
 namespace kiosk::sync {
 

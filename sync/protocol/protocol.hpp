@@ -10,7 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "kiosk/core/expected.hpp"
+#include "kiosk/base/expected.hpp"
 
 namespace kiosk::sync {
 

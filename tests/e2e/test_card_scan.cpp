@@ -31,7 +31,7 @@
 #ifndef KIOSK_UNION_KIOSK
 #define KIOSK_UNION_KIOSK KIOSK_CLI
 #endif
-#include "kiosk/scan/ticket_code.hpp"
+#include "kiosk/card/ticket_code.hpp"
 #include "kiosk_driver.hpp"
 
 using namespace e2e;

@@ -13,7 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "fault_proxy.hpp"
-#include "kiosk/core/store.hpp"
+#include "kiosk/store/store.hpp"
 #include "support.hpp"
 
 using namespace kiosk::synctest;

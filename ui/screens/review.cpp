@@ -4,7 +4,7 @@
 
 #include "imgui.h"
 #include "ui/screens/screens.hpp"
-#include "ui/state/flow.hpp"
+#include "ui/session/flow.hpp"
 #include "ui/widgets/widgets.hpp"
 
 namespace kiosk::ui {

@@ -1,6 +1,6 @@
 // The kiosk's screens, one a file. Each draws from a read-only view of the
 // session and returns what the worker asked for (an Intent); the session
-// (ui/state/app.cpp) applies it. Screens include imgui.h and kiosk headers only.
+// (ui/app/app.cpp) applies it. Screens include imgui.h and kiosk headers only.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -8,13 +8,15 @@
 
 #include <nlohmann/json.hpp>
 
-#include "kiosk/core/content.hpp"
-#include "kiosk/core/form.hpp"
-#include "kiosk/core/strings.hpp"
-#include "ui/state/app.hpp"
-#include "ui/state/session.hpp"
+#include "kiosk/domain/content.hpp"
+#include "kiosk/domain/form.hpp"
+#include "kiosk/base/strings.hpp"
+#include "ui/session/indicators.hpp"
+#include "ui/session/session.hpp"
 
 namespace kiosk::ui {
+
+class ImeEngine;
 
 enum class IntentKind {
   None,

@@ -5,7 +5,7 @@
 
 #include "imgui.h"
 #include "ui/screens/screens.hpp"
-#include "ui/state/flow.hpp"
+#include "ui/session/flow.hpp"
 #include "ui/widgets/field_editor.hpp"
 #include "ui/widgets/keyboard.hpp"
 #include "ui/widgets/widgets.hpp"

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "ui/widgets/ime.hpp"
+#include "ui/text/ime.hpp"
 
 namespace kiosk::ui {
 

@@ -4,8 +4,8 @@
 #include <algorithm>
 
 #include "imgui.h"
-#include "kiosk/core/strings.hpp"
-#include "ui/state/flow.hpp"
+#include "kiosk/base/strings.hpp"
+#include "ui/session/flow.hpp"
 #include "ui/widgets/widgets.hpp"
 
 namespace kiosk::ui {

@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
-#include "kiosk/core/content.hpp"
-#include "kiosk/core/form.hpp"
-#include "kiosk/core/text.hpp"
+#include "kiosk/domain/content.hpp"
+#include "kiosk/domain/form.hpp"
+#include "kiosk/base/text.hpp"
 
 namespace kiosk::ui {
 

@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "kiosk/core/strings.hpp"
+#include "kiosk/base/strings.hpp"
 #include "ui/widgets/automation.hpp"
-#include "ui/widgets/ime.hpp"
+#include "ui/text/ime.hpp"
 #include "ui/widgets/widgets.hpp"
 
 namespace kiosk::ui {

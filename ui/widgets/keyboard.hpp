@@ -8,22 +8,12 @@
 #include <cstddef>
 #include <string>
 
-#include "kiosk/core/text.hpp"
+#include "kiosk/base/text.hpp"
+#include "ui/session/keyboard_state.hpp"
 
 namespace kiosk::ui {
 
 class ImeEngine;
-
-enum class KeyboardLayout { Pinyin, Letters, Digits, IdNumber, Phone };
-
-struct KeyboardState {
-  KeyboardLayout layout = KeyboardLayout::Pinyin;
-  bool pinyin_mode = true;       // Pinyin layout: false = plain Latin letters
-  std::string composing;         // pinyin typed, not yet converted
-  int candidate_page = 0;
-  bool shift = false;            // Latin letters: next letter upper case
-  void clear() { composing.clear(); candidate_page = 0; shift = false; }
-};
 
 struct KeyboardResult {
   bool changed = false;  // `text` was edited

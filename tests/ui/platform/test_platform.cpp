@@ -2,7 +2,7 @@
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 
-#include "ui/app/options.hpp"
+#include "ui/shell/options.hpp"
 #include "ui/platform/kiosk_filter.hpp"
 
 using namespace kiosk::ui;

@@ -1,0 +1,454 @@
+// union-kiosk submit | queue | content: the core's commands for technicians
+// and scripts, on the same data directory as the touch UI.
+// Exit codes: 0 done; 1 refused (validation errors, not found, content
+// problems); 2 usage; 3 the kiosk cannot work (store, config, content).
+#include <cstdio>
+#include <ctime>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/command.hpp"
+#include "kiosk/install/active_content.hpp"
+#include "kiosk/install/config.hpp"
+#include "kiosk/base/log.hpp"
+#include "kiosk/install/paths.hpp"
+#include "kiosk/store/store.hpp"
+#include "kiosk/store/store_detail.hpp"
+#include "kiosk/base/strings.hpp"
+#include "kiosk/store/submit.hpp"
+
+namespace kiosk::cli {
+
+namespace {
+
+using nlohmann::json;
+using store_detail::fill;
+
+constexpr int kOk = 0, kRefused = 1, kUsage = 2, kBroken = 3;
+
+// --name value, --name=value, bare flags and positional words.
+struct Args {
+  std::map<std::string, std::string> opts;
+  std::vector<std::string> words;
+  std::string bad;  // first malformed option, if any
+
+  Args(const std::vector<std::string>& in, std::initializer_list<const char*> with_value,
+       std::initializer_list<const char*> flags) {
+    auto known = [](std::initializer_list<const char*> l, const std::string& n) {
+      for (const char* k : l)
+        if (n == k) return true;
+      return false;
+    };
+    for (size_t i = 0; i < in.size(); ++i) {
+      const std::string& a = in[i];
+      if (a == "--json") continue;  // global, handled by main (kept here for direct calls)
+      if (a.rfind("--", 0) != 0) {
+        words.push_back(a);
+        continue;
+      }
+      const auto eq = a.find('=');
+      const std::string name = a.substr(0, eq);
+      if (known(with_value, name)) {
+        if (eq != std::string::npos)
+          opts[name] = a.substr(eq + 1);
+        else if (i + 1 < in.size())
+          opts[name] = in[++i];
+        else if (bad.empty())
+          bad = a;
+      } else if (known(flags, name) && eq == std::string::npos) {
+        opts[name] = "1";
+      } else if (bad.empty()) {
+        bad = a;
+      }
+    }
+  }
+  bool has(const std::string& k) const { return opts.count(k) > 0; }
+  std::string get(const std::string& k) const {
+    auto it = opts.find(k);
+    return it == opts.end() ? std::string() : it->second;
+  }
+};
+
+bool wants_json(const CliEnv& env) {
+  if (env.json) return true;
+  for (const auto& a : env.args)
+    if (a == "--json") return true;
+  return false;
+}
+
+std::ostream& out(CliEnv& env) { return env.out ? *env.out : std::cout; }
+std::ostream& err(CliEnv& env) { return env.err ? *env.err : std::cerr; }
+
+void print_text(std::ostream& o, const Text& t) { o << t.zh << "\n" << t.en << "\n"; }
+
+json error_json(const Error& e) {
+  return {{"code", e.code}, {"zh", e.message.zh}, {"en", e.message.en}, {"field", e.field},
+          {"detail", e.detail}};
+}
+
+int fail(CliEnv& env, const Error& e, int code) {
+  if (wants_json(env)) {
+    out(env) << json{{"ok", false}, {"error", error_json(e)}}.dump(2) << "\n";
+  } else {
+    print_text(err(env), e.message);
+    if (!e.detail.empty()) err(env) << "(" << e.code << ": " << e.detail << ")\n";
+  }
+  return code;
+}
+
+int usage(CliEnv& env, const Text& t, const std::string& usage_line) {
+  Error e;
+  e.code = "usage";
+  e.message = t;
+  e.detail = usage_line;
+  return fail(env, e, kUsage);
+}
+
+Text option_missing(const char* o) { return fill(tr("cli.core.missing_option"), {{"option", o}}); }
+Text option_bad(const std::string& o) { return fill(tr("cli.core.bad_option"), {{"option", o}}); }
+
+// 2026-11-22 10:40:11 in China Standard Time: what the hall's clock shows.
+std::string cst_time(int64_t ms) {
+  if (ms <= 0) return "-";
+  const std::time_t t = static_cast<std::time_t>(ms / 1000 + 8 * 3600);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d:%02d", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+  return buf;
+}
+
+json record_json(const RequestRecord& r, bool with_answers) {
+  json j = {{"id", r.id},
+            {"ticket", r.ticket},
+            {"service", r.service_id},
+            {"content_version", r.content_version},
+            {"created_at_ms", r.created_at_ms},
+            {"state", std::string(to_string(r.state))},
+            {"state_at_ms", r.state_at_ms},
+            {"state_reason", r.state_reason},
+            {"staff_note", r.staff_note},
+            {"attempts", r.attempts},
+            {"delivered_at_ms", r.delivered_at_ms},
+            {"has_answers", r.answers.has_value()}};
+  if (with_answers) j["answers"] = r.answers ? *r.answers : json(nullptr);
+  return j;
+}
+
+Expected<std::unique_ptr<RequestStore>> open_store(const CliEnv& env, bool create) {
+  DataDir dd{env.data_dir};
+  StoreOptions o;
+  o.create_if_missing = create;
+  auto cfg = load_config(dd.config_file());
+  if (!cfg.ok()) return cfg.error();
+  o.retention_ms = int64_t{cfg->retention_days} * 24 * 3600 * 1000;
+  if (create) {
+    std::string why;
+    if (!ensure_dir(dd.root, &why)) {
+      Error e = store_detail::store_error("read_only", why);
+      return e;
+    }
+  }
+  return RequestStore::open(dd.requests_db(), o);
+}
+
+std::optional<std::string> read_whole(const std::string& path) {
+  std::stringstream ss;
+  if (path == "-") {
+    ss << std::cin.rdbuf();
+    return ss.str();
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// --- submit ---------------------------------------------------------------
+
+constexpr const char* kSubmitUsage =
+    "  submit --service ID --answers FILE.json|- [--today YYYY-MM-DD]\n"
+    "         [--member-sub N --member-name NAME [--member-org O] [--member-iss I] "
+    "[--member-role member|staff]]\n"
+    "      Validate the answers and queue the request; prints the ticket or every error.\n"
+    "      Exit: 0 queued, 1 refused (nothing stored), 2 usage, 3 store/config/content failure.";
+
+int run_submit(CliEnv& env) {
+  Args a(env.args,
+         {"--service", "--answers", "--today", "--member-sub", "--member-name", "--member-org",
+          "--member-iss", "--member-role"},
+         {});
+  if (!a.bad.empty()) return usage(env, option_bad(a.bad), kSubmitUsage);
+  if (!a.words.empty()) return usage(env, option_bad(a.words[0]), kSubmitUsage);
+  if (!a.has("--service")) return usage(env, option_missing("--service"), kSubmitUsage);
+  if (!a.has("--answers")) return usage(env, option_missing("--answers"), kSubmitUsage);
+
+  SubmitInput in;
+  in.service_id = a.get("--service");
+  in.now_ms = unix_now_ms();
+  in.today = today_cst();
+  if (a.has("--today")) {
+    auto d = Date::parse(a.get("--today"));
+    if (!d) return usage(env, fill(tr("cli.core.bad_date"), {{"date", a.get("--today")}}), kSubmitUsage);
+    in.today = *d;
+  }
+  if (a.has("--member-sub")) {
+    MemberIdentity m;
+    m.sub = a.get("--member-sub");
+    m.name = a.get("--member-name");
+    m.org = a.get("--member-org");
+    m.iss = a.get("--member-iss");
+    m.role = a.has("--member-role") ? a.get("--member-role") : "member";
+    in.member = m;
+  }
+  const std::string file = a.get("--answers");
+  auto text = read_whole(file);
+  if (!text) {
+    Error e;
+    e.code = "answers_unreadable";
+    e.message = fill(tr("cli.core.answers_unreadable"), {{"file", file}});
+    return fail(env, e, kUsage);
+  }
+  in.answers = json::parse(*text, nullptr, false);
+  if (in.answers.is_discarded() || !in.answers.is_object()) {
+    Error e;
+    e.code = "answers_not_json";
+    e.message = fill(tr("cli.core.answers_not_json"),
+                     {{"file", file}, {"detail", in.answers.is_discarded() ? "syntax" : "not an object"}});
+    return fail(env, e, kUsage);
+  }
+
+  auto content = load_active_content(DataDir{env.data_dir});
+  if (!content.ok()) return fail(env, content.error(), kBroken);
+  if (!content->rejected.empty() && !wants_json(env)) print_text(err(env), tr("submit.content_rejected"));
+  auto store = open_store(env, true);
+  if (!store.ok()) return fail(env, store.error(), kBroken);
+  auto r = submit_request(**store, content->bundle, in);
+  if (!r.ok()) return fail(env, r.error(), kBroken);
+
+  if (r->accepted()) {
+    const RequestRecord& rec = *r->record;
+    if (wants_json(env)) {
+      json j = record_json(rec, false);
+      j["ok"] = true;
+      j["content_source"] = content->source;
+      out(env) << j.dump(2) << "\n";
+    } else {
+      print_text(out(env), fill(tr("cli.core.received"), {{"ticket", rec.ticket}}));
+      out(env) << "id: " << rec.id << "\n";
+    }
+    return kOk;
+  }
+  if (wants_json(env)) {
+    json errs = json::array();
+    for (const auto& e : r->errors)
+      errs.push_back({{"field", e.field}, {"code", e.code}, {"zh", e.message.zh}, {"en", e.message.en}});
+    out(env) << json{{"ok", false}, {"errors", errs}}.dump(2) << "\n";
+  } else {
+    print_text(out(env), tr("cli.core.not_submitted"));
+    for (const auto& e : r->errors) {
+      out(env) << "- " << (e.field.empty() ? "(" + e.code + ")" : e.field + " (" + e.code + ")")
+               << "\n    " << e.message.zh << "\n    " << e.message.en << "\n";
+    }
+  }
+  return kRefused;
+}
+
+// --- queue ----------------------------------------------------------------
+
+constexpr const char* kQueueUsage =
+    "  queue list [--state queued|sending|delivered|handled|quarantined] [--limit N] [--offset N]\n"
+    "  queue show TICKET_OR_ID [--with-answers]\n"
+    "  queue stats\n"
+    "  queue purge\n"
+    "      The local request queue (answers only on request: they are personal data);\n"
+    "      purge erases the answers of requests delivered longer than retention_days ago.";
+
+std::optional<int> parse_count(const std::string& s) {
+  if (s.empty() || s.size() > 7) return std::nullopt;
+  for (char c : s)
+    if (c < '0' || c > '9') return std::nullopt;
+  return std::stoi(s);
+}
+
+int run_queue(CliEnv& env) {
+  Args a(env.args, {"--state", "--limit", "--offset"}, {"--with-answers"});
+  if (!a.bad.empty()) return usage(env, option_bad(a.bad), kQueueUsage);
+  const std::string verb = a.words.empty() ? "list" : a.words[0];
+  if (verb != "list" && verb != "show" && verb != "stats" && verb != "purge")
+    return usage(env, option_bad(verb), kQueueUsage);
+  if (verb == "show" && a.words.size() != 2)
+    return usage(env, option_missing("TICKET_OR_ID"), kQueueUsage);
+
+  std::optional<RequestState> state;
+  if (a.has("--state")) {
+    state = parse_request_state(a.get("--state"));
+    if (!state) return usage(env, fill(tr("cli.core.bad_state"), {{"state", a.get("--state")}}), kQueueUsage);
+  }
+  int limit = 100, offset = 0;
+  if (a.has("--limit")) {
+    auto n = parse_count(a.get("--limit"));
+    if (!n) return usage(env, option_bad("--limit " + a.get("--limit")), kQueueUsage);
+    limit = *n;
+  }
+  if (a.has("--offset")) {
+    auto n = parse_count(a.get("--offset"));
+    if (!n) return usage(env, option_bad("--offset " + a.get("--offset")), kQueueUsage);
+    offset = *n;
+  }
+
+  auto store = open_store(env, false);
+  std::vector<RequestRecord> records;
+  QueueStats stats;
+  if (!store.ok()) {
+    // No file yet: an empty queue, not a failure.
+    if (store.error().code != "store_missing") return fail(env, store.error(), kBroken);
+    if (verb == "show") return fail(env, store_detail::store_error("not_found", a.words[1]), kRefused);
+    if (verb == "purge") {
+      if (wants_json(env))
+        out(env) << json{{"ok", true}, {"purged", 0}}.dump(2) << "\n";
+      else
+        print_text(out(env), fill(tr("cli.core.purged"), {{"count", "0"}}));
+      return kOk;
+    }
+  } else if (verb == "list") {
+    records = (*store)->list(state, limit, offset);
+  } else if (verb == "stats") {
+    stats = (*store)->stats();
+  } else if (verb == "purge") {
+    auto n = (*store)->purge_expired(unix_now_ms());
+    if (!n.ok()) return fail(env, n.error(), kBroken);
+    if (wants_json(env))
+      out(env) << json{{"ok", true}, {"purged", *n}}.dump(2) << "\n";
+    else
+      print_text(out(env), fill(tr("cli.core.purged"), {{"count", std::to_string(*n)}}));
+    return kOk;
+  } else {
+    auto r = (*store)->find(a.words[1]);
+    if (!r) return fail(env, store_detail::store_error("not_found", a.words[1]), kRefused);
+    const bool with_answers = a.has("--with-answers");
+    if (wants_json(env)) {
+      json j = record_json(*r, with_answers);
+      j["ok"] = true;
+      out(env) << j.dump(2) << "\n";
+      return kOk;
+    }
+    auto& o = out(env);
+    o << "ticket:          " << r->ticket << "\n"
+      << "id:              " << r->id << "\n"
+      << "service:         " << r->service_id << "\n"
+      << "content_version: " << r->content_version << "\n"
+      << "created:         " << cst_time(r->created_at_ms) << "\n"
+      << "state:           " << to_string(r->state) << " (" << cst_time(r->state_at_ms) << ")\n";
+    if (!r->state_reason.empty()) o << "reason:          " << r->state_reason << "\n";
+    if (!r->staff_note.empty()) o << "staff_note:      " << r->staff_note << "\n";
+    o << "attempts:        " << r->attempts << "\n"
+      << "delivered:       " << cst_time(r->delivered_at_ms) << "\n"
+      << "answers:         "
+      << (!r->answers ? "purged" : with_answers ? r->answers->dump(2) : "kept (--with-answers to show)")
+      << "\n";
+    return kOk;
+  }
+
+  if (verb == "stats") {
+    if (wants_json(env)) {
+      out(env) << json{{"ok", true},
+                       {"queued", stats.queued},
+                       {"sending", stats.sending},
+                       {"delivered", stats.delivered},
+                       {"handled", stats.handled},
+                       {"quarantined", stats.quarantined},
+                       {"oldest_queued_ms", stats.oldest_queued_ms}}
+                      .dump(2)
+               << "\n";
+    } else {
+      out(env) << "queued " << stats.queued << ", sending " << stats.sending << ", delivered "
+               << stats.delivered << ", handled " << stats.handled << ", quarantined "
+               << stats.quarantined << "\n";
+      if (stats.oldest_queued_ms) out(env) << "oldest queued: " << cst_time(stats.oldest_queued_ms) << "\n";
+    }
+    return kOk;
+  }
+  if (wants_json(env)) {
+    json arr = json::array();
+    for (const auto& r : records) arr.push_back(record_json(r, false));
+    out(env) << json{{"ok", true}, {"requests", arr}}.dump(2) << "\n";
+    return kOk;
+  }
+  if (records.empty()) {
+    print_text(out(env), tr("cli.core.queue_empty"));
+    return kOk;
+  }
+  char line[256];
+  std::snprintf(line, sizeof line, "%-10s %-12s %-10s %-19s %-19s %s\n", "TICKET", "STATE",
+                "SERVICE", "CREATED", "CHANGED", "REASON");
+  out(env) << line;
+  for (const auto& r : records) {
+    std::snprintf(line, sizeof line, "%-10s %-12s %-10s %-19s %-19s ", r.ticket.c_str(),
+                  std::string(to_string(r.state)).c_str(), r.service_id.c_str(),
+                  cst_time(r.created_at_ms).c_str(), cst_time(r.state_at_ms).c_str());
+    out(env) << line << r.state_reason << "\n";
+  }
+  return kOk;
+}
+
+// --- content --------------------------------------------------------------
+
+constexpr const char* kContentUsage =
+    "  content check DIR\n"
+    "      Check a content bundle; prints every problem with its file and field.";
+
+int run_content(CliEnv& env) {
+  Args a(env.args, {}, {});
+  if (!a.bad.empty()) return usage(env, option_bad(a.bad), kContentUsage);
+  if (a.words.empty() || a.words[0] != "check")
+    return usage(env, option_missing("check"), kContentUsage);
+  if (a.words.size() != 2) return usage(env, option_missing("DIR"), kContentUsage);
+  ContentLoad l = load_content_dir(a.words[1]);
+  const bool clean = l.bundle && l.problems.empty();
+  if (wants_json(env)) {
+    json probs = json::array();
+    for (const auto& p : l.problems)
+      probs.push_back({{"file", p.file}, {"path", p.path}, {"message", p.message}});
+    json j = {{"ok", clean}, {"problems", probs}};
+    if (clean) {
+      j["version"] = l.bundle->version;
+      j["services"] = l.bundle->services.size();
+    }
+    out(env) << j.dump(2) << "\n";
+    return clean ? kOk : kRefused;
+  }
+  if (clean) {
+    print_text(out(env), tr("cli.core.content_ok"));
+    out(env) << "version " << l.bundle->version << ": " << l.bundle->services.size()
+             << " services, " << l.bundle->slots.size() << " slots, " << l.bundle->events.size()
+             << " events, " << l.bundle->classes.size() << " classes\n";
+    return kOk;
+  }
+  const std::string n = std::to_string(l.problems.empty() ? 1 : l.problems.size());
+  print_text(out(env), fill(tr("cli.core.content_bad"), {{"count", n}}));
+  for (const auto& p : l.problems) out(env) << "- " << describe(p) << "\n";
+  if (l.problems.empty()) out(env) << "- (bundle did not load)\n";
+  return kRefused;
+}
+
+// Technician commands print to the terminal: only warnings and worse go to the log.
+int quiet(CliEnv& env, int (*f)(CliEnv&)) {
+  if (log::min_level() < log::Level::Warn) log::set_min_level(log::Level::Warn);
+  return f(env);
+}
+
+}  // namespace
+
+void register_core_commands(CommandTable& t) {
+  t.add({"submit", kSubmitUsage, [](CliEnv& env) { return quiet(env, run_submit); }});
+  t.add({"queue", kQueueUsage, [](CliEnv& env) { return quiet(env, run_queue); }});
+  t.add({"content", kContentUsage, [](CliEnv& env) { return quiet(env, run_content); }});
+}
+
+}  // namespace kiosk::cli

@@ -1,0 +1,239 @@
+// `union-kiosk sync --once | sync status` and `union-kiosk enroll`: the
+// technician's view of the sync, and what the tests drive.
+#include <iostream>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/command.hpp"
+#include "kiosk/install/paths.hpp"
+#include "kiosk/store/store.hpp"
+#include "kiosk/base/strings.hpp"
+#include "sync/client/sync_client.hpp"
+
+namespace kiosk::cli {
+
+namespace {
+
+using nlohmann::json;
+using sync::NetKind;
+
+// Exit codes of `sync --once` (docs/sync-protocol.md).
+enum Exit { kOk = 0, kRetryLater = 1, kUsage = 2, kRefused = 3, kNotConfigured = 4, kStore = 5 };
+
+struct Opts {
+  std::map<std::string, std::string> kv;
+  std::vector<std::string> words;
+  bool flag(const std::string& k) const { return kv.count(k) != 0; }
+  std::string get(const std::string& k, const std::string& d = {}) const {
+    auto it = kv.find(k);
+    return it == kv.end() ? d : it->second;
+  }
+};
+
+Opts parse(const std::vector<std::string>& args) {
+  static const std::set<std::string> flags = {"--once", "--allow-plain-http-loopback", "--no-heartbeat"};
+  Opts o;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a.rfind("--", 0) == 0) {
+      const size_t eq = a.find('=');
+      if (eq != std::string::npos) o.kv[std::string(a, 0, eq)] = std::string(a.begin() + static_cast<long>(eq) + 1, a.end());
+      else if (flags.count(a) || i + 1 >= args.size()) o.kv[a].assign(1, '1');
+      else o.kv[a] = args[++i];
+    } else {
+      o.words.push_back(a);
+    }
+  }
+  return o;
+}
+
+void say_error(CliEnv& env, const Error& e) {
+  if (env.json) {
+    *env.out << json{{"ok", false}, {"error", e.code}, {"message", {{"zh", e.message.zh}, {"en", e.message.en}}},
+                     {"detail", e.detail}}.dump()
+             << "\n";
+  } else {
+    *env.err << e.message.zh << "\n" << e.message.en;
+    if (!e.detail.empty()) *env.err << " (" << e.detail << ")";
+    *env.err << "\n";
+  }
+}
+
+int sync_once(CliEnv& env, const Opts& o) {
+  auto hub = sync::load_hub_settings(env.data_dir);
+  if (!hub) {
+    say_error(env, hub.error());
+    return kNotConfigured;
+  }
+  if (!hub->configured()) {
+    say_error(env, Error{"not_enrolled", tr("sync.not_enrolled"), "", ""});
+    return kNotConfigured;
+  }
+  std::string err;
+  if (!ensure_dir(env.data_dir, &err)) {
+    say_error(env, Error{"io", tr("sync.write_failed"), "", err});
+    return kStore;
+  }
+  auto store = RequestStore::open(DataDir{env.data_dir}.requests_db());
+  if (!store) {
+    say_error(env, store.error());
+    return kStore;
+  }
+  sync::TransportOptions t;
+  sync::BatchLimits b;
+  t.connect_timeout_ms = std::stoi(o.get("--connect-timeout-ms", "5000"));
+  t.total_timeout_ms = std::stoi(o.get("--timeout-ms", "60000"));
+  t.low_speed_time_s = std::stoi(o.get("--low-speed-time-s", "15"));
+  t.low_speed_bytes_per_s = std::stoi(o.get("--low-speed-bytes", "256"));
+  b.max_items = std::stoi(o.get("--batch-items", "200"));
+  b.max_bytes = std::stoll(o.get("--batch-bytes", "524288"));
+  sync::SyncClient client(**store, *hub, t, b);
+  sync::CycleReport r = client.run_cycle(env.data_dir, !o.flag("--no-heartbeat"));
+  QueueStats qs = (*store)->stats();
+  int code = kOk;
+  if (!r.ok()) {
+    if (r.outcome == NetKind::Refused) code = kRefused;
+    else if (r.outcome == NetKind::Misconfigured) code = kNotConfigured;
+    else if (r.error.rfind("store_", 0) == 0) code = kStore;
+    else code = kRetryLater;
+  }
+  if (env.json) {
+    *env.out << json{{"ok", r.ok()}, {"exit_code", code}, {"outcome", std::string(sync::to_string(r.outcome))},
+                     {"error", r.error}, {"detail", r.detail}, {"retry_after_s", r.retry_after_s},
+                     {"batches", r.batches}, {"accepted", r.accepted}, {"duplicates", r.duplicates},
+                     {"quarantined", r.quarantined}, {"handled", r.handled},
+                     {"waiting", qs.queued + qs.sending}}.dump()
+             << "\n";
+  } else if (r.ok()) {
+    *env.out << tr("sync.once_ok").zh << " / " << tr("sync.once_ok").en << "\n"
+             << "accepted " << r.accepted << ", duplicate " << r.duplicates << ", quarantined "
+             << r.quarantined << ", handled updates " << r.handled << ", waiting "
+             << qs.queued + qs.sending << "\n";
+  } else {
+    const Text& t2 = tr("sync.error." + r.error);
+    *env.err << t2.zh << "\n" << t2.en << " [" << r.error << (r.detail.empty() ? "" : ": " + r.detail)
+             << "]\naccepted " << r.accepted << ", duplicate " << r.duplicates << ", quarantined "
+             << r.quarantined << ", waiting " << qs.queued + qs.sending << "\n";
+  }
+  return code;
+}
+
+int sync_status(CliEnv& env) {
+  auto hub = sync::load_hub_settings(env.data_dir);
+  json j{{"data_dir", env.data_dir}};
+  if (hub) {
+    j["hub_url"] = hub->hub_url;
+    j["hub_ca_file"] = hub->hub_ca_file;
+    j["kiosk_id"] = hub->kiosk_id;
+    j["kiosk_name"] = hub->kiosk_name;
+    j["enrolled"] = hub->configured();
+  } else {
+    j["config_error"] = hub.error().code;
+  }
+  StoreOptions so;
+  so.create_if_missing = false;
+  auto store = RequestStore::open(DataDir{env.data_dir}.requests_db(), so);
+  if (store) {
+    QueueStats qs = (*store)->stats();
+    j["queued"] = qs.queued;
+    j["sending"] = qs.sending;
+    j["delivered"] = qs.delivered;
+    j["handled"] = qs.handled;
+    j["quarantined"] = qs.quarantined;
+    j["waiting"] = qs.queued + qs.sending;
+    j["oldest_queued_ms"] = qs.oldest_queued_ms;
+    auto& s = **store;
+    j["last_error"] = s.setting(sync::kSettingLastError).value_or("");
+    j["last_success_ms"] = std::stoll(s.setting(sync::kSettingLastSuccess).value_or("0"));
+    j["last_attempt_ms"] = std::stoll(s.setting(sync::kSettingLastAttempt).value_or("0"));
+    j["status_cursor"] = s.setting(sync::kSettingCursor).value_or("");
+    json q = json::array();
+    for (const auto& r : s.list(RequestState::Quarantined, 20))
+      q.push_back(json{{"id", r.id}, {"ticket", r.ticket}, {"reason", r.state_reason}});
+    j["quarantined_requests"] = q;
+  } else {
+    j["store_error"] = store.error().code;
+  }
+  if (env.json) {
+    *env.out << j.dump() << "\n";
+    return 0;
+  }
+  auto& out = *env.out;
+  out << "hub:        " << j.value("hub_url", "-") << (j.value("enrolled", false) ? "" : "  (not enrolled)") << "\n"
+      << "kiosk:      " << j.value("kiosk_id", "-") << "\n";
+  if (store) {
+    out << "waiting:    " << j["waiting"] << " (queued " << j["queued"] << ", sending " << j["sending"]
+        << ")\ndelivered:  " << j["delivered"] << ", handled " << j["handled"] << ", quarantined "
+        << j["quarantined"] << "\nlast error: " << j.value("last_error", "") << "\n";
+    for (const auto& q : j["quarantined_requests"])
+      out << "  quarantined " << q.value("ticket", "") << " " << q.value("id", "") << ": "
+          << q.value("reason", "") << "\n";
+  }
+  return 0;
+}
+
+int enroll(CliEnv& env, const Opts& o) {
+  const std::string hub = o.get("--hub"), code = o.get("--code");
+  if (hub.empty() || code.empty()) {
+    *env.err << "usage: union-kiosk enroll --hub URL --code CODE [--ca PEM] [--allow-plain-http-loopback]\n";
+    return kUsage;
+  }
+  std::string err;
+  if (!ensure_dir(env.data_dir, &err)) {
+    say_error(env, Error{"io", tr("sync.write_failed"), "", err});
+    return kStore;
+  }
+  auto r = sync::enroll_kiosk(env.data_dir, hub, code, o.get("--ca"), o.flag("--allow-plain-http-loopback"));
+  if (!r) {
+    say_error(env, r.error());
+    const std::string& c = r.error().code;
+    if (c == "invalid_code" || c == "revoked" || c == "unauthorized") return kRefused;
+    if (c == "plain_http_refused" || c == "bad_url" || c == "bad_ca" || c == "tls_failed") return kNotConfigured;
+    return kRetryLater;
+  }
+  if (env.json) {
+    *env.out << json{{"ok", true}, {"kiosk_id", r->kiosk_id}, {"kiosk_name", r->kiosk_name}}.dump() << "\n";
+  } else {
+    *env.out << tr("sync.enrolled").zh << "\n" << tr("sync.enrolled").en << "\nkiosk " << r->kiosk_id
+             << " \"" << r->kiosk_name << "\"\n";
+  }
+  return kOk;
+}
+
+int guarded(CliEnv& env, int (*f)(CliEnv&, const Opts&)) {
+  try {
+    return f(env, parse(env.args));
+  } catch (const std::exception& e) {  // a bad number in an option
+    *env.err << "union-kiosk: bad option value (" << e.what() << ")\n";
+    return kUsage;
+  }
+}
+
+}  // namespace
+
+void register_sync_commands(CommandTable& t) {
+  t.add(Command{
+      "sync",
+      "  sync --once [--timeout-ms N] [--connect-timeout-ms N] [--batch-items N] [--batch-bytes N]\n"
+      "      One full cycle: upload the queue, pull staff decisions, heartbeat.\n"
+      "      Exit 0 all done, 1 retry later, 3 refused by the hub, 4 not enrolled/misconfigured, 5 store.\n"
+      "  sync status [--json]   Hub, queue depth, last error, quarantined requests.",
+      [](CliEnv& env) {
+        return guarded(env, [](CliEnv& e, const Opts& o) {
+          if (o.flag("--once")) return sync_once(e, o);
+          if (!o.words.empty() && o.words[0] == "status") return sync_status(e);
+          *e.err << "usage: union-kiosk sync --once | sync status [--json]\n";
+          return static_cast<int>(kUsage);
+        });
+      }});
+  t.add(Command{"enroll",
+                "  enroll --hub URL --code CODE [--ca PEM] [--allow-plain-http-loopback]\n"
+                "      Exchange a one-time code from `union-hub kiosk add` for this kiosk's token.",
+                [](CliEnv& env) { return guarded(env, enroll); }});
+}
+
+}  // namespace kiosk::cli

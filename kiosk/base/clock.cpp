@@ -1,0 +1,17 @@
+#include "kiosk/base/clock.hpp"
+
+#include <chrono>
+
+namespace kiosk {
+
+Date today_cst() {
+  using namespace std::chrono;
+  return Date::from_unix(duration_cast<seconds>(system_clock::now().time_since_epoch()).count());
+}
+
+int64_t unix_now_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace kiosk

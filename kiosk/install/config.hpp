@@ -1,0 +1,31 @@
+// The install's configuration (data-dir/config.json); every key optional,
+// the defaults are the kiosk's embedded defaults (no hub, built-in content).
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "kiosk/domain/content.hpp"
+#include "kiosk/base/expected.hpp"
+
+namespace kiosk {
+
+struct KioskConfig {
+  std::string kiosk_name;                 // "长春市工人文化宫 1号机"
+  std::string hub_url;                    // empty: no hub, offline only
+  std::string hub_ca_file;                // PEM bundle the hub is verified against
+  bool allow_plain_http_loopback = false; // tests only
+  int idle_timeout_s = 60;                // "still there?" after this long untouched
+  int idle_countdown_s = 15;              // then the session is wiped
+  int retention_days = 30;                // answers kept after delivery
+  int sync_interval_s = 30;               // a sync cycle this often while all is well
+  int sync_backoff_max_s = 300;           // longest wait between retries after failures
+  std::string scan_source;                // "v4l2:/dev/video0", "images:DIR", "" = auto
+  std::vector<TrustedKey> extra_trusted_keys;  // installer-set card keys
+  std::vector<std::string> extra_revoked_members;
+};
+
+// A missing file is the defaults; a malformed one is an Error naming the key.
+Expected<KioskConfig> load_config(const std::string& path);
+
+}  // namespace kiosk

@@ -1,0 +1,42 @@
+// Internals of the request store shared by its files (errors, schema,
+// queries). Not an interface for other modules: use store.hpp.
+#pragma once
+#include <initializer_list>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include <sqlite3.h>
+
+#include "kiosk/base/expected.hpp"
+
+namespace kiosk::store_detail {
+
+// The schema this build writes. Bump it with a new `case` in migrate().
+constexpr int kSchemaVersion = 3;
+
+// An error from the store's string table, e.g. store_error("disk_full", "commit: ...").
+Error store_error(std::string code, std::string detail = {});
+
+// Classifies a failed SQLite call once, so callers decide from the code alone:
+// disk_full, read_only, store_damaged, store_busy or io.
+Error sqlite_error(sqlite3* db, int rc, std::string_view what);
+
+// Runs SQL without results; on failure the classified error.
+Status exec(sqlite3* db, const char* sql, std::string_view what);
+
+// PRAGMA user_version, or -1 with the error.
+int user_version(sqlite3* db, Error* err);
+
+// Refuses, before anything is written, a file this build must not touch:
+// a newer schema (store_too_new) or another program's database (store_damaged).
+Status precheck_schema(sqlite3* db);
+
+// Brings the file to kSchemaVersion: a new file gets the current schema, an old
+// one runs each migration in its own transaction. A newer file is refused.
+Status migrate(sqlite3* db, bool read_only);
+
+// "{key}" placeholders replaced in both languages.
+Text fill(const Text& t, std::initializer_list<std::pair<std::string_view, std::string>> args);
+
+}  // namespace kiosk::store_detail

@@ -1,0 +1,106 @@
+// How the store's failures become values: SQLite result codes classified once,
+// with the message from assets/strings/store.json.
+#include <cerrno>
+#include <string>
+
+#include "kiosk/store/store_detail.hpp"
+#include "kiosk/base/strings.hpp"
+
+namespace kiosk::store_detail {
+
+namespace {
+
+std::string_view message_key(std::string_view code) {
+  if (code == "disk_full") return "store.disk_full";
+  if (code == "read_only") return "store.read_only";
+  if (code == "store_damaged") return "store.damaged";
+  if (code == "store_too_new") return "store.too_new";
+  if (code == "store_missing") return "store.missing";
+  if (code == "store_busy") return "store.busy";
+  if (code == "not_found") return "store.not_found";
+  if (code == "duplicate") return "store.duplicate";
+  if (code == "slot_full") return "store.slot_full";
+  if (code == "bad_request") return "store.bad_request";
+  return "store.io";
+}
+
+}  // namespace
+
+Error store_error(std::string code, std::string detail) {
+  Error e;
+  e.message = tr(message_key(code));
+  e.code = std::move(code);
+  e.detail = std::move(detail);
+  return e;
+}
+
+Error sqlite_error(sqlite3* db, int rc, std::string_view what) {
+  const int saved_errno = errno;  // first, before anything else can touch it
+  const int primary = rc & 0xff;
+  // The OS error is only recorded for I/O and open failures; elsewhere it is stale.
+  // SQLite does not record it for a failed COMMIT; then the thread's errno, read
+  // right after the failing call, is the best witness (rollback only unlocks).
+  int sys = 0;
+  if (primary == SQLITE_IOERR || primary == SQLITE_CANTOPEN) {
+    sys = db ? sqlite3_system_errno(db) : 0;
+    if (sys == 0) sys = saved_errno;
+  }
+  std::string code;
+  if (primary == SQLITE_FULL || sys == ENOSPC || sys == EDQUOT)
+    code = "disk_full";
+  else if (primary == SQLITE_READONLY || primary == SQLITE_PERM || sys == EROFS ||
+           sys == EACCES || sys == EPERM)
+    code = "read_only";
+  else if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB)
+    code = "store_damaged";
+  else if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
+    code = "store_busy";
+  else
+    code = "io";
+  // SQLite's messages name tables and constraints, never the values bound to them.
+  std::string detail(what);
+  detail += ": ";
+  detail += sqlite3_errstr(rc);
+  detail += " (sqlite " + std::to_string(rc);
+  if (sys) detail += ", errno " + std::to_string(sys);
+  detail += ")";
+  if (db && sqlite3_errcode(db) == rc) {
+    const char* m = sqlite3_errmsg(db);
+    if (m && std::string_view(m) != sqlite3_errstr(rc)) detail += std::string(" ") + m;
+  }
+  return store_error(std::move(code), std::move(detail));
+}
+
+Status exec(sqlite3* db, const char* sql, std::string_view what) {
+  int rc = sqlite3_exec(db, sql, nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) return sqlite_error(db, rc, what);
+  return ok_status();
+}
+
+int user_version(sqlite3* db, Error* err) {
+  sqlite3_stmt* st = nullptr;
+  int rc = sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, nullptr);
+  int v = -1;
+  if (rc == SQLITE_OK) rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) {
+    v = sqlite3_column_int(st, 0);
+  } else if (err) {
+    *err = sqlite_error(db, rc, "read schema version");
+  }
+  sqlite3_finalize(st);
+  return v;
+}
+
+Text fill(const Text& t, std::initializer_list<std::pair<std::string_view, std::string>> args) {
+  auto one = [&](std::string s) {
+    for (const auto& [k, v] : args) {
+      const std::string pat = "{" + std::string(k) + "}";
+      for (size_t pos = s.find(pat); pos != std::string::npos; pos = s.find(pat, pos + v.size()))
+        s.replace(pos, pat.size(), v);
+    }
+    return s;
+  };
+  return Text{one(t.zh), one(t.en)};
+}
+
+}  // namespace kiosk::store_detail

@@ -1,0 +1,152 @@
+// Opening the request store: refuse a damaged or foreign file before anything
+// could write to it, then WAL + synchronous=FULL and the schema migrations.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "kiosk/base/log.hpp"
+#include "kiosk/store/store.hpp"
+#include "kiosk/store/store_detail.hpp"
+#include "kiosk/store/store_impl.hpp"
+
+namespace kiosk {
+
+using namespace store_detail;
+
+namespace {
+
+// The first read of a file that is not a database (or is cut short) fails with
+// NOTADB/CORRUPT; quick_check finds damage deeper in. Both only read.
+Status check_readable(sqlite3* db, bool quick_check) {
+  if (auto s = exec(db, "SELECT count(*) FROM sqlite_master", "read schema"); !s) return s;
+  if (!quick_check) return ok_status();
+  sqlite3_stmt* st = nullptr;
+  int rc = sqlite3_prepare_v2(db, "PRAGMA quick_check(1)", -1, &st, nullptr);
+  if (rc == SQLITE_OK) rc = sqlite3_step(st);
+  Status result = ok_status();
+  if (rc == SQLITE_ROW) {
+    const char* r = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+    if (!r || std::strcmp(r, "ok") != 0)
+      result = store_error("store_damaged", std::string("quick_check: ") + (r ? r : "?"));
+  } else {
+    result = sqlite_error(db, rc, "quick_check");
+  }
+  sqlite3_finalize(st);
+  return result;
+}
+
+bool writable(const std::string& path) {
+  const auto slash = path.rfind('/');
+  const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+  return ::access(path.c_str(), W_OK) == 0 && ::access(dir.c_str(), W_OK) == 0;
+}
+
+}  // namespace
+
+Expected<std::unique_ptr<RequestStore>> RequestStore::open(const std::string& path,
+                                                           StoreOptions opts) {
+  struct stat sb {};
+  const bool exists = ::stat(path.c_str(), &sb) == 0;
+  if (!exists && !opts.create_if_missing) return store_error("store_missing", "no file");
+  if (exists && !S_ISREG(sb.st_mode))
+    return store_error("store_damaged", "not a regular file");
+  if (exists && ::access(path.c_str(), R_OK) != 0)
+    return store_error("store_damaged", std::string("cannot read: ") + std::strerror(errno));
+
+  sqlite3* db = nullptr;
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX;
+  if (opts.create_if_missing) flags |= SQLITE_OPEN_CREATE;
+  int rc = sqlite3_open_v2(path.c_str(), &db, flags, opts.vfs.empty() ? nullptr : opts.vfs.c_str());
+  if (rc != SQLITE_OK) {
+    Error e = sqlite_error(db, rc, "open");
+    sqlite3_close_v2(db);
+    if (e.code == "io") e = store_error(exists ? "store_damaged" : "io", e.detail);
+    return e;
+  }
+  sqlite3_extended_result_codes(db, 1);
+  sqlite3_busy_timeout(db, opts.busy_timeout_ms);
+
+  auto fail = [&](Error e) -> Expected<std::unique_ptr<RequestStore>> {
+    sqlite3_close_v2(db);
+    log::event(log::Level::Error, "store", "open_failed", {{"code", e.code}, {"detail", e.detail}});
+    return e;
+  };
+
+  if (auto s = check_readable(db, opts.quick_check_on_open && exists); !s) {
+    Error e = s.error();
+    // A WAL file's -shm/-wal cannot be created beside it: SQLite says only
+    // "unable to open". A directory or file we may not write is the real cause.
+    if (exists && e.code == "io" && !writable(path)) e = store_error("read_only", e.detail);
+    return fail(e);
+  }
+  if (auto s = precheck_schema(db); !s) return fail(s.error());
+  // A file that fell back to read-only (permissions, read-only mount) still opens
+  // for reading; writes then fail with read_only.
+  const bool read_only = sqlite3_db_readonly(db, "main") == 1;
+  if (!read_only) {
+    sqlite3_stmt* st = nullptr;
+    rc = sqlite3_prepare_v2(db, "PRAGMA journal_mode=WAL", -1, &st, nullptr);
+    // Leaving rollback mode needs an exclusive lock, and SQLite does not wait
+    // for it when that could deadlock: another process opening the same file
+    // at once. Wait here instead, as long as the busy timeout allows.
+    for (int waited = 0; rc == SQLITE_OK; waited += 10) {
+      rc = sqlite3_step(st);
+      if ((rc & 0xff) != SQLITE_BUSY || waited >= opts.busy_timeout_ms) break;
+      sqlite3_reset(st);
+      rc = SQLITE_OK;
+      sqlite3_sleep(10);
+    }
+    const bool wal = rc == SQLITE_ROW &&
+                     std::strcmp(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)),
+                                 "wal") == 0;
+    if (rc != SQLITE_ROW) {
+      Error e = sqlite_error(db, rc, "journal_mode");
+      sqlite3_finalize(st);
+      return fail(e);
+    }
+    sqlite3_finalize(st);
+    if (!wal) return fail(store_error("io", "WAL mode refused"));
+  }
+  // FULL: the WAL is synced at every commit, so a ticket shown survives power loss.
+  // secure_delete: purged answers are overwritten, not left in free pages.
+  if (auto s = exec(db,
+                    "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;",
+                    "pragmas");
+      !s)
+    return fail(s.error());
+  if (auto s = migrate(db, read_only); !s) return fail(s.error());
+
+  auto impl = std::make_unique<Impl>();
+  impl->db = db;
+  impl->path = path;
+  impl->opts = std::move(opts);
+  impl->read_only = read_only;
+  return std::unique_ptr<RequestStore>(new RequestStore(std::move(impl)));
+}
+
+RequestStore::RequestStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+RequestStore::~RequestStore() = default;
+
+store_detail::Connection::~Connection() {
+  for (auto& [sql, st] : cache) sqlite3_finalize(st);
+  if (db) sqlite3_close_v2(db);
+}
+
+sqlite3_stmt* store_detail::Connection::prepare(const char* sql, Error* err) {
+  auto it = cache.find(sql);
+  if (it != cache.end()) return it->second;
+  sqlite3_stmt* st = nullptr;
+  int rc = sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, nullptr);
+  if (rc != SQLITE_OK) {
+    if (err) *err = sqlite_error(db, rc, "prepare");
+    sqlite3_finalize(st);
+    return nullptr;
+  }
+  cache.emplace(sql, st);
+  return st;
+}
+
+}  // namespace kiosk

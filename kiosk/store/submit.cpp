@@ -1,0 +1,75 @@
+// See submit.hpp.
+#include "kiosk/store/submit.hpp"
+
+#include "kiosk/base/log.hpp"
+#include "kiosk/store/store_detail.hpp"
+#include "kiosk/base/strings.hpp"
+
+namespace kiosk {
+
+namespace {
+
+// The form field a place belongs to, so the UI can point at the pick to change.
+std::string field_of_resource(const Service& s, const std::string& resource_key) {
+  FieldType want;
+  if (resource_key.rfind("slot:", 0) == 0)
+    want = FieldType::SlotPick;
+  else if (resource_key.rfind("event:", 0) == 0)
+    want = FieldType::EventPick;
+  else if (resource_key.rfind("class:", 0) == 0)
+    want = FieldType::ClassPick;
+  else
+    return {};
+  for (const auto& f : s.fields)
+    if (f.type == want) return f.id;
+  return {};
+}
+
+}  // namespace
+
+Expected<SubmitResult> submit_request(RequestStore& store, const ContentBundle& content,
+                                      const SubmitInput& in) {
+  const Service* service = content.service(in.service_id);
+  if (!service) {
+    Error e;
+    e.code = "unknown_service";
+    e.message = store_detail::fill(tr("submit.unknown_service"), {{"service", in.service_id}});
+    e.detail = "service " + in.service_id;
+    return e;
+  }
+  RuleContext ctx;
+  ctx.content = &content;
+  ctx.today = in.today;
+  ctx.member = in.member;
+  ctx.ledger = &store;
+  FormCheck check = check_request(*service, in.answers, ctx);
+  SubmitResult out;
+  if (!check.plan) {
+    out.errors = std::move(check.errors);
+    log::event(log::Level::Info, "submit", "refused",
+               {{"service", service->id}, {"count", static_cast<int>(out.errors.size())}});
+    return out;
+  }
+  NewRequest req;
+  req.service_id = service->id;
+  req.ticket_prefix = service->ticket_prefix;
+  req.content_version = content.version;
+  req.plan = std::move(*check.plan);
+  auto r = store.submit(req, in.now_ms);
+  if (!r.ok()) {
+    const Error& e = r.error();
+    // Another connection took the last place or filed the same request between
+    // the check and the commit: a rule like the others, for the worker to see.
+    if (e.code == "slot_full" || e.code == "duplicate") {
+      out.errors.push_back(FieldError{e.code == "slot_full" ? field_of_resource(*service, e.detail)
+                                                           : std::string(),
+                                      e.code, e.message});
+      return out;
+    }
+    return e;
+  }
+  out.record = std::move(r.value());
+  return out;
+}
+
+}  // namespace kiosk

@@ -1,0 +1,125 @@
+// The real union-kiosk binary, as a technician or a script runs it.
+#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include <doctest/doctest.h>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/kiosk/store/testkit.hpp"
+
+using namespace kiosk::test;
+using nlohmann::json;
+
+namespace {
+
+struct Proc {
+  int code = -1;
+  std::string out, err;
+  json j() const { return json::parse(out); }
+};
+
+Proc kiosk_run(const std::vector<std::string>& args, const std::vector<std::string>& env = {}) {
+  TempDir io;
+  const std::string out = io.file("out"), err = io.file("err");
+  const pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    if (!freopen(out.c_str(), "w", stdout) || !freopen(err.c_str(), "w", stderr)) _exit(126);
+    for (const auto& e : env) putenv(const_cast<char*>(e.c_str()));
+    std::vector<char*> argv{const_cast<char*>(UNION_KIOSK)};
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    execv(UNION_KIOSK, argv.data());
+    _exit(127);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  Proc p;
+  p.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  p.out = read_file(out);
+  p.err = read_file(err);
+  return p;
+}
+
+const char* kHardship = R"({"name":"王小明","id_number":"11010519491231002X","phone":"13812345678",
+  "employer":"长春第一汽车制造厂","kind":"illness","household_size":3,"income_per_head":800,
+  "description":"家人患重病，医疗费用负担很重，生活困难。","sensitive_consent":true,"consent":true})";
+
+}  // namespace
+
+TEST_CASE("union-kiosk submit, queue and content check end to end") {
+  TempDir dir;
+  const std::string data = dir.file("data");
+  write_file(dir.file("ok.json"), kHardship);
+  json bad = json::parse(kHardship);
+  bad["id_number"] = "110105194912310021";
+  bad["household_size"] = 0;
+  write_file(dir.file("bad.json"), bad.dump());
+
+  auto v = kiosk_run({"--version"});
+  CHECK(v.code == 0);
+  CHECK(v.out.rfind("union-kiosk ", 0) == 0);
+
+  auto ok = kiosk_run({"--data-dir", data, "submit", "--service", "hardship", "--answers", dir.file("ok.json")});
+  CAPTURE(ok.out);
+  CAPTURE(ok.err);
+  REQUIRE(ok.code == 0);
+  CHECK(ok.out.find("K-0001") != std::string::npos);
+  CHECK(ok.out.find("申请已受理") != std::string::npos);
+
+  auto okj = kiosk_run({"--data-dir", data, "--json", "submit", "--service", "hardship", "--answers",
+                        dir.file("ok.json")});
+  REQUIRE(okj.code == 0);
+  CHECK(okj.j()["ticket"] == "K-0002");
+
+  auto badr = kiosk_run({"--data-dir", data, "submit", "--service", "hardship", "--answers", dir.file("bad.json"),
+                         "--json"});
+  CAPTURE(badr.out);
+  CHECK(badr.code == 1);
+  std::set<std::string> fields;
+  const json badj = badr.j();  // the range must outlive the loop
+  for (const auto& e : badj["errors"]) fields.insert(e["field"].get<std::string>());
+  CHECK(fields.count("id_number"));
+  CHECK(fields.count("household_size"));
+
+  auto list = kiosk_run({"--data-dir", data, "--json", "queue", "list"});
+  REQUIRE(list.code == 0);
+  REQUIRE(list.j()["requests"].size() == 2);  // the refused one was not stored
+  CHECK(list.j()["requests"][1]["ticket"] == "K-0001");
+  auto show = kiosk_run({"--data-dir", data, "queue", "show", okj.j()["id"].get<std::string>(), "--json"});
+  REQUIRE(show.code == 0);
+  CHECK(show.j()["ticket"] == "K-0002");
+  CHECK(kiosk_run({"--data-dir", data, "queue", "show", "K-0404"}).code == 1);
+
+  // The data dir from the environment, as under systemd.
+  auto envl = kiosk_run({"--json", "queue", "list"}, {"UNION_KIOSK_DATA_DIR=" + data});
+  REQUIRE(envl.code == 0);
+  CHECK(envl.j()["requests"].size() == 2);
+
+  const std::string bundle = dir.file("bundle");
+  std::filesystem::copy(std::string(KIOSK_SOURCE_DIR) + "/assets/content", bundle);
+  CHECK(kiosk_run({"content", "check", bundle}).code == 0);
+  json slots = json::parse(read_file(bundle + "/slots.json"));
+  slots["slots"][0]["date"] = "2026-13-45";
+  write_file(bundle + "/slots.json", slots.dump());
+  auto cc = kiosk_run({"content", "check", bundle});
+  CAPTURE(cc.out);
+  CHECK(cc.code == 1);
+  CHECK(cc.out.find("slots.json") != std::string::npos);
+  CHECK(cc.out.find("slots[0].date") != std::string::npos);
+
+  // A damaged database: said clearly, exit 3, the file kept as it was.
+  const std::string broken = dir.file("broken");
+  std::filesystem::create_directory(broken);
+  write_file(broken + "/requests.db", std::string(4096, '\x5a'));
+  auto dmg = kiosk_run({"--data-dir", broken, "submit", "--service", "hardship", "--answers", dir.file("ok.json")});
+  CHECK(dmg.code == 3);
+  CHECK(dmg.err.find("损坏") != std::string::npos);
+  CHECK(dmg.err.find("damaged") != std::string::npos);
+  CHECK(read_file(broken + "/requests.db") == std::string(4096, '\x5a'));
+}

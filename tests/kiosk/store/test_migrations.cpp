@@ -1,0 +1,185 @@
+// Schema migrations from files written by older kiosks (fixtures/v*.sql).
+#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include <doctest/doctest.h>
+
+#include <map>
+#include <thread>
+
+#include "kiosk/store/store.hpp"
+#include "testkit.hpp"
+
+using namespace kiosk;
+using namespace kiosk::test;
+
+namespace {
+
+std::string fixture(const std::string& name) {
+  return read_file(std::string(STORE_FIXTURES) + "/" + name);
+}
+
+std::string make_old_db(const TempDir& dir, const std::string& sql_fixture) {
+  const auto db = dir.file("requests.db");
+  const std::string sql = fixture(sql_fixture);
+  REQUIRE_FALSE(sql.empty());
+  sql_exec(db, sql);
+  return db;
+}
+
+// Tables' columns and indexes' columns, independent of how the SQL was written
+// (ALTER TABLE ADD COLUMN and CREATE TABLE read the same here).
+std::map<std::string, std::string> shape(const std::string& db) {
+  std::map<std::string, std::string> out;
+  const std::string names = sql_text(
+      db,
+      "SELECT group_concat(type || ':' || name, ',') FROM (SELECT type, name FROM sqlite_master "
+      "WHERE name NOT LIKE 'sqlite_%' ORDER BY name)");
+  size_t start = 0;
+  while (start < names.size()) {
+    size_t end = names.find(',', start);
+    if (end == std::string::npos) end = names.size();
+    const std::string item = names.substr(start, end - start);
+    start = end + 1;
+    const auto colon = item.find(':');
+    const std::string type = item.substr(0, colon), name = item.substr(colon + 1);
+    if (type == "table")
+      out[item] = sql_text(db, "SELECT group_concat(name || ' ' || type || ' ' || \"notnull\" || ' ' || "
+                               "ifnull(dflt_value, '-') || ' ' || pk, '; ') FROM pragma_table_info('" +
+                                   name + "')");
+    else if (type == "index")
+      out[item] = sql_text(db, "SELECT group_concat(name, ',') FROM pragma_index_info('" + name + "')") +
+                  " on " + sql_text(db, "SELECT tbl_name FROM sqlite_master WHERE name = '" + name + "'");
+  }
+  return out;
+}
+
+std::unique_ptr<RequestStore> open_store(const std::string& path) {
+  auto s = RequestStore::open(path);
+  REQUIRE_MESSAGE(s.ok(), (s.ok() ? "" : s.error().code + " " + s.error().detail));
+  return std::move(*s);
+}
+
+}  // namespace
+
+TEST_CASE("v1 -> current: rows kept, states renamed, delivery times filled, numbering continues") {
+  TempDir dir;
+  const auto db = make_old_db(dir, "v1.sql");
+  REQUIRE(sql_int(db, "PRAGMA user_version") == 1);
+  auto s = open_store(db);
+  CHECK(s->schema_version() == 3);
+  CHECK(s->integrity_check().ok());
+
+  auto f1 = s->find("F-0001");
+  REQUIRE(f1);
+  CHECK(f1->state == RequestState::Delivered);
+  CHECK(f1->delivered_at_ms == 1730000100000);
+  CHECK(f1->attempts == 1);
+  CHECK(f1->staff_note.empty());
+  CHECK((*f1->answers)["topic"] == "wage_arrears");
+  auto f2 = s->find("F-0002");
+  CHECK(f2->state == RequestState::Quarantined);  // v1 called it 'rejected'
+  CHECK(f2->state_reason == "hub: unknown slot");
+  CHECK(f2->delivered_at_ms == 0);
+  CHECK(s->find("K-0001")->state == RequestState::Sending);
+  CHECK(s->setting("sync.cursor") == "17");
+
+  CHECK(s->submit(make_request("legal", "F"), 1740000000000)->ticket == "F-0004");
+  CHECK(s->submit(make_request("hardship", "K"), 1740000000001)->ticket == "K-0002");
+  REQUIRE(s->requeue_all_sending("restart", 1740000000002).ok());
+  auto batch = s->claim_batch(10, 1 << 20, 1740000000003);
+  REQUIRE(batch.ok());
+  REQUIRE(batch->size() == 4);
+  CHECK(batch->at(0).ticket == "F-0003");
+  CHECK(batch->at(1).ticket == "K-0001");
+
+  TempDir fresh;
+  { open_store(fresh.file("requests.db")); }
+  s.reset();
+  CHECK(shape(db) == shape(fresh.file("requests.db")));
+}
+
+TEST_CASE("v2 -> current: places and duplicate keys still count") {
+  TempDir dir;
+  const auto db = make_old_db(dir, "v2.sql");
+  auto s = open_store(db);
+  CHECK(s->schema_version() == 3);
+  CHECK(s->integrity_check().ok());
+  CHECK(s->local_bookings("class:C-2027S-A") == 1);  // the quarantined one does not hold it
+  CHECK(s->has_dedup_key("mixer:M-202612:member:5D41402ABC4B2A76"));
+  auto dup = s->submit(make_request("mixer", "L", {}, {"mixer:M-202612:member:5D41402ABC4B2A76"}), 1);
+  REQUIRE_FALSE(dup.ok());
+  CHECK(dup.error().code == "duplicate");
+  auto t = s->submit(make_request("childcare", "T", {{"class:C-2027S-A", 2}}), 2);
+  REQUIRE(t.ok());
+  CHECK(t->ticket == "T-0003");
+  CHECK(s->submit(make_request("childcare", "T", {{"class:C-2027S-A", 2}}), 3).error().code ==
+        "slot_full");
+  REQUIRE(s->mark_handled(s->find("L-0001")->id, "已安排", 4).ok());
+  CHECK(s->find("L-0001")->staff_note == "已安排");
+
+  TempDir fresh;
+  { open_store(fresh.file("requests.db")); }
+  s.reset();
+  CHECK(shape(db) == shape(fresh.file("requests.db")));
+}
+
+TEST_CASE("a migration that fails leaves the file at its old version") {
+  TempDir dir;
+  const auto db = make_old_db(dir, "v1.sql");
+  // Something in the way of migration 1 -> 2.
+  sql_exec(db, "CREATE TABLE dedup_keys (x)");
+  auto s = RequestStore::open(db);
+  REQUIRE_FALSE(s.ok());
+  CHECK(sql_int(db, "PRAGMA user_version") == 1);
+  CHECK(sql_int(db, "SELECT count(*) FROM pragma_table_info('requests') WHERE name = 'delivered_at'") == 0);
+  CHECK(sql_int(db, "SELECT count(*) FROM sqlite_master WHERE name = 'reservations'") == 0);
+  CHECK(sql_text(db, "SELECT state FROM requests WHERE ticket = 'F-0002'") == "rejected");
+  sql_exec(db, "DROP TABLE dedup_keys");
+  auto again = open_store(db);
+  CHECK(again->schema_version() == 3);
+  CHECK(again->find("F-0002")->state == RequestState::Quarantined);
+}
+
+TEST_CASE("connections opening an old file at the same time migrate it once") {
+  for (int round = 0; round < 5; ++round) {
+    CAPTURE(round);
+    TempDir dir;
+    const auto db = make_old_db(dir, "v1.sql");
+    constexpr int kOpeners = 4;
+    std::string errors[kOpeners];
+    std::vector<std::thread> threads;
+    for (int i = 0; i < kOpeners; ++i)
+      threads.emplace_back([&, i] {
+        auto s = RequestStore::open(db);
+        if (!s.ok()) errors[i] = s.error().code + " " + s.error().detail;
+      });
+    for (auto& t : threads) t.join();
+    for (const auto& e : errors) CHECK_MESSAGE(e.empty(), e);
+    CHECK(sql_int(db, "PRAGMA user_version") == 3);
+    CHECK(sql_int(db, "SELECT count(*) FROM requests") == 4);
+    CHECK(sql_text(db, "PRAGMA journal_mode") == "wal");
+  }
+}
+
+TEST_CASE("a file from a newer kiosk is refused and untouched") {
+  TempDir dir;
+  const auto db = make_old_db(dir, "v2.sql");
+  sql_exec(db, "PRAGMA user_version = 99");
+  const std::string before = read_file(db);
+  auto s = RequestStore::open(db);
+  REQUIRE_FALSE(s.ok());
+  CHECK(s.error().code == "store_too_new");
+  CHECK_FALSE(s.error().message.zh.empty());
+  CHECK(read_file(db) == before);
+}
+
+TEST_CASE("another program's database (tables, no version) is refused and untouched") {
+  TempDir dir;
+  const auto db = dir.file("requests.db");
+  sql_exec(db, "CREATE TABLE contacts (name TEXT, phone TEXT); INSERT INTO contacts VALUES ('a', 'b');");
+  const std::string before = read_file(db);
+  auto s = RequestStore::open(db);
+  REQUIRE_FALSE(s.ok());
+  CHECK(s.error().code == "store_damaged");
+  CHECK(read_file(db) == before);
+  CHECK(sql_int(db, "SELECT count(*) FROM contacts") == 1);
+}

@@ -1,0 +1,276 @@
+#include "support.hpp"
+
+#include <doctest/doctest.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "kiosk/base/log.hpp"
+#include "kiosk/store/store.hpp"
+#include "sync/hub/hub_db.hpp"
+
+extern char** environ;
+
+namespace kiosk::synctest {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+TempDir::TempDir() {
+  // tmpfs when there is one: the scenarios kill processes, not the machine,
+  // so fsync buys nothing here and would make queueing 10,000 requests slow.
+  std::string base = fs::temp_directory_path().string();
+  if (const char* env = std::getenv("SYNC_TEST_TMP"); env && *env) base = env;
+  else if (::access("/dev/shm", W_OK) == 0) base = "/dev/shm";
+  std::string tmpl = base + "/sync-test-XXXXXX";
+  path = ::mkdtemp(tmpl.data());
+}
+TempDir::~TempDir() {
+  std::error_code ec;
+  fs::remove_all(path, ec);
+}
+
+int Proc::wait() {
+  if (pid <= 0) return -1;
+  int st = 0;
+  ::waitpid(pid, &st, 0);
+  pid = -1;
+  if (WIFEXITED(st)) return WEXITSTATUS(st);
+  if (WIFSIGNALED(st)) return 128 + WTERMSIG(st);
+  return -1;
+}
+
+void Proc::kill_now(int sig) {
+  if (pid <= 0) return;
+  ::kill(pid, sig);
+  wait();
+}
+
+bool Proc::running() {
+  if (pid <= 0) return false;
+  int st = 0;
+  pid_t r = ::waitpid(pid, &st, WNOHANG);
+  if (r == pid) {
+    pid = -1;
+    return false;
+  }
+  return true;
+}
+
+Proc spawn(const std::vector<std::string>& argv, const std::string& log_file) {
+  std::vector<char*> a;
+  for (const auto& s : argv) a.push_back(const_cast<char*>(s.c_str()));
+  a.push_back(nullptr);
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  if (!log_file.empty()) {
+    posix_spawn_file_actions_addopen(&fa, 1, log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    posix_spawn_file_actions_addopen(&fa, 2, log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+  }
+  Proc p;
+  if (posix_spawn(&p.pid, a[0], &fa, nullptr, a.data(), environ) != 0) p.pid = -1;
+  posix_spawn_file_actions_destroy(&fa);
+  return p;
+}
+
+RunResult run(const std::vector<std::string>& argv) {
+  TempDir t;
+  std::string out = t.path + "/out";
+  std::vector<std::string> args = argv;
+  std::vector<char*> a;
+  for (const auto& s : args) a.push_back(const_cast<char*>(s.c_str()));
+  a.push_back(nullptr);
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&fa, 2, (t.path + "/err").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  Proc p;
+  if (posix_spawn(&p.pid, a[0], &fa, nullptr, a.data(), environ) != 0) p.pid = -1;
+  posix_spawn_file_actions_destroy(&fa);
+  RunResult r;
+  r.code = p.wait();
+  std::ifstream in(out);
+  r.out.assign(std::istreambuf_iterator<char>(in), {});
+  return r;
+}
+
+std::string hub_binary() { return SYNC_HUB_BINARY; }
+std::string kiosk_binary() { return SYNC_KIOSK_BINARY; }
+
+int free_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t len = sizeof a;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  ::close(fd);
+  return ntohs(a.sin_port);
+}
+
+HubProcess::HubProcess(std::string data_dir, int port, std::vector<std::string> extra)
+    : dir_(std::move(data_dir)), port_(port), extra_(std::move(extra)) {}
+
+HubProcess::~HubProcess() { stop(); }
+
+void HubProcess::start() {
+  fs::create_directories(dir_);
+  std::string port_file = dir_ + "/port";
+  fs::remove(port_file);
+  std::vector<std::string> argv = {hub_binary(), "serve", "--data-dir", dir_, "--port",
+                                   std::to_string(port_), "--port-file", port_file};
+  bool tls = std::find(extra_.begin(), extra_.end(), "--cert") != extra_.end();
+  if (!tls) argv.push_back("--allow-plain-http");
+  argv.insert(argv.end(), extra_.begin(), extra_.end());
+  proc_ = spawn(argv, dir_ + "/hub.log");
+  for (int i = 0; i < 200; ++i) {
+    std::ifstream in(port_file);
+    int p = 0;
+    if (in >> p && p > 0) {
+      port_ = p;  // the same port again after a restart
+      return;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  FAIL("union-hub did not start (see " << dir_ << "/hub.log)");
+}
+
+void HubProcess::kill9() { proc_.kill_now(SIGKILL); }
+void HubProcess::stop() { proc_.kill_now(SIGTERM); }
+
+std::string HubProcess::url() const {
+  bool tls = std::find(extra_.begin(), extra_.end(), "--cert") != extra_.end();
+  return std::string(tls ? "https" : "http") + "://127.0.0.1:" + std::to_string(port_);
+}
+
+std::string HubProcess::add_kiosk(const std::string& name, std::string* kiosk_id) {
+  auto r = run({hub_binary(), "kiosk", "add", "--data-dir", dir_, "--name", name, "--json"});
+  REQUIRE(r.code == 0);
+  json j = json::parse(r.out);
+  if (kiosk_id) *kiosk_id = j["kiosk_id"].get<std::string>();
+  return j["code"].get<std::string>();
+}
+
+int HubProcess::revoke(const std::string& kiosk_id) {
+  return run({hub_binary(), "kiosk", "revoke", kiosk_id, "--data-dir", dir_}).code;
+}
+
+int HubProcess::resolve(const std::string& request_id, const std::string& note) {
+  return run({hub_binary(), "request", "resolve", request_id, "--note", note, "--data-dir", dir_}).code;
+}
+
+RunResult run_kiosk(const std::string& data_dir, const std::vector<std::string>& args) {
+  std::vector<std::string> argv = {kiosk_binary(), "--data-dir", data_dir};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run(argv);
+}
+
+std::vector<std::string> fast_sync_args() {
+  return {"sync", "--once", "--connect-timeout-ms", "500", "--timeout-ms", "2000",
+          "--low-speed-time-s", "1", "--low-speed-bytes", "100"};
+}
+
+void enroll(const std::string& data_dir, HubProcess& hub, const std::string& hub_url,
+            const std::string& name) {
+  std::string code = hub.add_kiosk(name);
+  auto r = run_kiosk(data_dir, {"enroll", "--hub", hub_url, "--code", code, "--allow-plain-http-loopback"});
+  REQUIRE(r.code == 0);
+}
+
+std::vector<std::string> queue_requests(const std::string& data_dir, int n,
+                                        const std::string& service) {
+  fs::create_directories(data_dir);
+  log::set_min_level(log::Level::Warn);  // one INFO line per request is noise here
+  auto store = RequestStore::open(data_dir + "/requests.db");
+  REQUIRE(store.ok());
+  std::vector<std::string> ids;
+  // Strictly increasing across calls too, so creation order is the order of the calls.
+  static int64_t last = 0;
+  int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::system_clock::now().time_since_epoch()).count();
+  now = std::max(now, last + 1);
+  last = now + n;
+  for (int i = 0; i < n; ++i) {
+    NewRequest req;
+    req.service_id = service;
+    req.ticket_prefix = "F";
+    req.content_version = "2026.11-test";
+    req.plan.answers = json{{"dispute", "wage_arrears"}, {"employer", "长春某建筑公司"},
+                            {"description", "三个月工资未发 #" + std::to_string(i)}};
+    auto rec = (*store)->submit(req, now + i);
+    REQUIRE(rec.ok());
+    ids.push_back(rec->id);
+  }
+  return ids;
+}
+
+HubView hub_view(const std::string& hub_dir) {
+  HubView v;
+  auto db = hub::HubDb::open(hub_dir + "/hub.db");
+  REQUIRE(db.ok());
+  hub::RequestFilter f;
+  f.limit = 0;
+  auto rs = (*db)->list_requests(f);
+  REQUIRE(rs.ok());
+  std::map<int64_t, int64_t> last_seq;
+  for (const auto& r : *rs) {
+    v.ids.push_back(r.id);
+    if (r.out_of_order) ++v.out_of_order;
+    if (r.kiosk_seq != last_seq[r.kiosk_id] + 1) v.seq_contiguous = false;
+    last_seq[r.kiosk_id] = r.kiosk_seq;
+  }
+  return v;
+}
+
+KioskView kiosk_view(const std::string& data_dir) {
+  auto store = RequestStore::open(data_dir + "/requests.db");
+  REQUIRE(store.ok());
+  QueueStats s = (*store)->stats();
+  return KioskView{s.queued, s.sending, s.delivered, s.handled, s.quarantined};
+}
+
+void check_exactly_once(const std::string& hub_dir, const std::vector<std::string>& queued,
+                        const std::vector<std::string>& kiosk_dirs) {
+  HubView h = hub_view(hub_dir);
+  std::multiset<std::string> held(h.ids.begin(), h.ids.end());
+  std::multiset<std::string> want(queued.begin(), queued.end());
+  CHECK(h.ids.size() == queued.size());  // none lost, none twice
+  CHECK(held == want);
+  CHECK(h.seq_contiguous);
+  CHECK(h.out_of_order == 0);  // applied in the order they were made
+  size_t delivered = 0;
+  for (const auto& d : kiosk_dirs) {
+    KioskView k = kiosk_view(d);
+    CHECK(k.queued == 0);
+    CHECK(k.sending == 0);
+    delivered += static_cast<size_t>(k.delivered + k.handled);
+  }
+  CHECK(delivered == queued.size());
+}
+
+int sync_until_ok(const std::string& data_dir, int max_runs, std::vector<int>* codes) {
+  for (int i = 1; i <= max_runs; ++i) {
+    auto r = run_kiosk(data_dir, fast_sync_args());
+    if (codes) codes->push_back(r.code);
+    if (r.code == 0) return i;
+  }
+  return max_runs + 1;
+}
+
+}  // namespace kiosk::synctest

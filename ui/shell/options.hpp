@@ -1,0 +1,30 @@
+// Command-line options of the touch kiosk (union-kiosk with no command).
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kiosk/base/expected.hpp"
+#include "kiosk/base/text.hpp"
+
+namespace kiosk::ui {
+
+struct UiOptions {
+  bool windowed = false;            // --windowed WxH: development window, no kiosk filtering
+  int width = 0, height = 0;
+  std::optional<Lang> lang;         // --lang zh|en
+  bool large_text = false;          // --large-text
+  std::string scan_source;          // --scan-source SRC (overrides config)
+  std::string automation_file;      // --automation-file PATH (tests)
+  std::string stats_file;           // --stats-file PATH (benchmarks)
+  std::optional<int> idle_timeout_s;    // --idle-timeout S
+  std::optional<int> idle_countdown_s;  // --idle-countdown S
+  bool gb2312_level2 = true;        // --no-gb2312-level2: smaller atlas (benchmarks)
+  bool atlas_cache = true;          // --no-atlas-cache: always rasterise (benchmarks)
+  bool exit_after_first_frame = false;  // --exit-after-first-frame (start-up timing)
+};
+
+// Unknown or malformed options are an Error (code "bad_option").
+Expected<UiOptions> parse_ui_options(const std::vector<std::string>& args);
+
+}  // namespace kiosk::ui

@@ -1,0 +1,319 @@
+// run_touch_ui: wires the core, the scanner, the sync thread, the fonts and
+// the pinyin engine to KioskApp inside the SDL/GL window, and runs the
+// event loop. The loop sleeps in SDL_WaitEvent while nothing changes: after
+// an event it draws a few frames (ImGui needs two or three to settle), then
+// none at all until the next event, timer or message from a worker thread.
+#include <imgui.h>
+#include <sys/wait.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "kiosk/install/active_content.hpp"
+#include "kiosk/install/config.hpp"
+#include "kiosk/base/log.hpp"
+#include "kiosk/install/paths.hpp"
+#include "kiosk/store/store.hpp"
+#include "kiosk/store/submit.hpp"
+#include "ui/screens/fault_screen.hpp"
+#include "ui/shell/options.hpp"
+#include "ui/shell/peripherals.hpp"
+#include "ui/platform/frame_stats.hpp"
+#include "ui/platform/style.hpp"
+#include "ui/platform/window.hpp"
+#include "ui/shell/run.hpp"
+#include "ui/app/app.hpp"
+#include "ui/text/fonts.hpp"
+#include "ui/text/pinyin.hpp"
+#include "ui/widgets/automation.hpp"
+#include "ui/widgets/keyboard.hpp"
+
+namespace kiosk::ui {
+
+namespace {
+
+// Frames drawn after anything happens: ImGui settles layout and hover/active
+// state over two or three frames.
+constexpr int kSettleFrames = 3;
+// While something moves (countdown, camera preview) the loop polls at most this often.
+constexpr double kAnimationStepS = 1.0 / 30.0;
+
+double mono_s() {
+  using namespace std::chrono;
+  return duration<double>(steady_clock::now().time_since_epoch()).count();
+}
+
+double unix_s() {
+  using namespace std::chrono;
+  return duration<double>(system_clock::now().time_since_epoch()).count();
+}
+
+// The fonts and style for a UI scale, rebuilt when large text is switched.
+struct FontState {
+  float scale = 0;
+  bool high_contrast = false;
+  bool styled = false;
+  GlyphSet body_glyphs;
+};
+
+void build_fonts(PlatformWindow& window, FontState& fs, float scale, const GlyphSet& extra,
+                 const UiOptions& opt, const std::string& cache_dir) {
+  AtlasRequest req = kiosk_atlas_request(scale, extra, opt.gb2312_level2);
+  AtlasReport rep = build_font_atlas(*ImGui::GetIO().Fonts, req, opt.atlas_cache ? cache_dir : "");
+  window.upload_font_atlas(*ImGui::GetIO().Fonts);
+  fs.scale = scale;
+  fs.body_glyphs = req.body_glyphs;
+  log::event(rep.fonts_found ? log::Level::Info : log::Level::Error, "ui", "font atlas",
+             {{"from_cache", rep.from_cache ? "yes" : "no"},
+              {"ms", static_cast<int64_t>(rep.build_ms)},
+              {"glyphs", rep.glyphs},
+              {"width", rep.tex_width},
+              {"height", rep.tex_height},
+              {"note", rep.note}});
+}
+
+class LoopSink final : public InputSink {
+ public:
+  LoopSink(KioskApp* app, Peripherals& peripherals) : app_(app), peripherals_(peripherals) {}
+  void on_user_input() override {
+    input = true;
+    if (app_) app_->on_user_input(mono_s());
+  }
+  void on_text(const char* utf8) override { peripherals_.feed_text(utf8, mono_s()); }
+  void on_enter() override { peripherals_.feed_enter(mono_s()); }
+  void on_quit() override { quit = true; }
+  void on_display_changed() override { input = true; }
+  bool input = false;
+  bool quit = false;
+
+ private:
+  KioskApp* app_;
+  Peripherals& peripherals_;
+};
+
+}  // namespace
+
+int run_touch_ui(const std::string& data_dir, const std::vector<std::string>& args) {
+  const double t_start = mono_s();
+  auto parsed = parse_ui_options(args);
+  if (!parsed) {
+    std::fprintf(stderr, "union-kiosk: %s\n  %s\n", parsed.error().message.zh.c_str(),
+                 parsed.error().message.en.c_str());
+    return 2;
+  }
+  const UiOptions opt = *parsed;
+  // Start-up phases, logged once with the first frame (ms since main).
+  auto since = [&] { return static_cast<int64_t>((mono_s() - t_start) * 1000.0); };
+  int64_t ms_content = 0, ms_store = 0, ms_window = 0, ms_fonts = 0, ms_ime = 0, ms_app = 0;
+
+  std::string dir_error;
+  if (!ensure_dir(data_dir, &dir_error))
+    log::event(log::Level::Error, "ui", "data dir unusable", {{"detail", dir_error}});
+  const DataDir dd{data_dir};
+
+  KioskConfig config;
+  if (auto c = load_config(dd.config_file())) {
+    config = *c;
+  } else {
+    // A bad config file must not stop the kiosk: defaults, and say which key.
+    log::event(log::Level::Error, "ui", "config rejected, using defaults",
+               {{"code", c.error().code}, {"field", c.error().field}});
+  }
+  if (opt.idle_timeout_s) config.idle_timeout_s = *opt.idle_timeout_s;
+  if (opt.idle_countdown_s) config.idle_countdown_s = *opt.idle_countdown_s;
+  if (!opt.scan_source.empty()) config.scan_source = opt.scan_source;
+
+  auto active = load_active_content(dd);
+  if (!active) {
+    log::event(log::Level::Error, "ui", "no content", {{"code", active.error().code}});
+    std::fprintf(stderr, "union-kiosk: %s\n  %s\n", active.error().message.zh.c_str(),
+                 active.error().message.en.c_str());
+    return 1;
+  }
+  ms_content = since();
+  log::event(log::Level::Info, "ui", "content",
+             {{"source", active->source}, {"version", active->bundle.version}});
+  if (!active->rejected.empty())
+    log::event(log::Level::Warn, "ui", "pushed content rejected, using embedded",
+               {{"problems", static_cast<int>(active->rejected.size())}});
+  // Trust the installer's extra card keys too.
+  for (const auto& k : config.extra_trusted_keys) active->bundle.trusted_keys.push_back(k);
+  for (const auto& m : config.extra_revoked_members) active->bundle.revoked_members.push_back(m);
+
+  StoreOptions so;
+  so.retention_ms = static_cast<int64_t>(config.retention_days) * 24 * 3600 * 1000;
+  auto store = RequestStore::open(dd.requests_db(), so);
+  std::optional<Error> store_error;
+  if (!store) {
+    store_error = store.error();
+    log::event(log::Level::Error, "ui", "request store unusable",
+               {{"code", store.error().code}, {"detail", store.error().detail}});
+  }
+
+  ms_store = since();
+  WindowOptions wo;
+  wo.windowed = opt.windowed;
+  wo.width = opt.width;
+  wo.height = opt.height;
+  std::string werr;
+  auto window = PlatformWindow::open(wo, &werr);
+  if (!window) {
+    log::event(log::Level::Error, "ui", "no display", {{"detail", werr}});
+    std::fprintf(stderr, "union-kiosk: cannot open the display: %s\n", werr.c_str());
+    return 1;
+  }
+  ms_window = since();
+  log::event(log::Level::Info, "ui", "window",
+             {{"width", window->width()}, {"height", window->height()},
+              {"kiosk", window->kiosk() ? "yes" : "no"},
+              {"window_manager", window->window_manager() ? "yes" : "no"},
+              {"gl", window->gl_renderer()}});
+  if (!opt.automation_file.empty()) automation::set_enabled(true);
+
+  // Characters beyond the embedded tables: a pushed bundle and the kiosk's name.
+  GlyphSet extra;
+  if (active->source == "data-dir") add_directory_text(extra, dd.content_dir());
+  extra.add_utf8(config.kiosk_name);
+  const std::string cache_dir = data_dir + "/cache";
+  FontState fonts;
+  build_fonts(*window, fonts, opt.large_text ? 1.5f : 1.0f, extra, opt, cache_dir);
+
+  ms_fonts = since();
+  std::unique_ptr<GooglePinyinEngine> ime = GooglePinyinEngine::open();
+  if (ime) {
+    // Only candidates the atlas can draw; the set is copied so a rebuild at
+    // another scale (same glyphs) never leaves a dangling reference.
+    ime->set_displayable([glyphs = fonts.body_glyphs](const std::string& s) {
+      return glyphs.contains_all_utf8(s);
+    });
+  } else {
+    log::event(log::Level::Error, "ui", "pinyin engine unavailable");
+  }
+
+  ms_ime = since();
+  std::unique_ptr<KioskApp> app;
+  if (store) {
+    AppDeps deps;
+    deps.store = store->get();
+    deps.content = &active->bundle;
+    deps.ime = ime.get();
+    deps.data_dir = data_dir;
+    deps.idle_timeout_s = config.idle_timeout_s;
+    deps.idle_countdown_s = config.idle_countdown_s;
+    deps.start_lang = opt.lang.value_or(Lang::Zh);
+    deps.large_text = opt.large_text;
+    deps.hub_configured = !config.hub_url.empty();
+    app = std::make_unique<KioskApp>(std::move(deps));
+  }
+
+  Peripherals peripherals(data_dir, config, store ? true : false);
+  ms_app = since();
+  FrameStats stats(opt.stats_file);
+  LoopSink sink(app.get(), peripherals);
+  int settle = kSettleFrames;
+  bool first_frame = true;
+  int prewarm_pid = 0;
+
+  while (!sink.quit) {
+    double now = mono_s();
+    // How long nothing needs doing: zero while frames are settling.
+    double timeout = -1;
+    auto until = [&](double t_abs) {
+      double dt = std::max(0.0, t_abs - now);
+      if (timeout < 0 || dt < timeout) timeout = dt;
+    };
+    if (settle > 0) {
+      timeout = 0;
+    } else {
+      if (app && app->animating(now)) until(now + kAnimationStepS);
+      if (app) {
+        if (auto w = app->next_wakeup_s(now)) until(*w);
+      }
+      if (auto w = peripherals.next_wakeup_s(now)) until(*w);
+    }
+    sink.input = false;
+    int events = window->pump(timeout, sink);
+    if (sink.quit) break;
+    if (events > 0 || timeout != 0) stats.wakeup();
+    if (prewarm_pid > 0 && ::waitpid(prewarm_pid, nullptr, WNOHANG) == prewarm_pid) prewarm_pid = 0;
+    now = mono_s();
+    if (sink.input) settle = kSettleFrames;
+
+    if (app && peripherals.deliver(*app, *window, now)) settle = std::max(settle, kSettleFrames);
+    if (app && app->animating(now)) settle = std::max(settle, 1);
+    if (app) {
+      if (auto w = app->next_wakeup_s(now); w && *w <= now) settle = std::max(settle, 1);
+    }
+    if (settle == 0) continue;
+
+    // Large text or contrast switched in the last frame: fonts and style follow.
+    const float want_scale = app ? app->text_scale() : 1.0f;
+    const bool want_hc = app ? app->high_contrast() : false;
+    if (want_scale != fonts.scale) {
+      build_fonts(*window, fonts, want_scale, extra, opt, cache_dir);
+      fonts.styled = false;
+    }
+    if (!fonts.styled || want_hc != fonts.high_contrast) {
+      apply_platform_style(want_scale, want_hc);
+      fonts.high_contrast = want_hc;
+      fonts.styled = true;
+    }
+
+    const double t0 = mono_s();
+    window->begin_frame();
+    if (app) {
+      app->frame(now);
+    } else {
+      // The body names the actual fault: a damaged file, a full disk or a
+      // read-only one call for different help from the technician.
+      const std::string code = store_error ? store_error->code : "store";
+      const char* body = code == "disk_full"   ? "platform.store_fault.disk_full"
+                         : code == "read_only" ? "platform.store_fault.read_only"
+                         : code == "store_damaged" ? "platform.store_damaged.body"
+                                                   : "platform.store_fault.other";
+      draw_fault_screen("platform.store_damaged.title", body, code);
+    }
+    const double t_ui = mono_s();
+    window->end_frame();
+    keyboard_frame_end(ime.get());
+    const double t1 = mono_s();
+    stats.frame((t1 - t0) * 1000.0, t1);
+    stats.ui_part((t_ui - t0) * 1000.0);
+    --settle;
+    if (!opt.automation_file.empty()) automation::write_json_if_changed(opt.automation_file);
+    if (first_frame) {
+      first_frame = false;
+      stats.first_frame_swapped(unix_s(), ms_since_process_start());
+      std::fprintf(stderr, "union-kiosk: first frame at %.6f (%.1f ms after main, %.1f ms after exec)\n",
+                   unix_s(), (t1 - t_start) * 1000.0, ms_since_process_start());
+      stats.flush();
+      log::event(log::Level::Info, "ui", "start-up ms",
+                 {{"content", ms_content}, {"store", ms_store}, {"window", ms_window},
+                  {"fonts", ms_fonts}, {"ime", ms_ime}, {"app", ms_app},
+                  {"first_frame", since()}});
+      if (opt.exit_after_first_frame) break;
+      peripherals.start_sync();
+      // Large text is one tap away on the home screen: have its atlas ready.
+      if (opt.atlas_cache) {
+        AtlasRequest other = kiosk_atlas_request(fonts.scale == 1.0f ? 1.5f : 1.0f, extra,
+                                                 opt.gb2312_level2);
+        prewarm_pid = prewarm_atlas_cache(other, cache_dir);
+      }
+    }
+    if (settle == 0) stats.flush();  // the burst ended: the kiosk goes quiet
+  }
+  stats.flush();
+  if (prewarm_pid > 0) {
+    ::kill(prewarm_pid, SIGTERM);
+    ::waitpid(prewarm_pid, nullptr, 0);
+  }
+  log::event(log::Level::Info, "ui", "stopped", {{"frames", static_cast<int64_t>(stats.frames())}});
+  return 0;
+}
+
+}  // namespace kiosk::ui
