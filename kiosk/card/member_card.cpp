@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "kiosk/base/base64url.hpp"
+#include "kiosk/base/json_limited.hpp"
 #include "kiosk/base/strings.hpp"
 
 namespace kiosk::card {
@@ -23,6 +24,38 @@ size_t utf8_length(std::string_view s) {
   for (unsigned char c : s)
     if ((c & 0xC0) != 0x80) ++n;
   return n;
+}
+
+// Decodes one code point of valid UTF-8 at s[i], advancing i.
+char32_t next_code_point(std::string_view s, size_t& i) {
+  const auto b = static_cast<unsigned char>(s[i]);
+  int len = b < 0x80 ? 1 : (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xE ? 3 : 4;
+  char32_t cp = len == 1 ? b : len == 2 ? (b & 0x1F) : len == 3 ? (b & 0x0F) : (b & 0x07);
+  for (int k = 1; k < len && i + k < s.size(); ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+  i += len;
+  return cp;
+}
+
+// Unicode general category Cc (controls) or Cf (format: soft hyphen,
+// zero-width and bidirectional marks, BOM, tags, ...), as of Unicode 15.
+bool is_control_or_format(char32_t c) {
+  if (c < 0x20 || (c >= 0x7F && c <= 0x9F)) return true;  // Cc
+  static constexpr std::pair<char32_t, char32_t> kCf[] = {
+      {0x00AD, 0x00AD}, {0x0600, 0x0605}, {0x061C, 0x061C}, {0x06DD, 0x06DD},
+      {0x070F, 0x070F}, {0x0890, 0x0891}, {0x08E2, 0x08E2}, {0x180E, 0x180E},
+      {0x200B, 0x200F}, {0x202A, 0x202E}, {0x2060, 0x2064}, {0x2066, 0x206F},
+      {0xFEFF, 0xFEFF}, {0xFFF9, 0xFFFB}, {0x110BD, 0x110BD}, {0x110CD, 0x110CD},
+      {0x13430, 0x1343F}, {0x1BCA0, 0x1BCA3}, {0x1D173, 0x1D17A}, {0xE0001, 0xE0001},
+      {0xE0020, 0xE007F}};
+  for (const auto& [lo, hi] : kCf)
+    if (c >= lo && c <= hi) return true;
+  return false;
+}
+
+bool has_control_or_format(std::string_view s) {
+  for (size_t i = 0; i < s.size();)
+    if (is_control_or_format(next_code_point(s, i))) return true;
+  return false;
 }
 
 struct Segments {
@@ -48,12 +81,17 @@ std::optional<json> object_of(std::string_view segment, const char* what, std::s
     why = std::string(what) + ": not base64url";
     return std::nullopt;
   }
-  json j = json::parse(*bytes, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded() || !j.is_object()) {
-    why = std::string(what) + ": not a JSON object";
+  // 1.1: a key twice is malformed. The depth bound keeps a hostile card (at
+  // most 1024 bytes, so at most ~700 levels) far from any recursion limit.
+  JsonLimits limits;
+  limits.max_depth = 16;
+  limits.reject_duplicate_keys = true;
+  JsonParse parsed = parse_json_limited(*bytes, limits);
+  if (!parsed.value || !parsed.value->is_object()) {
+    why = std::string(what) + (parsed.value ? ": not a JSON object" : ": " + parsed.why);
     return std::nullopt;
   }
-  return j;
+  return std::move(*parsed.value);
 }
 
 // A required or optional string field; false (with why) if present but not a string.
@@ -137,6 +175,11 @@ std::string check_claims(const MemberCardClaims& c) {
   if (name_len < 1 || name_len > 32) return "claims.name: not 1-32 characters";
   if (utf8_length(c.org) > 64) return "claims.org: over 64 characters";
   if (c.role != "member" && c.role != "staff") return "claims.role: not member or staff";
+  // 1.1
+  if (has_control_or_format(c.name)) return "claims.name: a control or format character";
+  if (has_control_or_format(c.org)) return "claims.org: a control or format character";
+  if (c.iat > c.exp) return "claims.iat: after exp";
+  if (static_cast<__int128>(c.exp) - c.iat > kMaxCardLifetimeSeconds) return "claims.exp: over 10 years after iat";
   return {};
 }
 
@@ -184,6 +227,10 @@ CardCheck verify_member_card(std::string_view qr_text, const TrustStore& trust, 
   }
   if (h.typ != "gh-member") {
     r.detail = "header.typ: not gh-member";
+    return r;
+  }
+  if (header->contains("crit")) {  // 1.1: no extension may be required of us
+    r.detail = "header.crit: present";
     return r;
   }
 

@@ -20,6 +20,8 @@ namespace kiosk::card {
 
 inline constexpr int64_t kCardLeewaySeconds = 300;
 inline constexpr size_t kMaxCardTextBytes = 1024;
+// Spec 1.1: exp - iat of more than 10 years (of 365.25 days) is malformed.
+inline constexpr int64_t kMaxCardLifetimeSeconds = 315576000;
 
 // In the spec's check order (first that applies wins).
 enum class CardVerdict {

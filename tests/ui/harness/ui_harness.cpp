@@ -1,4 +1,5 @@
 // See ui_harness.hpp.
+#include <algorithm>
 #include "tests/ui/harness/ui_harness.hpp"
 
 #include <doctest/doctest.h>
@@ -253,8 +254,9 @@ std::string demo_card(const std::string& name, const std::string& sub, long long
   c.sub = sub;
   c.name = name;
   c.org = "长春市第一机床厂工会";
-  c.iat = fixed_unix() - 3600;
   c.exp = fixed_unix() + exp_offset_s;
+  // Issued before it expires (spec 1.1: iat after exp is malformed).
+  c.iat = std::min<long long>(fixed_unix() - 3600, c.exp - 86400);
   auto text = card::issue_member_card(c, *key);
   REQUIRE(text.ok());
   return *text;

@@ -22,13 +22,13 @@ fi
 SOURCES=(
   "$SRC/tests/kiosk/card/fuzz/fuzz_member_card.cpp"
   "$SRC/kiosk/card/member_card.cpp" "$SRC/kiosk/card/trust.cpp" "$SRC/kiosk/base/base64url.cpp"
-  "$SRC/kiosk/base/strings.cpp" "$ASSETS"
+  "$SRC/kiosk/base/strings.cpp" "$SRC/kiosk/base/json_limited.cpp" "$ASSETS"
 )
 # Rebuild only when a source is newer than the binary.
 needs_build=1
 if [ -x "$OUT/fuzz_member_card" ]; then
   needs_build=0
-  for s in "${SOURCES[@]}" "$SRC"/kiosk/card/*.hpp; do
+  for s in "${SOURCES[@]}" "$SRC"/kiosk/card/*.hpp "$SRC"/kiosk/base/*.hpp; do
     [ "$s" -nt "$OUT/fuzz_member_card" ] && needs_build=1
   done
 fi
