@@ -64,10 +64,22 @@ std::string redact(std::string_view key, std::string_view value) {
       if (c >= 0x80 || c == '@') return "[redacted]";
     return std::string(value);
   }
+  // Seven digits in one run is a phone, an ID or an account number, however
+  // it is written: a single separator between digits does not end the run
+  // (138-1234-5678, 1101 0519 4912 3100 2X, 138.1234.5678, (010)6512-3456).
   int digits = 0;
+  bool after_separator = false;
   for (unsigned char c : value) {
     if (c >= 0x80 || c == '@') return "[redacted]";
-    digits = (c >= '0' && c <= '9') ? digits + 1 : 0;
+    if (c >= '0' && c <= '9') {
+      ++digits;
+      after_separator = false;
+    } else if (digits > 0 && !after_separator && std::string_view(" -./()+_,:\t").find(c) != std::string_view::npos) {
+      after_separator = true;
+    } else {
+      digits = 0;
+      after_separator = false;
+    }
     if (digits >= 7) return "[redacted]";
   }
   return std::string(value);
@@ -99,9 +111,20 @@ void event(Level level, std::string_view module, std::string_view what,
     std::string v = f.number ? f.value : redact(f.key, f.value);
     const bool quote = v.find_first_of(" \"=") != std::string::npos || v.empty();
     if (quote) line += '"';
+    // One event is one line: no value can end it, forge a line after it,
+    // or carry a terminal escape sequence into a technician's terminal.
     for (char c : v) {
-      if (c == '"' || c == '\\') line += '\\';
-      line += (c == '\n' || c == '\r') ? ' ' : c;
+      const auto u = static_cast<unsigned char>(c);
+      if (c == '"' || c == '\\') {
+        line += '\\';
+        line += c;
+      } else if (u < 0x20 || u == 0x7f) {
+        char esc[5];
+        std::snprintf(esc, sizeof esc, "\\x%02x", u);
+        line += esc;
+      } else {
+        line += c;
+      }
     }
     if (quote) line += '"';
   }
