@@ -115,6 +115,15 @@ void Harness::frame() {
   keyboard_frame_end(ime_.get());
 }
 
+void Harness::draw_only(const std::function<void()>& draw) {
+  drawn_.clear();
+  ImGuiIO& io = ImGui::GetIO();
+  io.DeltaTime = 1.0f / 60.0f;
+  ImGui::NewFrame();
+  draw();
+  ImGui::Render();
+}
+
 void Harness::settle() {
   now_ += 0.5;
   frame();

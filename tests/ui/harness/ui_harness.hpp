@@ -5,6 +5,7 @@
 #pragma once
 #include <filesystem>
 #include <memory>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,9 @@ class Harness {
   // One frame at the current time (fonts rebuilt first if the app asks for
   // another scale, as the platform does).
   void frame();
+  // One frame that draws `draw` instead of the app (a screen the app shows
+  // only in a state a test cannot reach in-process, such as a store fault).
+  void draw_only(const std::function<void()>& draw);
   // Frames until the arming delay after a screen change has passed.
   void settle();
   void advance(double seconds);  // moves the clock, then draws a frame
