@@ -131,6 +131,8 @@ class Kiosk {
                   fs::copy_options::overwrite_existing, ec);
   }
 
+  pid_t pid() const { return pid_; }
+
   std::map<std::string, std::string> env() const {
     return {{"DISPLAY", display_}, {"SDL_VIDEODRIVER", "x11"}, {"LIBGL_ALWAYS_SOFTWARE", "1"}};
   }
