@@ -33,8 +33,32 @@ inline const std::string kKiosk = KIOSK_UNION_KIOSK;
 inline const std::string kArtifacts = std::string(KIOSK_BINARY_DIR) + "/test-artifacts/screens";
 
 
+// Every wait below is for something the kiosk reports (a frame, a tap, a
+// screen); this bound only fails a test whose kiosk hung.
+inline constexpr double kBoundS = 60;
+
 struct Target {
   float x = 0, y = 0, w = 0, h = 0;
+};
+
+// One look at the automation file (see ui/widgets/automation.hpp).
+struct Frame {
+  json j = json::object();
+  uint64_t number() const { return j.value("frame", uint64_t{0}); }
+  uint64_t changed() const { return j.value("changed", uint64_t{0}); }
+  bool armed() const { return j.value("armed", false); }
+  uint64_t taps() const { return j.value("taps", uint64_t{0}); }
+  std::string screen() const { return j.value("screen", ""); }
+  // The last frame repeated the one before it: the layout has settled.
+  bool settled() const { return number() > 0 && number() > changed(); }
+  std::optional<Target> find(const std::string& id) const {
+    if (j.contains("targets"))
+      for (const auto& t : j["targets"])
+        if (t.value("id", "") == id)
+          return Target{t["x"].get<float>(), t["y"].get<float>(), t["w"].get<float>(),
+                        t["h"].get<float>()};
+    return std::nullopt;
+  }
 };
 
 // The embedded content is dated: duty slots from 2026-11-24, a mixer on
@@ -107,58 +131,49 @@ class Kiosk {
                   fs::copy_options::overwrite_existing, ec);
   }
 
+  pid_t pid() const { return pid_; }
+
   std::map<std::string, std::string> env() const {
     return {{"DISPLAY", display_}, {"SDL_VIDEODRIVER", "x11"}, {"LIBGL_ALWAYS_SOFTWARE", "1"}};
   }
 
-  // The automation file: {"screen": ..., "targets": [{id,x,y,w,h}...]}.
-  json state() const {
-    std::ifstream f(auto_file_);
-    if (!f) return json::object();
-    json j;
+  // The automation file as last written (it is replaced whole, never half
+  // written); empty before the first frame.
+  Frame frame() const {
+    Frame f;
+    std::ifstream in(auto_file_);
+    if (!in) return f;
     try {
-      j = json::parse(f);
+      f.j = json::parse(in);
     } catch (...) {
-      return json::object();
+      f.j = json::object();
     }
-    observe(j.value("screen", ""));
-    return j;
+    return f;
   }
+  json state() const { return frame().j; }
+  std::string screen() const { return frame().screen(); }
+  std::optional<Target> find_now(const std::string& id) const { return frame().find(id); }
 
-  // A new screen ignores taps for its first 0.45 s (the second tap of a
-  // double tap must not act on it). The test notes when it first saw each
-  // screen, which is never earlier than the kiosk entered it, and does not
-  // tap before 0.7 s have passed since.
-  void observe(const std::string& screen) const {
-    if (screen == seen_screen_) return;
-    seen_screen_ = screen;
-    seen_at_ = std::chrono::steady_clock::now();
-  }
-  void wait_armed() const {
-    state();
-    const auto ready = seen_at_ + 700ms;
-    const auto now = std::chrono::steady_clock::now();
-    if (now < ready) std::this_thread::sleep_for(ready - now);
-  }
-  std::string screen() const { return state().value("screen", ""); }
-
-  // Waits until the automation file stops changing: the kiosk has drawn
-  // the result of the last tap (layouts move, e.g. when candidates appear).
-  void wait_stable(double max_s = 2.0) {
-    auto read = [&] {
-      std::ifstream f(auto_file_);
-      std::stringstream ss;
-      ss << f.rdbuf();
-      return ss.str();
-    };
-    const auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(max_s);
-    std::string last = read();
-    while (std::chrono::steady_clock::now() < end) {
-      std::this_thread::sleep_for(90ms);
-      std::string now = read();
-      if (now == last) return;
-      last = std::move(now);
+  // The first frame that satisfies `ok`; fails the test if none came
+  // within the bound or the kiosk died.
+  template <class F>
+  Frame wait_frame(F ok, const std::string& what, double seconds = kBoundS) const {
+    const auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+    while (true) {
+      REQUIRE_MESSAGE(!exited(pid_), "union-kiosk exited; see " << (data_ / "kiosk.log"));
+      Frame f = frame();
+      if (ok(f)) return f;
+      if (std::chrono::steady_clock::now() >= end) {
+        FAIL("waited " << seconds << " s for " << what << " on screen '" << f.screen() << "' ("
+                       << lang_ << ")");
+      }
+      std::this_thread::sleep_for(15ms);
     }
+  }
+  // A settled frame drawn at or after frame `after`.
+  Frame settled(uint64_t after = 0) const {
+    return wait_frame([&](const Frame& f) { return f.settled() && f.number() >= after; },
+                      "a settled frame after " + std::to_string(after));
   }
 
   // The kiosk's log (no personal data by design).
@@ -166,104 +181,83 @@ class Kiosk {
     std::ifstream f(data_ / "kiosk.log");
     return std::string((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
   }
-
-  bool wait_screen(const std::string& name, double seconds = 15) {
+  // How often the kiosk has logged `what` so far.
+  int log_count(const std::string& what) const {
+    const std::string text = log();
+    int n = 0;
+    for (size_t p = text.find(what); p != std::string::npos; p = text.find(what, p + what.size())) ++n;
+    return n;
+  }
+  bool wait_log_count(const std::string& what, int n, double seconds = kBoundS) const {
     const auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
     while (std::chrono::steady_clock::now() < end) {
       REQUIRE_MESSAGE(!exited(pid_), "union-kiosk exited; see " << (data_ / "kiosk.log"));
-      if (screen() == name) return true;
-      std::this_thread::sleep_for(50ms);
+      if (log_count(what) >= n) return true;
+      std::this_thread::sleep_for(20ms);
     }
     return false;
   }
 
-  std::optional<Target> wait_target(const std::string& id, double seconds = 10) {
+  // Screens change on their own too (a card read, the idle timer): these
+  // wait for the kiosk to show it.
+  bool wait_screen(const std::string& name, double seconds = kBoundS) {
     const auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
     while (std::chrono::steady_clock::now() < end) {
       REQUIRE_MESSAGE(!exited(pid_), "union-kiosk exited; see " << (data_ / "kiosk.log"));
-      json s = state();
-      if (s.contains("targets")) {
-        for (const auto& t : s["targets"]) {
-          if (t.value("id", "") == id)
-            return Target{t["x"].get<float>(), t["y"].get<float>(), t["w"].get<float>(),
-                          t["h"].get<float>()};
-        }
-      }
-      std::this_thread::sleep_for(50ms);
+      if (screen() == name) return true;
+      std::this_thread::sleep_for(20ms);
+    }
+    return false;
+  }
+  std::optional<Target> wait_target(const std::string& id, double seconds = kBoundS) {
+    const auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+    while (std::chrono::steady_clock::now() < end) {
+      REQUIRE_MESSAGE(!exited(pid_), "union-kiosk exited; see " << (data_ / "kiosk.log"));
+      if (auto t = find_now(id)) return t;
+      std::this_thread::sleep_for(20ms);
     }
     return std::nullopt;
   }
 
-  // A real pointer click in the middle of the target. `pause` lets the
-  // screen settle (a new screen ignores taps for its first moments).
-  std::optional<Target> find_now(const std::string& id) const {
-    json s = state();
-    if (s.contains("targets"))
-      for (const auto& t : s["targets"])
-        if (t.value("id", "") == id)
-          return Target{t["x"].get<float>(), t["y"].get<float>(), t["w"].get<float>(),
-                        t["h"].get<float>()};
-    return std::nullopt;
-  }
-
-  void click(const Target& t) {
-    const int x = static_cast<int>(t.x + t.w / 2), y = static_cast<int>(t.y + t.h / 2);
-    REQUIRE(run({"xdotool", "mousemove", std::to_string(x), std::to_string(y), "mousedown", "1",
-                 "sleep", "0.04", "mouseup", "1"},
-                env()) == 0);
-  }
-
-  void tap(const std::string& id, double pause = 0.5) {
-    auto t = wait_target(id, 1);
-    // Below or above the fold: the page's "down"/"up" buttons, as a worker would.
+  // A tap as a worker makes it, once the kiosk can take it: on a settled
+  // frame (scrolling the page with its own buttons if the target is below
+  // or above the fold), on a frame that takes taps, then acknowledged by
+  // the kiosk (its report of the release names this target) and settled
+  // again with the result drawn.
+  void tap(const std::string& id) {
+    Frame f = settled();
+    std::optional<Target> t = f.find(id);
     for (const char* dir : {"form.scroll.down", "form.scroll.up"}) {
-      for (int i = 0; i < 10 && !t; ++i) {
-        auto b = find_now(dir);
-        if (!b) break;
-        click(*b);
-        std::this_thread::sleep_for(600ms);
-        wait_stable();
-        t = find_now(id);
+      for (int i = 0; i < 10 && !t && f.find(dir); ++i) {
+        f = press(dir, f);
+        t = f.find(id);
       }
     }
-    if (!t) t = wait_target(id, 5);
-    REQUIRE_MESSAGE(t.has_value(), "no '" << id << "' on screen '" << screen() << "' (" << lang_ << ")");
-    const std::string before = seen_screen_;
-    wait_armed();
-    if (seen_screen_ != before) t = wait_target(id, 5);  // it moved on meanwhile
-    REQUIRE_MESSAGE(t.has_value(), "no '" << id << "' on screen '" << screen() << "' (" << lang_ << ")");
-    const int x = static_cast<int>(t->x + t->w / 2), y = static_cast<int>(t->y + t->h / 2);
-    REQUIRE(run({"xdotool", "mousemove", std::to_string(x), std::to_string(y), "mousedown", "1",
-                 "sleep", "0.04", "mouseup", "1"},
-                env()) == 0);
-    std::this_thread::sleep_for(std::chrono::duration<double>(pause));
-    wait_stable();
+    REQUIRE_MESSAGE(t.has_value(), "no '" << id << "' on screen '" << f.screen() << "' (" << lang_ << ")");
+    press(id, f);
   }
 
   void keys(const std::string& s) {
-    for (char c : s) tap(std::string("kbd.key.") + c, 0.05);
+    for (char c : s) tap(std::string("kbd.key.") + c);
   }
   // The automation file names candidates by place only (what they show can
   // be what a worker typed). For "zhangwei" the best one is 张伟; the test
   // checks at the end that the queued answers hold it.
   void pinyin(const std::string& letters) {
     keys(letters);
-    wait_stable();
+    settled();
     // Nothing the worker typed is in the automation file, only places.
     std::ifstream f(auto_file_);
     const std::string raw((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
     CHECK_MESSAGE(raw.find("kbd.cand.0") != std::string::npos, "no candidates shown");
     for (unsigned char c : raw) REQUIRE_MESSAGE(c < 0x80, "the automation file holds typed text");
-    tap("kbd.cand.0", 0.3);
+    tap("kbd.cand.0");
   }
-  // Taps a field and waits for its keyboard; a tap the kiosk did not take
-  // (it was busy drawing under load) is repeated, as a person would.
+  // Taps a field; its keyboard is up once the tap has been drawn.
   void open_field(const std::string& id) {
-    for (int attempt = 0; attempt < 3; ++attempt) {
-      tap("form.field." + id);
-      if (wait_target("kbd.ok", 3)) return;
-    }
-    FAIL("the keyboard did not open for " << id << " (" << lang_ << ")");
+    tap("form.field." + id);
+    REQUIRE_MESSAGE(find_now("kbd.ok").has_value(),
+                    "the keyboard did not open for " << id << " (" << lang_ << ")");
   }
   void field(const std::string& id, const std::string& k) {
     open_field(id);
@@ -290,8 +284,9 @@ class Kiosk {
     tap("check.lookup");
   }
 
+  // The settled screen (the frame is on the display before the file names it).
   void shot(const std::string& name) {
-    std::this_thread::sleep_for(250ms);
+    settled();
     char num[16];
     std::snprintf(num, sizeof num, "%02d", ++shots_);
     const std::string file = kArtifacts + "/" + shots_dir_ + "/" + num + "-" + name + ".png";
@@ -310,13 +305,47 @@ class Kiosk {
   }
 
  private:
+  void pointer_to(int x, int y, const std::vector<std::string>& then = {}) {
+    std::vector<std::string> argv = {"xdotool", "mousemove", std::to_string(x), std::to_string(y)};
+    argv.insert(argv.end(), then.begin(), then.end());
+    REQUIRE(run(argv, env()) == 0);
+    px_ = x;
+    py_ = y;
+  }
+
+  // Taps `id` (present on the settled frame `f`) and returns the settled
+  // frame that shows the result.
+  Frame press(const std::string& id, Frame f) {
+    std::optional<Target> t = f.find(id);
+    // A new screen takes no taps for a moment, and the kiosk draws nothing
+    // while nobody touches it: the pointer moving onto the target (as a
+    // finger does) makes it draw again until a frame says it is armed.
+    while (!f.armed()) {
+      const uint64_t seen = f.number();
+      const int x = static_cast<int>(t->x + t->w / 2), y = static_cast<int>(t->y + t->h / 2);
+      pointer_to(px_ == x && py_ == y ? x + 1 : x, y);
+      f = wait_frame([&](const Frame& g) { return g.number() > seen; }, "a frame after the pointer moved");
+      t = f.find(id);
+      REQUIRE_MESSAGE(t.has_value(), "'" << id << "' went from screen '" << f.screen() << "' (" << lang_ << ")");
+    }
+    const uint64_t taps = f.taps();
+    const int x = static_cast<int>(t->x + t->w / 2), y = static_cast<int>(t->y + t->h / 2);
+    pointer_to(x, y, {"mousedown", "1", "sleep", "0.04", "mouseup", "1"});
+    const Frame a = wait_frame([&](const Frame& g) { return g.taps() > taps; }, "the kiosk to see the tap on '" + id + "'");
+    const json& tap = a.j.at("tap");
+    REQUIRE_MESSAGE(tap.value("on", "") == id, "the tap meant for '" << id << "' landed on '"
+                                                   << tap.value("on", "") << "' (" << lang_ << ")");
+    REQUIRE_MESSAGE(tap.value("armed", false), "the tap on '" << id << "' came before the screen took taps");
+    // The release frame applies the tap; the next frames draw its result.
+    return settled(tap.value("frame", uint64_t{0}) + 2);
+  }
+
   std::string display_, lang_, shots_dir_;
   fs::path data_;
   std::string auto_file_;
   pid_t pid_ = -1;
   int shots_ = 0;
-  mutable std::string seen_screen_;
-  mutable std::chrono::steady_clock::time_point seen_at_{};
+  int px_ = -1, py_ = -1;  // where the pointer was last put
 };
 
 inline fs::path temp_dir(const std::string& tag) {

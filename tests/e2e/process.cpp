@@ -52,9 +52,11 @@ bool exited(pid_t pid) {
 void stop(pid_t pid) {
   if (pid <= 0) return;
   kill(pid, SIGTERM);
-  for (int i = 0; i < 50; ++i) {
+  // A busy machine may take a while to let it finish; SIGKILL only for a hung one.
+  const auto end = std::chrono::steady_clock::now() + 60s;
+  while (std::chrono::steady_clock::now() < end) {
     if (exited(pid)) return;
-    std::this_thread::sleep_for(100ms);
+    std::this_thread::sleep_for(20ms);
   }
   kill(pid, SIGKILL);
   int status = 0;
@@ -99,7 +101,7 @@ Xvfb::Xvfb(int width, int height) {
   close(wfd);
   std::string number;
   if (pid > 0) {
-    const auto end = std::chrono::steady_clock::now() + 30s;
+    const auto end = std::chrono::steady_clock::now() + 60s;  // only a hung Xvfb takes that long
     while (std::chrono::steady_clock::now() < end) {
       pollfd p{fds[0], POLLIN, 0};
       if (poll(&p, 1, 200) <= 0) {

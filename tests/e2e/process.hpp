@@ -14,7 +14,7 @@ using Env = std::map<std::string, std::string>;
 
 pid_t spawn(const std::vector<std::string>& argv, const Env& env, const std::string& log_file);
 bool exited(pid_t pid);
-void stop(pid_t pid);  // SIGTERM, up to 5 s, then SIGKILL
+void stop(pid_t pid);  // SIGTERM; SIGKILL only if it has not exited after 60 s
 // Runs to completion; returns the exit code, stdout+stderr in *out.
 int run(const std::vector<std::string>& argv, const Env& env = {}, std::string* out = nullptr);
 

@@ -85,7 +85,7 @@ inline void mixer(Kiosk& k) {
   k.tap("home.service.mixer");
   // The camera (an image folder holding a demo card) reads the card on the
   // scan screen; the flow continues into the form.
-  REQUIRE(k.wait_screen("form", 20));
+  REQUIRE(k.wait_screen("form"));
   k.shot("mixer-1-event");
   k.tap("form.pick.event.M-202612");
   k.tap("form.next");
@@ -111,7 +111,7 @@ inline void childcare(Kiosk& k) {
   k.tap("attract.start");
   REQUIRE(k.wait_screen("home"));
   k.tap("home.service.childcare");
-  REQUIRE(k.wait_screen("form", 20));
+  REQUIRE(k.wait_screen("form"));
   k.field("guardian_phone", "13612345678");
   k.shot("childcare-1-guardian");
   k.tap("form.next");

@@ -31,7 +31,7 @@ void run_language(const std::string& lang) {
   const fs::path scan = work / "scan";
   make_card(work, scan, lang == "zh" ? "李娜" : "Li Na", "22010012345");
   Kiosk k(x, lang, work / "data", scan);
-  REQUIRE_MESSAGE(k.wait_screen("attract", 60), "the kiosk did not draw its attract screen");
+  REQUIRE_MESSAGE(k.wait_screen("attract"), "the kiosk did not draw its attract screen");
   // The content with today's dates, not the embedded bundle.
   CHECK(k.log().find("source=data-dir") != std::string::npos);
   k.shot("attract");
@@ -67,16 +67,16 @@ void run_language(const std::string& lang) {
 
   if (lang == "zh") {
     // Large text and high contrast, then the idle prompt and the wipe.
-    k.tap("home.large_text", 1.5);
+    k.tap("home.large_text");
     k.shot("home-large-text");
-    k.tap("home.contrast", 1.0);
+    k.tap("home.contrast");
     k.shot("home-large-contrast");
     k.tap("home.service.legal");
     REQUIRE(k.wait_screen("form"));
     k.shot("legal-large-contrast");
-    REQUIRE(k.wait_screen("still_there", 25));
+    REQUIRE(k.wait_screen("still_there"));
     k.shot("still-there");
-    REQUIRE(k.wait_screen("attract", 15));
+    REQUIRE(k.wait_screen("attract"));
     k.shot("after-wipe");
   }
 }
@@ -91,7 +91,7 @@ void run_portrait(const std::string& lang) {
   RemoveDir cleanup{work};
   fs::create_directories(work / "scan");
   Kiosk k(x, lang, work / "data", work / "scan", lang + "-portrait");
-  REQUIRE_MESSAGE(k.wait_screen("attract", 60), "the kiosk did not draw its attract screen");
+  REQUIRE_MESSAGE(k.wait_screen("attract"), "the kiosk did not draw its attract screen");
   k.shot("attract");
   if (lang == "zh") {
     k.tap("attract.start");

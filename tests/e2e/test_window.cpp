@@ -46,7 +46,7 @@ std::string wm_state(const Xvfb& x, const std::string& window) {
 void check_covers(const Xvfb& x, const fs::path& work, const std::string& tag, bool managed,
                   int w, int h) {
   Kiosk k(x, "zh", work / tag, work / "scan", "window-" + tag);
-  REQUIRE_MESSAGE(k.wait_screen("attract", 60), "no attract screen (" << tag << ")");
+  REQUIRE_MESSAGE(k.wait_screen("attract"), "no attract screen (" << tag << ")");
   const std::string expect = std::string("window_manager=") + (managed ? "yes" : "no");
   CHECK_MESSAGE(k.log().find(expect) != std::string::npos, k.log());
   const Geometry g = geometry(x);
@@ -72,12 +72,16 @@ TEST_CASE("e2e: the kiosk covers the display with and without a window manager")
                            {{"DISPLAY", x.display}}, (work / "wm.log").string());
     REQUIRE(wm > 0);
     // Up once its check window is on the root.
-    for (int i = 0; i < 100; ++i) {
+    bool up = false;
+    const auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(kBoundS);
+    while (!up && std::chrono::steady_clock::now() < end) {
+      REQUIRE_MESSAGE(!exited(wm), "matchbox exited; see " << (work / "wm.log"));
       std::string out;
       run({"xprop", "-root", "_NET_SUPPORTING_WM_CHECK"}, {{"DISPLAY", x.display}}, &out);
-      if (out.find("window id") != std::string::npos) break;
-      std::this_thread::sleep_for(50ms);
+      up = out.find("window id") != std::string::npos;
+      if (!up) std::this_thread::sleep_for(20ms);
     }
+    REQUIRE_MESSAGE(up, "matchbox did not put its check window on the root");
     check_covers(x, work, "matchbox", true, 1280, 800);
     stop(wm);
     check_covers(x, work, "stale-wm", false, 1280, 800);

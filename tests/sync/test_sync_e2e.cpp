@@ -27,6 +27,19 @@ struct Fixture {
   std::string kiosk_dir = tmp.path + "/kiosk";
 };
 
+// True once the hub holds more than `n` requests while the kiosk `k` is
+// still sending; false if the kiosk finished first or nothing came. The
+// bound only fails a hung sync: a busy machine just takes longer.
+bool held_soon(const std::string& hub_dir, size_t n, Proc& k) {
+  const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (std::chrono::steady_clock::now() < end) {
+    if (hub_view(hub_dir).ids.size() > n) return true;
+    if (!k.running()) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return false;
+}
+
 }  // namespace
 
 TEST_CASE("hub down at start, then up") {
@@ -60,10 +73,7 @@ TEST_CASE("hub killed with SIGKILL in the middle of a batch, then restarted") {
   argv.insert(argv.end(), args.begin(), args.end());
   Proc k = spawn(argv, f.tmp.path + "/kiosk.log");
   // Wait until the hub has part of the backlog, then kill it.
-  for (int i = 0; i < 400; ++i) {
-    if (hub_view(f.hub_dir).ids.size() > 300) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+  REQUIRE(held_soon(f.hub_dir, 300, k));
   hub.kill9();
   int code = k.wait();
   CHECK(code == 1);
@@ -187,10 +197,7 @@ TEST_CASE("the kiosk killed with SIGKILL mid-sync, then restarted") {
   auto ids = queue_requests(f.kiosk_dir, 4000);
   std::vector<std::string> argv = {kiosk_binary(), "--data-dir", f.kiosk_dir, "sync", "--once", "--batch-items", "20"};
   Proc k = spawn(argv, f.tmp.path + "/kiosk.log");
-  for (int i = 0; i < 500; ++i) {
-    if (hub_view(f.hub_dir).ids.size() > 400) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
+  REQUIRE(held_soon(f.hub_dir, 400, k));
   k.kill_now(SIGKILL);
   size_t held = hub_view(f.hub_dir).ids.size();
   MESSAGE("hub held " << held << " of " << ids.size() << " when the kiosk was killed");
