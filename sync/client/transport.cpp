@@ -153,13 +153,13 @@ Status check_hub_url(const std::string& url, bool allow_plain_http_loopback) {
   curl_free(host);
   curl_url_cleanup(u);
   if (!parsed || url.empty())
-    return Error{"bad_url", tr("sync.bad_url"), "hub_url", "cannot parse the hub URL"};
+    return Error{ErrorKind::BadUrl, tr("sync.bad_url"), "hub_url", "cannot parse the hub URL"};
   if (s == "https") return ok_status();
   if (s == "http" && allow_plain_http_loopback && is_loopback(h)) return ok_status();
   if (s == "http")
-    return Error{"plain_http_refused", tr("sync.plain_http_refused"), "hub_url",
+    return Error{ErrorKind::PlainHttpRefused, tr("sync.plain_http_refused"), "hub_url",
                  "http:// is only allowed to loopback with allow_plain_http_loopback"};
-  return Error{"bad_url", tr("sync.bad_url"), "hub_url", "scheme must be https"};
+  return Error{ErrorKind::BadUrl, tr("sync.bad_url"), "hub_url", "scheme must be https"};
 }
 
 std::string url_escape(std::string_view s) {
@@ -187,7 +187,7 @@ struct HubTransport::Impl {
     HubReply r;
     if (auto st = check_hub_url(ep.url, ep.allow_plain_http_loopback); !st) {
       r.kind = NetKind::Misconfigured;
-      r.error = st.error().code;
+      r.error = st.error().name();
       r.detail = st.error().detail;
       return r;
     }

@@ -62,10 +62,10 @@ CREATE INDEX IF NOT EXISTS changes_kiosk ON changes(kiosk_id, seq);
 
 Error db_error(sqlite3* db, const char* what) {
   int code = sqlite3_extended_errcode(db);
-  std::string kind = "io";
-  if ((code & 0xff) == SQLITE_FULL) kind = "disk_full";
-  if ((code & 0xff) == SQLITE_READONLY) kind = "read_only";
-  if ((code & 0xff) == SQLITE_BUSY) kind = "busy";
+  ErrorKind kind = ErrorKind::Io;
+  if ((code & 0xff) == SQLITE_FULL) kind = ErrorKind::DiskFull;
+  if ((code & 0xff) == SQLITE_READONLY) kind = ErrorKind::ReadOnly;
+  if ((code & 0xff) == SQLITE_BUSY) kind = ErrorKind::Busy;
   return Error{kind, tr("sync.hub.storage"), "", std::string(what) + ": " + sqlite3_errmsg(db)};
 }
 
@@ -145,7 +145,7 @@ HubDb::HubDb(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 HubDb::~HubDb() = default;
 
 Expected<std::unique_ptr<HubDb>> HubDb::open(const std::string& path) {
-  if (sodium_init() < 0) return Error{"io", tr("sync.hub.storage"), "", "sodium_init failed"};
+  if (sodium_init() < 0) return Error{ErrorKind::Io, tr("sync.hub.storage"), "", "sodium_init failed"};
   auto impl = std::make_unique<Impl>();
   if (sqlite3_open_v2(path.c_str(), &impl->db,
                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
@@ -159,7 +159,7 @@ Expected<std::unique_ptr<HubDb>> HubDb::open(const std::string& path) {
   Stmt v(impl->db, "PRAGMA user_version");
   int version = v.row() ? static_cast<int>(v.i64(0)) : 0;
   if (version > kSchemaVersion)
-    return Error{"store_damaged", tr("sync.hub.storage"), "", "hub.db is from a newer hub"};
+    return Error{ErrorKind::StoreDamaged, tr("sync.hub.storage"), "", "hub.db is from a newer hub"};
   switch (version) {
     case 0:
       if (!impl->exec("BEGIN") || !impl->exec(kSchema) || !impl->exec("PRAGMA user_version=1") ||
@@ -218,7 +218,7 @@ Status HubDb::revoke_kiosk(int64_t kiosk_id, int64_t now_ms) {
   s.bind(1, now_ms).bind(2, kiosk_id);
   if (!s.done()) return db_error(impl_->db, "revoke");
   if (sqlite3_changes(impl_->db) == 0)
-    return Error{"not_found", tr("sync.hub.kiosk_not_found"), "", "no active kiosk with that id"};
+    return Error{ErrorKind::NotFound, tr("sync.hub.kiosk_not_found"), "", "no active kiosk with that id"};
   return ok_status();
 }
 
@@ -282,7 +282,7 @@ Status HubDb::resolve_request(const std::string& id, const std::string& note, in
   Stmt k(impl_->db, "SELECT kiosk_id FROM requests WHERE id=?");
   k.bind(1, id);
   if (!k.row())
-    return fail(Error{"not_found", tr("sync.hub.request_not_found"), "", "no request with that id"});
+    return fail(Error{ErrorKind::NotFound, tr("sync.hub.request_not_found"), "", "no request with that id"});
   int64_t kiosk_id = k.i64(0);
   Stmt u(impl_->db,
          "UPDATE requests SET state='handled', staff_note=?, handled_at_ms=? WHERE id=?");
@@ -303,10 +303,10 @@ Expected<sync::EnrollResponse> HubDb::enroll(const std::string& code, int64_t no
   Stmt s(impl_->db, "SELECT id, name, code_expires_ms, revoked_ms FROM kiosks WHERE code_hash=?");
   s.bind(1, sha256_hex(norm));
   if (norm.size() != 10 || !s.row())
-    return Error{"invalid_code", tr("sync.enroll.invalid_code"), "", "unknown or used code"};
-  if (s.i64(3) != 0) return Error{"revoked", tr("sync.revoked"), "", "kiosk revoked"};
+    return Error{ErrorKind::InvalidCode, tr("sync.enroll.invalid_code"), "", "unknown or used code"};
+  if (s.i64(3) != 0) return Error{ErrorKind::Revoked, tr("sync.revoked"), "", "kiosk revoked"};
   if (s.i64(2) < now_ms)
-    return Error{"invalid_code", tr("sync.enroll.invalid_code"), "", "code expired"};
+    return Error{ErrorKind::InvalidCode, tr("sync.enroll.invalid_code"), "", "code expired"};
   sync::EnrollResponse r;
   r.kiosk_id = std::to_string(s.i64(0));
   r.kiosk_name = s.str(1);
@@ -322,11 +322,11 @@ Expected<sync::EnrollResponse> HubDb::enroll(const std::string& code, int64_t no
 Expected<int64_t> HubDb::authenticate(const std::string& token, int64_t now_ms) {
   std::lock_guard lock(impl_->mu);
   if (token.empty())
-    return Error{"unauthorized", tr("sync.unauthorized"), "", "no token"};
+    return Error{ErrorKind::Unauthorized, tr("sync.unauthorized"), "", "no token"};
   Stmt s(impl_->db, "SELECT id, revoked_ms, last_seen_ms FROM kiosks WHERE token_hash=?");
   s.bind(1, sha256_hex(token));
-  if (!s.row()) return Error{"unauthorized", tr("sync.unauthorized"), "", "unknown token"};
-  if (s.i64(1) != 0) return Error{"revoked", tr("sync.revoked"), "", "kiosk revoked"};
+  if (!s.row()) return Error{ErrorKind::Unauthorized, tr("sync.unauthorized"), "", "unknown token"};
+  if (s.i64(1) != 0) return Error{ErrorKind::Revoked, tr("sync.revoked"), "", "kiosk revoked"};
   int64_t id = s.i64(0);
   // last_seen is advisory: written at most every 10 s to keep reads cheap.
   if (now_ms - s.i64(2) > 10000) {
@@ -346,7 +346,7 @@ Expected<sync::UploadResponse> HubDb::ingest(int64_t kiosk_id, const sync::Uploa
 
   Stmt k(impl_->db, "SELECT next_seq, last_created_ms, last_request_id FROM kiosks WHERE id=?");
   k.bind(1, kiosk_id);
-  if (!k.row()) return fail(Error{"unauthorized", tr("sync.unauthorized"), "", "kiosk gone"});
+  if (!k.row()) return fail(Error{ErrorKind::Unauthorized, tr("sync.unauthorized"), "", "kiosk gone"});
   int64_t next_seq = k.i64(0);
   int64_t last_created = k.i64(1);
   std::string last_id = k.str(2);
@@ -430,7 +430,7 @@ Expected<sync::StatusPage> HubDb::changes_since(int64_t kiosk_id, const std::str
       after = std::stoll(cursor, &used);
       if (used != cursor.size() || after < 0) throw std::invalid_argument("cursor");
     } catch (const std::exception&) {
-      return Error{"bad_field", tr("sync.bad_field"), "cursor", "cursor is not ours"};
+      return Error{ErrorKind::BadField, tr("sync.bad_field"), "cursor", "cursor is not ours"};
     }
   }
   Stmt s(impl_->db,

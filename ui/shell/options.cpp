@@ -10,7 +10,7 @@ namespace {
 
 Error bad(const std::string& what) {
   const Text& t = tr("platform.bad_option");
-  return Error{"bad_option", {t.zh + what, t.en + what}, "", what};
+  return Error{ErrorKind::BadOption, {t.zh + what, t.en + what}, "", what};
 }
 
 bool parse_int(const std::string& s, int lo, int hi, int* out) {

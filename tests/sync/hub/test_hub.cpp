@@ -82,10 +82,10 @@ TEST_CASE("protocol: bodies round-trip and malformed ones are errors, never exce
   CHECK(p->requests.size() == 2);
   CHECK(p->requests[1].service_id == "hardship");
   CHECK(to_json(p->requests[0]) == to_json(b.requests[0]));
-  CHECK(parse_upload_batch("<html>").error().code == "bad_json");
-  CHECK(parse_upload_batch("[1,2]").error().code == "bad_json");
-  CHECK(parse_upload_batch(R"({"requests": 3})").error().code == "bad_field");
-  CHECK(parse_upload_response(R"({"results":[{"id":"a","result":"maybe"}]})").error().code == "bad_field");
+  CHECK(parse_upload_batch("<html>").error().kind == ErrorKind::BadJson);
+  CHECK(parse_upload_batch("[1,2]").error().kind == ErrorKind::BadJson);
+  CHECK(parse_upload_batch(R"({"requests": 3})").error().kind == ErrorKind::BadField);
+  CHECK(parse_upload_response(R"({"results":[{"id":"a","result":"maybe"}]})").error().kind == ErrorKind::BadField);
   UploadResponse r;
   r.results = {{"a", ItemResult::Accepted, ""}, {"b", ItemResult::Rejected, "conflict"}};
   auto rr = parse_upload_response(to_json(r));
@@ -100,10 +100,10 @@ TEST_CASE("transport: http:// only to loopback and only when allowed") {
   CHECK(check_hub_url("https://hub.example.cn", false).ok());
   CHECK(check_hub_url("http://127.0.0.1:8080", true).ok());
   CHECK(check_hub_url("http://localhost:8080", true).ok());
-  CHECK(check_hub_url("http://127.0.0.1:8080", false).error().code == "plain_http_refused");
-  CHECK(check_hub_url("http://hub.example.cn", true).error().code == "plain_http_refused");
-  CHECK(check_hub_url("ftp://127.0.0.1", true).error().code == "bad_url");
-  CHECK(check_hub_url("", true).error().code == "bad_url");
+  CHECK(check_hub_url("http://127.0.0.1:8080", false).error().kind == ErrorKind::PlainHttpRefused);
+  CHECK(check_hub_url("http://hub.example.cn", true).error().kind == ErrorKind::PlainHttpRefused);
+  CHECK(check_hub_url("ftp://127.0.0.1", true).error().kind == ErrorKind::BadUrl);
+  CHECK(check_hub_url("", true).error().kind == ErrorKind::BadUrl);
 }
 
 TEST_CASE("hub: accepted, duplicate, conflict, unknown service, invalid — per item, in one answer") {
@@ -231,10 +231,10 @@ TEST_CASE("hub: refuses to serve plain HTTP off loopback or without the explicit
   hub::HubOptions o;
   o.data_dir = d.path;
   o.port = 0;
-  CHECK(hub::HubServer::create(o).error().code == "bad_option");  // no cert, no flag
+  CHECK(hub::HubServer::create(o).error().kind == ErrorKind::BadOption);  // no cert, no flag
   o.allow_plain_http = true;
   o.bind = "0.0.0.0";
-  CHECK(hub::HubServer::create(o).error().code == "bad_option");
+  CHECK(hub::HubServer::create(o).error().kind == ErrorKind::BadOption);
   o.cert_file = d.path + "/missing.pem";
-  CHECK(hub::HubServer::create(o).error().code == "bad_option");  // cert without key
+  CHECK(hub::HubServer::create(o).error().kind == ErrorKind::BadOption);  // cert without key
 }
