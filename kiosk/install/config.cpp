@@ -1,6 +1,7 @@
 // Reads data-dir/config.json. Strict on purpose: a typo in a key or a value of
 // the wrong type is an error naming the key, not a silently ignored setting.
 #include "kiosk/install/config.hpp"
+#include "kiosk/base/base64url.hpp"
 
 #include <sys/stat.h>
 

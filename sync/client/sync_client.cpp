@@ -1,4 +1,5 @@
 #include "sync/client/sync_client.hpp"
+#include "kiosk/base/clock.hpp"
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -23,11 +24,7 @@ namespace kiosk::sync {
 
 using nlohmann::json;
 
-int64_t unix_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
+int64_t unix_ms() { return unix_now_ms(); }
 
 namespace {
 

@@ -1,4 +1,5 @@
 #include "sync/hub/hub_db.hpp"
+#include "kiosk/base/hash.hpp"
 
 #include <sodium.h>
 #include <sqlite3.h>
@@ -119,20 +120,6 @@ std::string random_token() {
 
 }  // namespace
 
-std::string sha256_hex(const std::string& s) {
-  unsigned char h[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(h, reinterpret_cast<const unsigned char*>(s.data()), s.size());
-  char hex[crypto_hash_sha256_BYTES * 2 + 1];
-  sodium_bin2hex(hex, sizeof hex, h, sizeof h);
-  return hex;
-}
-
-int64_t unix_ms_now() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 struct HubDb::Impl {
   sqlite3* db = nullptr;
   mutable std::mutex mu;
@@ -180,7 +167,7 @@ Expected<EnrollmentCode> HubDb::add_kiosk(const std::string& name, int64_t now_m
   c.expires_ms = now_ms + valid_ms;
   Stmt s(impl_->db,
          "INSERT INTO kiosks(name, created_ms, code_hash, code_expires_ms) VALUES(?,?,?,?)");
-  s.bind(1, name).bind(2, now_ms).bind(3, sha256_hex(c.code)).bind(4, c.expires_ms);
+  s.bind(1, name).bind(2, now_ms).bind(3, sha256_hex(c.code, HexCase::Lower)).bind(4, c.expires_ms);
   if (!s.done()) return db_error(impl_->db, "add kiosk");
   c.kiosk_id = sqlite3_last_insert_rowid(impl_->db);
   c.code = c.code.substr(0, 5) + "-" + c.code.substr(5);
@@ -301,7 +288,7 @@ Expected<sync::EnrollResponse> HubDb::enroll(const std::string& code, int64_t no
   std::lock_guard lock(impl_->mu);
   std::string norm = sync::normalize_enroll_code(code);
   Stmt s(impl_->db, "SELECT id, name, code_expires_ms, revoked_ms FROM kiosks WHERE code_hash=?");
-  s.bind(1, sha256_hex(norm));
+  s.bind(1, sha256_hex(norm, HexCase::Lower));
   if (norm.size() != 10 || !s.row())
     return Error{ErrorKind::InvalidCode, tr("sync.enroll.invalid_code"), "", "unknown or used code"};
   if (s.i64(3) != 0) return Error{ErrorKind::Revoked, tr("sync.revoked"), "", "kiosk revoked"};
@@ -314,7 +301,7 @@ Expected<sync::EnrollResponse> HubDb::enroll(const std::string& code, int64_t no
   // One-time: the code hash is dropped in the same statement that stores the token hash.
   Stmt u(impl_->db,
          "UPDATE kiosks SET code_hash=NULL, token_hash=?, enrolled_ms=? WHERE id=? AND code_hash=?");
-  u.bind(1, sha256_hex(r.token)).bind(2, now_ms).bind(3, s.i64(0)).bind(4, sha256_hex(norm));
+  u.bind(1, sha256_hex(r.token, HexCase::Lower)).bind(2, now_ms).bind(3, s.i64(0)).bind(4, sha256_hex(norm, HexCase::Lower));
   if (!u.done() || sqlite3_changes(impl_->db) != 1) return db_error(impl_->db, "enroll");
   return r;
 }
@@ -324,7 +311,7 @@ Expected<int64_t> HubDb::authenticate(const std::string& token, int64_t now_ms) 
   if (token.empty())
     return Error{ErrorKind::Unauthorized, tr("sync.unauthorized"), "", "no token"};
   Stmt s(impl_->db, "SELECT id, revoked_ms, last_seen_ms FROM kiosks WHERE token_hash=?");
-  s.bind(1, sha256_hex(token));
+  s.bind(1, sha256_hex(token, HexCase::Lower));
   if (!s.row()) return Error{ErrorKind::Unauthorized, tr("sync.unauthorized"), "", "unknown token"};
   if (s.i64(1) != 0) return Error{ErrorKind::Revoked, tr("sync.revoked"), "", "kiosk revoked"};
   int64_t id = s.i64(0);
@@ -382,7 +369,7 @@ Expected<sync::UploadResponse> HubDb::ingest(int64_t kiosk_id, const sync::Uploa
       reject("too_large");
       continue;
     }
-    std::string hash = sha256_hex(body);
+    std::string hash = sha256_hex(body, HexCase::Lower);
     find.reset();
     find.bind(1, r.id);
     if (find.row()) {

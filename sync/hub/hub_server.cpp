@@ -1,4 +1,6 @@
+#include "kiosk/base/net.hpp"
 #include "sync/hub/hub_server.hpp"
+#include "kiosk/base/clock.hpp"
 
 #include <httplib.h>
 
@@ -69,13 +71,6 @@ void widen_listen_backlog(int port) {
 
 }  // namespace
 
-bool is_loopback_host(const std::string& host) {
-  if (host == "localhost" || host == "::1" || host == "[::1]") return true;
-  in_addr a{};
-  if (inet_pton(AF_INET, host.c_str(), &a) == 1) return (ntohl(a.s_addr) >> 24) == 127;
-  return false;
-}
-
 struct HubServer::Impl {
   HubOptions opts;
   std::unique_ptr<HubDb> db;
@@ -89,7 +84,7 @@ struct HubServer::Impl {
 
   // Authenticated kiosk id, or the response is already filled (401/403).
   std::optional<int64_t> authenticate(const httplib::Request& req, httplib::Response& res) {
-    auto k = db->authenticate(bearer_token(req), unix_ms_now());
+    auto k = db->authenticate(bearer_token(req), unix_now_ms());
     if (k) return *k;
     const Error& e = k.error();
     if (e.kind == ErrorKind::Revoked) {
@@ -113,7 +108,7 @@ struct HubServer::Impl {
     s.Post(sync::kPathEnroll, [this](const httplib::Request& req, httplib::Response& res) {
       auto e = sync::parse_enroll_request(req.body);
       if (!e) return send_error(res, 400, e.error().name());
-      auto r = db->enroll(e->code, unix_ms_now());
+      auto r = db->enroll(e->code, unix_now_ms());
       if (!r) {
         const Error& err = r.error();
         log("enroll refused: " + err.name());
@@ -139,7 +134,7 @@ struct HubServer::Impl {
         return send_error(res, 413, "too_many_items");
       }
       auto t0 = std::chrono::steady_clock::now();
-      auto r = db->ingest(*kiosk, *batch, opts.services, unix_ms_now());
+      auto r = db->ingest(*kiosk, *batch, opts.services, unix_now_ms());
       if (!r) {
         log("kiosk " + std::to_string(*kiosk) + " batch not stored: " + r.error().name());
         res.set_header("Retry-After", "10");
@@ -185,12 +180,12 @@ struct HubServer::Impl {
       if (!kiosk) return;
       auto h = sync::parse_heartbeat(req.body);
       if (!h) return send_error(res, 400, h.error().name());
-      auto st = db->record_heartbeat(*kiosk, sync::to_json(*h), unix_ms_now());
+      auto st = db->record_heartbeat(*kiosk, sync::to_json(*h), unix_now_ms());
       if (!st) {
         res.set_header("Retry-After", "10");
         return send_error(res, 503, "storage");
       }
-      send_json(res, 200, nlohmann::json{{"hub_time_ms", unix_ms_now()}}.dump());
+      send_json(res, 200, nlohmann::json{{"hub_time_ms", unix_now_ms()}}.dump());
     });
 
     // Anything that reached here with an error status and no body (unknown

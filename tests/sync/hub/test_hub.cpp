@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "kiosk/base/clock.hpp"
+#include "kiosk/base/hash.hpp"
 #include "tests/sync/support/support.hpp"
 #include "sync/client/transport.hpp"
 #include "sync/hub/hub_server.hpp"
@@ -44,7 +46,7 @@ struct InProcessHub {
     thread.join();
   }
   std::string enroll_token(const std::string& name, int64_t* kiosk_id = nullptr) {
-    auto code = server->db().add_kiosk(name, hub::unix_ms_now(), 3600000);
+    auto code = server->db().add_kiosk(name, unix_now_ms(), 3600000);
     REQUIRE(code.ok());
     if (kiosk_id) *kiosk_id = code->kiosk_id;
     HubTransport t({url, "", true, ""}, {});
@@ -174,7 +176,7 @@ TEST_CASE("hub: malformed, oversized, wrong token, revoked, unknown path: clear 
   CHECK(parse_hub_error(nf.body)->error == "not_found");
 
   CHECK(h.server->db().count_requests() == 0);
-  REQUIRE(h.server->db().revoke_kiosk(kiosk_id, hub::unix_ms_now()).ok());
+  REQUIRE(h.server->db().revoke_kiosk(kiosk_id, unix_now_ms()).ok());
   UploadBatch ok1;
   ok1.requests = {item(uuid(9))};
   auto rv = t.post(kPathRequests, to_json(ok1));
@@ -186,7 +188,7 @@ TEST_CASE("hub: malformed, oversized, wrong token, revoked, unknown path: clear 
 
 TEST_CASE("hub: enrollment codes are one-time; tokens are stored only as hashes") {
   InProcessHub h;
-  auto code = h.server->db().add_kiosk("长春市工人文化宫 1号机", hub::unix_ms_now(), 3600000);
+  auto code = h.server->db().add_kiosk("长春市工人文化宫 1号机", unix_now_ms(), 3600000);
   REQUIRE(code.ok());
   HubTransport t({h.url, "", true, ""}, {});
   auto r = t.post(kPathEnroll, to_json(EnrollRequest{code->code, "t"}));
@@ -202,7 +204,7 @@ TEST_CASE("hub: enrollment codes are one-time; tokens are stored only as hashes"
   std::ifstream wal(h.tmp.path + "/hub.db-wal", std::ios::binary);
   all.append((std::istreambuf_iterator<char>(wal)), {});
   CHECK(all.find(e->token) == std::string::npos);
-  CHECK(all.find(hub::sha256_hex(e->token)) != std::string::npos);
+  CHECK(all.find(sha256_hex(e->token, HexCase::Lower)) != std::string::npos);
 }
 
 TEST_CASE("hub: status changes page by cursor and only to their own kiosk") {
