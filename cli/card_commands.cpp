@@ -73,11 +73,11 @@ json text_json(const Text& t) { return json{{"zh", t.zh}, {"en", t.en}}; }
 
 int fail(CliEnv& env, const Error& e, int code) {
   if (env.json) {
-    out(env) << json{{"ok", false}, {"error", e.code}, {"message", text_json(e.message)}, {"detail", e.detail}}.dump(1)
+    out(env) << json{{"ok", false}, {"error", e.name()}, {"message", text_json(e.message)}, {"detail", e.detail}}.dump(1)
              << "\n";
   } else {
     print_text(err(env), e.message);
-    if (!e.detail.empty()) err(env) << "(" << e.code << ": " << e.detail << ")\n";
+    if (!e.detail.empty()) err(env) << "(" << e.name() << ": " << e.detail << ")\n";
   }
   return code;
 }
@@ -126,7 +126,7 @@ Expected<Trust> load_trust(const std::string& data_dir) {
   }
   if (!bundle) {
     auto l = load_embedded_content();
-    if (!l.bundle) return Error{"content_broken", tr("card.cli.no_content"), "", "embedded content does not load"};
+    if (!l.bundle) return Error{ErrorKind::ContentBroken, tr("card.cli.no_content"), "", "embedded content does not load"};
     bundle = std::move(l.bundle);
     t.content_source = "embedded";
   }
@@ -211,7 +211,7 @@ int run_verify(CliEnv& env) {
     d.try_harder = true;
     auto codes = scan::decode_codes(img->view(), d);
     if (codes.empty())
-      return fail(env, Error{"no_code", tr("card.cli.no_code"), "", o.get("--image")}, kRefused);
+      return fail(env, Error{ErrorKind::NoCode, tr("card.cli.no_code"), "", o.get("--image")}, kRefused);
     // A card if there is one among the codes; else the first code (whose
     // verdict then says what it is not).
     text = codes.front().text;
@@ -259,7 +259,7 @@ int run_issue(CliEnv& env) {
     std::ifstream f(o.get("--claims"));
     json j = json::parse(f, nullptr, false);
     if (!f || j.is_discarded() || !j.is_object())
-      return fail(env, Error{"bad_claims", tr("card.issue.bad_claims"), "", o.get("--claims") + ": not a JSON object"},
+      return fail(env, Error{ErrorKind::BadClaims, tr("card.issue.bad_claims"), "", o.get("--claims") + ": not a JSON object"},
                   kUsage);
     auto str = [&](const char* k, std::string& v) {
       if (j.contains(k) && j[k].is_string()) v = j[k].get<std::string>();

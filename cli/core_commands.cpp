@@ -86,7 +86,7 @@ std::ostream& err(CliEnv& env) { return env.err ? *env.err : std::cerr; }
 void print_text(std::ostream& o, const Text& t) { o << t.zh << "\n" << t.en << "\n"; }
 
 json error_json(const Error& e) {
-  return {{"code", e.code}, {"zh", e.message.zh}, {"en", e.message.en}, {"field", e.field},
+  return {{"code", e.name()}, {"zh", e.message.zh}, {"en", e.message.en}, {"field", e.field},
           {"detail", e.detail}};
 }
 
@@ -95,14 +95,14 @@ int fail(CliEnv& env, const Error& e, int code) {
     out(env) << json{{"ok", false}, {"error", error_json(e)}}.dump(2) << "\n";
   } else {
     print_text(err(env), e.message);
-    if (!e.detail.empty()) err(env) << "(" << e.code << ": " << e.detail << ")\n";
+    if (!e.detail.empty()) err(env) << "(" << e.name() << ": " << e.detail << ")\n";
   }
   return code;
 }
 
 int usage(CliEnv& env, const Text& t, const std::string& usage_line) {
   Error e;
-  e.code = "usage";
+  e.kind = ErrorKind::Usage;
   e.message = t;
   e.detail = usage_line;
   return fail(env, e, kUsage);
@@ -150,7 +150,7 @@ Expected<std::unique_ptr<RequestStore>> open_store(const CliEnv& env, bool creat
   if (create) {
     std::string why;
     if (!ensure_dir(dd.root, &why)) {
-      Error e = store_detail::store_error("read_only", why);
+      Error e = store_detail::store_error(ErrorKind::ReadOnly, why);
       return e;
     }
   }
@@ -210,14 +210,14 @@ int run_submit(CliEnv& env) {
   auto text = read_whole(file);
   if (!text) {
     Error e;
-    e.code = "answers_unreadable";
+    e.kind = ErrorKind::AnswersUnreadable;
     e.message = fill(tr("cli.core.answers_unreadable"), {{"file", file}});
     return fail(env, e, kUsage);
   }
   in.answers = json::parse(*text, nullptr, false);
   if (in.answers.is_discarded() || !in.answers.is_object()) {
     Error e;
-    e.code = "answers_not_json";
+    e.kind = ErrorKind::AnswersNotJson;
     e.message = fill(tr("cli.core.answers_not_json"),
                      {{"file", file}, {"detail", in.answers.is_discarded() ? "syntax" : "not an object"}});
     return fail(env, e, kUsage);
@@ -307,8 +307,8 @@ int run_queue(CliEnv& env) {
   QueueStats stats;
   if (!store.ok()) {
     // No file yet: an empty queue, not a failure.
-    if (store.error().code != "store_missing") return fail(env, store.error(), kBroken);
-    if (verb == "show") return fail(env, store_detail::store_error("not_found", a.words[1]), kRefused);
+    if (store.error().kind != ErrorKind::StoreMissing) return fail(env, store.error(), kBroken);
+    if (verb == "show") return fail(env, store_detail::store_error(ErrorKind::NotFound, a.words[1]), kRefused);
     if (verb == "purge") {
       if (wants_json(env))
         out(env) << json{{"ok", true}, {"purged", 0}}.dump(2) << "\n";
@@ -330,7 +330,7 @@ int run_queue(CliEnv& env) {
     return kOk;
   } else {
     auto r = (*store)->find(a.words[1]);
-    if (!r) return fail(env, store_detail::store_error("not_found", a.words[1]), kRefused);
+    if (!r) return fail(env, store_detail::store_error(ErrorKind::NotFound, a.words[1]), kRefused);
     const bool with_answers = a.has("--with-answers");
     if (wants_json(env)) {
       json j = record_json(*r, with_answers);

@@ -53,7 +53,7 @@ Opts parse(const std::vector<std::string>& args) {
 
 void say_error(CliEnv& env, const Error& e) {
   if (env.json) {
-    *env.out << json{{"ok", false}, {"error", e.code}, {"message", {{"zh", e.message.zh}, {"en", e.message.en}}},
+    *env.out << json{{"ok", false}, {"error", e.name()}, {"message", {{"zh", e.message.zh}, {"en", e.message.en}}},
                      {"detail", e.detail}}.dump()
              << "\n";
   } else {
@@ -70,12 +70,12 @@ int sync_once(CliEnv& env, const Opts& o) {
     return kNotConfigured;
   }
   if (!hub->configured()) {
-    say_error(env, Error{"not_enrolled", tr("sync.not_enrolled"), "", ""});
+    say_error(env, Error{ErrorKind::NotEnrolled, tr("sync.not_enrolled"), "", ""});
     return kNotConfigured;
   }
   std::string err;
   if (!ensure_dir(env.data_dir, &err)) {
-    say_error(env, Error{"io", tr("sync.write_failed"), "", err});
+    say_error(env, Error{ErrorKind::Io, tr("sync.write_failed"), "", err});
     return kStore;
   }
   auto store = RequestStore::open(DataDir{env.data_dir}.requests_db());
@@ -132,7 +132,7 @@ int sync_status(CliEnv& env) {
     j["kiosk_name"] = hub->kiosk_name;
     j["enrolled"] = hub->configured();
   } else {
-    j["config_error"] = hub.error().code;
+    j["config_error"] = hub.error().name();
   }
   StoreOptions so;
   so.create_if_missing = false;
@@ -156,7 +156,7 @@ int sync_status(CliEnv& env) {
       q.push_back(json{{"id", r.id}, {"ticket", r.ticket}, {"reason", r.state_reason}});
     j["quarantined_requests"] = q;
   } else {
-    j["store_error"] = store.error().code;
+    j["store_error"] = store.error().name();
   }
   if (env.json) {
     *env.out << j.dump() << "\n";
@@ -184,16 +184,22 @@ int enroll(CliEnv& env, const Opts& o) {
   }
   std::string err;
   if (!ensure_dir(env.data_dir, &err)) {
-    say_error(env, Error{"io", tr("sync.write_failed"), "", err});
+    say_error(env, Error{ErrorKind::Io, tr("sync.write_failed"), "", err});
     return kStore;
   }
   auto r = sync::enroll_kiosk(env.data_dir, hub, code, o.get("--ca"), o.flag("--allow-plain-http-loopback"));
   if (!r) {
     say_error(env, r.error());
-    const std::string& c = r.error().code;
-    if (c == "invalid_code" || c == "revoked" || c == "unauthorized") return kRefused;
-    if (c == "plain_http_refused" || c == "bad_url" || c == "bad_ca" || c == "tls_failed") return kNotConfigured;
-    return kRetryLater;
+    switch (r.error().kind) {
+      case ErrorKind::InvalidCode:
+      case ErrorKind::Revoked:
+      case ErrorKind::Unauthorized: return kRefused;
+      case ErrorKind::PlainHttpRefused:
+      case ErrorKind::BadUrl:
+      case ErrorKind::BadCa:
+      case ErrorKind::TlsFailed: return kNotConfigured;
+      default: return kRetryLater;
+    }
   }
   if (env.json) {
     *env.out << json{{"ok", true}, {"kiosk_id", r->kiosk_id}, {"kiosk_name", r->kiosk_name}}.dump() << "\n";

@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "kiosk/base/clock.hpp"
 #include "sync/hub/hub_server.hpp"
 
 namespace {
@@ -150,7 +151,7 @@ int kiosk_cmd(const Args& a, HubDb& db) {
     if (name.empty() && a.words.size() > 2) name = a.words[2];
     if (name.empty()) { std::cerr << "union-hub kiosk add: --name is required\n"; return 2; }
     int64_t hours = std::stoll(a.get("--valid-hours", "168"));
-    auto c = db.add_kiosk(name, kiosk::hub::unix_ms_now(), hours * 3600 * 1000);
+    auto c = db.add_kiosk(name, kiosk::unix_now_ms(), hours * 3600 * 1000);
     if (!c) return fail(c.error());
     if (js) {
       std::cout << json{{"kiosk_id", std::to_string(c->kiosk_id)}, {"name", name},
@@ -199,7 +200,7 @@ int kiosk_cmd(const Args& a, HubDb& db) {
   }
   if (sub == "revoke") {
     if (a.words.size() < 3) { std::cerr << "union-hub kiosk revoke ID\n"; return 2; }
-    auto st = db.revoke_kiosk(std::stoll(a.words[2]), kiosk::hub::unix_ms_now());
+    auto st = db.revoke_kiosk(std::stoll(a.words[2]), kiosk::unix_now_ms());
     if (!st) return fail(st.error());
     std::cout << "kiosk " << a.words[2] << " revoked\n";
     return 0;
@@ -250,7 +251,7 @@ int request_cmd(const Args& a, HubDb& db) {
     if (sub == "resolve") {
       std::string note = a.get("--note");
       if (note.size() > 600) { std::cerr << "union-hub: --note is limited to 200 characters\n"; return 2; }
-      auto st = db.resolve_request(id, note, kiosk::hub::unix_ms_now());
+      auto st = db.resolve_request(id, note, kiosk::unix_now_ms());
       if (!st) return fail(st.error());
     }
     auto r = db.find_request(id);

@@ -6,6 +6,7 @@
 
 #include "cli/command.hpp"
 #include "kiosk/install/paths.hpp"
+#include "ui/shell/options.hpp"
 #include "ui/shell/run.hpp"
 
 namespace {
@@ -48,10 +49,7 @@ int main(int argc, char** argv) {
     } else if (!command && (a == "--help" || a == "-h")) {
       print_help(table);
       return 0;
-    } else if (!command && (a == "--windowed" || a == "--lang" || a == "--scan-source" ||
-                            a == "--automation-file" || a == "--stats-file" ||
-                            a == "--idle-timeout" || a == "--idle-countdown") &&
-               i + 1 < argc) {
+    } else if (!command && kiosk::ui::ui_option_takes_value(a) && i + 1 < argc) {
       // A touch-UI option and its value (the value is not a command name).
       rest.push_back(a);
       rest.push_back(argv[++i]);

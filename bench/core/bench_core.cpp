@@ -120,7 +120,7 @@ int main(int argc, char** argv) {
 
   // --- durable submits next to bare commits, interleaved ---------------------
   auto store = kiosk::RequestStore::open(dir + "/requests.db");
-  if (!store.ok()) die("store: " + store.error().code + " " + store.error().detail);
+  if (!store.ok()) die("store: " + store.error().name() + " " + store.error().detail);
   BareCommit bare(dir + "/bare.db");
   kiosk::SubmitInput in;
   in.service_id = "hardship";
@@ -138,7 +138,7 @@ int main(int argc, char** argv) {
   auto submit_once = [&]() {
     in.now_ms = kiosk::unix_now_ms();
     auto r = kiosk::submit_request(**store, content, in);
-    if (!r.ok()) die("submit: " + r.error().code + " " + r.error().detail);
+    if (!r.ok()) die("submit: " + r.error().name() + " " + r.error().detail);
     if (!r->accepted()) die("submit refused: " + r->errors.front().code + " " + r->errors.front().field);
   };
   for (int i = 0; i < 20; ++i) {  // warm-up: caches, WAL file, statements

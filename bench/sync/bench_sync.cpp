@@ -24,6 +24,7 @@
 #include <thread>
 #include <vector>
 
+#include "kiosk/base/clock.hpp"
 #include "kiosk/base/log.hpp"
 #include "kiosk/store/store.hpp"
 #include "sync/client/sync_client.hpp"
@@ -72,7 +73,7 @@ struct Hub {
 
 std::string enroll_token(const std::string& hub_dir, const std::string& url, const std::string& name) {
   auto db = hub::HubDb::open(hub_dir + "/hub.db");
-  auto code = (*db)->add_kiosk(name, hub::unix_ms_now(), 3600000);
+  auto code = (*db)->add_kiosk(name, unix_now_ms(), 3600000);
   HubTransport t({url, "", true, ""}, {});
   auto r = t.post(kPathEnroll, to_json(EnrollRequest{code->code, "bench"}));
   auto e = parse_enroll_response(r.body);

@@ -2,7 +2,7 @@
 
 #include <array>
 
-namespace kiosk::card {
+namespace kiosk {
 namespace {
 
 constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -71,4 +71,4 @@ std::optional<std::string> base64url_decode(std::string_view text) {
   return out;
 }
 
-}  // namespace kiosk::card
+}  // namespace kiosk

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-namespace kiosk::card {
+namespace kiosk {
 
 std::string base64url_encode(const uint8_t* data, size_t size);
 std::string base64url_encode(std::string_view bytes);
@@ -17,4 +17,4 @@ std::optional<std::string> base64url_decode(std::string_view text);
 // one a decoder can accept (not 1 mod 4).
 bool is_base64url(std::string_view text);
 
-}  // namespace kiosk::card
+}  // namespace kiosk

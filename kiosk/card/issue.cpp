@@ -19,8 +19,8 @@ namespace {
 
 using json = nlohmann::json;
 
-Error err(const char* code, std::string detail) {
-  return Error{code, tr(std::string("card.issue.") + code), "", std::move(detail)};
+Error err(ErrorKind kind, std::string detail) {
+  return Error{kind, tr("card.issue." + to_string(kind)), "", std::move(detail)};
 }
 
 std::string hex(const uint8_t* p, size_t n) {
@@ -59,8 +59,8 @@ bool sodium_ready() {
 std::string IssuerKey::public_key_b64url() const { return base64url_encode(public_key.data(), public_key.size()); }
 
 Expected<IssuerKey> issuer_key_from_seed(std::string_view kid, const std::array<uint8_t, 32>& seed) {
-  if (!is_valid_kid(kid)) return err("bad_kid", "kid is not 1-64 characters");
-  if (!sodium_ready()) return err("crypto_unavailable", "sodium_init failed");
+  if (!is_valid_kid(kid)) return err(ErrorKind::BadKid, "kid is not 1-64 characters");
+  if (!sodium_ready()) return err(ErrorKind::CryptoUnavailable, "sodium_init failed");
   IssuerKey k;
   k.kid = std::string(kid);
   k.seed = seed;
@@ -72,12 +72,12 @@ Expected<IssuerKey> issuer_key_from_seed(std::string_view kid, const std::array<
 
 Expected<IssuerKey> issuer_key_from_seed_hex(std::string_view kid, std::string_view seed_hex) {
   std::array<uint8_t, 32> seed{};
-  if (!unhex(seed_hex, seed.data(), seed.size())) return err("bad_seed", "seed is not 64 hex digits");
+  if (!unhex(seed_hex, seed.data(), seed.size())) return err(ErrorKind::BadSeed, "seed is not 64 hex digits");
   return issuer_key_from_seed(kid, seed);
 }
 
 Expected<IssuerKey> generate_issuer_key(std::string_view kid) {
-  if (!sodium_ready()) return err("crypto_unavailable", "sodium_init failed");
+  if (!sodium_ready()) return err(ErrorKind::CryptoUnavailable, "sodium_init failed");
   std::array<uint8_t, 32> seed{};
   randombytes_buf(seed.data(), seed.size());
   auto k = issuer_key_from_seed(kid, seed);
@@ -86,8 +86,8 @@ Expected<IssuerKey> generate_issuer_key(std::string_view kid) {
 }
 
 Expected<std::string> issue_member_card(const MemberCardClaims& c, const IssuerKey& key) {
-  if (auto why = check_claims(c); !why.empty()) return err("bad_claims", why);
-  if (!sodium_ready()) return err("crypto_unavailable", "sodium_init failed");
+  if (auto why = check_claims(c); !why.empty()) return err(ErrorKind::BadClaims, why);
+  if (!sodium_ready()) return err(ErrorKind::CryptoUnavailable, "sodium_init failed");
   // ordered_json keeps the spec's field order, so the text is reproducible.
   nlohmann::ordered_json h = {{"alg", "EdDSA"}, {"kid", key.kid}, {"typ", "gh-member"}};
   nlohmann::ordered_json p;
@@ -102,7 +102,7 @@ Expected<std::string> issue_member_card(const MemberCardClaims& c, const IssuerK
   try {
     signing_input = base64url_encode(h.dump()) + "." + base64url_encode(p.dump());
   } catch (const json::exception& e) {  // invalid UTF-8 in a claim
-    return err("bad_claims", e.what());
+    return err(ErrorKind::BadClaims, e.what());
   }
   unsigned char pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES];
   crypto_sign_seed_keypair(pk, sk, key.seed.data());
@@ -111,7 +111,7 @@ Expected<std::string> issue_member_card(const MemberCardClaims& c, const IssuerK
                        signing_input.size(), sk);
   sodium_memzero(sk, sizeof sk);
   std::string token = signing_input + "." + base64url_encode(sig, sizeof sig);
-  if (token.size() > kMaxCardTextBytes) return err("bad_claims", "card text over 1024 bytes");
+  if (token.size() > kMaxCardTextBytes) return err(ErrorKind::BadClaims, "card text over 1024 bytes");
   return token;
 }
 
@@ -129,7 +129,7 @@ Status write_issuer_key_file(const std::string& path, const IssuerKey& key, bool
   // file with looser permissions, even for an instant, whatever the umask.
   std::string tmp = path + ".tmp-" + std::to_string(::getpid());
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-  if (fd < 0) return err("key_file_write", tmp + ": " + std::strerror(errno));
+  if (fd < 0) return err(ErrorKind::KeyFileWrite, tmp + ": " + std::strerror(errno));
   bool ok = ::fchmod(fd, 0600) == 0;
   struct stat st {};
   ok = ok && ::fstat(fd, &st) == 0 && (st.st_mode & 077) == 0;
@@ -145,37 +145,37 @@ Status write_issuer_key_file(const std::string& path, const IssuerKey& key, bool
   sodium_memzero(text.data(), text.size());
   if (!ok) {
     ::unlink(tmp.c_str());
-    return err("key_file_write", path + ": could not write a private (0600) file");
+    return err(ErrorKind::KeyFileWrite, path + ": could not write a private (0600) file");
   }
   if (!overwrite) {
     // link() fails if path exists: never replaces someone's key by accident.
     if (::link(tmp.c_str(), path.c_str()) != 0) {
       int e = errno;
       ::unlink(tmp.c_str());
-      return err(e == EEXIST ? "key_file_exists" : "key_file_write", path + ": " + std::strerror(e));
+      return err(e == EEXIST ? ErrorKind::KeyFileExists : ErrorKind::KeyFileWrite, path + ": " + std::strerror(e));
     }
     ::unlink(tmp.c_str());
   } else if (::rename(tmp.c_str(), path.c_str()) != 0) {
     int e = errno;
     ::unlink(tmp.c_str());
-    return err("key_file_write", path + ": " + std::strerror(e));
+    return err(ErrorKind::KeyFileWrite, path + ": " + std::strerror(e));
   }
   return ok_status();
 }
 
 Expected<IssuerKey> read_issuer_key_file(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return err("key_file_read", path + ": " + std::strerror(errno));
+  if (fd < 0) return err(ErrorKind::KeyFileRead, path + ": " + std::strerror(errno));
   struct stat st {};
   if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
     ::close(fd);
-    return err("key_file_read", path + ": not a regular file");
+    return err(ErrorKind::KeyFileRead, path + ": not a regular file");
   }
   if (st.st_mode & 077) {
     ::close(fd);
     std::ostringstream m;
     m << path << ": mode " << std::oct << (st.st_mode & 0777) << ", must be 600 (chmod 600 " << path << ")";
-    return err("key_file_exposed", m.str());
+    return err(ErrorKind::KeyFileExposed, m.str());
   }
   std::string text;
   char buf[4096];
@@ -191,12 +191,12 @@ Expected<IssuerKey> read_issuer_key_file(const std::string& path) {
   sodium_memzero(text.data(), text.size());
   if (j.is_discarded() || !j.is_object() || !j.contains("kid") || !j["kid"].is_string() ||
       !j.contains("seed_hex") || !j["seed_hex"].is_string())
-    return err("key_file_read", path + ": not an issuer key file (kid, seed_hex)");
+    return err(ErrorKind::KeyFileRead, path + ": not an issuer key file (kid, seed_hex)");
   auto k = issuer_key_from_seed_hex(j["kid"].get<std::string>(), j["seed_hex"].get<std::string>());
   if (!k) return k;
   if (j.contains("public_key_b64url") && j["public_key_b64url"].is_string() &&
       j["public_key_b64url"].get<std::string>() != k->public_key_b64url())
-    return err("key_file_read", path + ": public key does not match the seed");
+    return err(ErrorKind::KeyFileRead, path + ": public key does not match the seed");
   return k;
 }
 

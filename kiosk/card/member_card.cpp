@@ -1,4 +1,5 @@
 #include "kiosk/card/member_card.hpp"
+#include "kiosk/base/utf8.hpp"
 
 #include <sodium.h>
 

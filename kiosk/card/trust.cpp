@@ -12,7 +12,7 @@ Status TrustStore::add_key(std::string_view kid, std::string_view public_key_b64
   auto fail = [&](const char* why) -> Status {
     std::string line = "trusted key '" + std::string(kid) + "': " + why;
     problems_.push_back(line);
-    return Error{"bad_trusted_key", tr("card.trust.bad_key"), "trusted_keys", line};
+    return Error{ErrorKind::BadTrustedKey, tr("card.trust.bad_key"), "trusted_keys", line};
   };
   if (!is_valid_kid(kid)) return fail("kid is not 1-64 characters");
   auto bytes = base64url_decode(public_key_b64url);

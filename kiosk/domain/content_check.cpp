@@ -7,6 +7,8 @@
 #include <set>
 #include <tuple>
 
+#include "kiosk/base/base64url.hpp"
+#include "kiosk/base/utf8.hpp"
 #include "kiosk/domain/content.hpp"
 #include "kiosk/base/date.hpp"
 #include "kiosk/domain/validate.hpp"

@@ -1,6 +1,7 @@
 // The form engine: visibility, per-field validation and normalisation, and
 // check_request, which turns a worker's answers into a RequestPlan.
 #include "kiosk/domain/form.hpp"
+#include "kiosk/base/utf8.hpp"
 
 #include <algorithm>
 #include <cmath>

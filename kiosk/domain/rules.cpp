@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "kiosk/domain/form.hpp"
+#include "kiosk/base/hash.hpp"
 #include "kiosk/base/strings.hpp"
 #include "kiosk/domain/validate.hpp"
 
@@ -174,7 +175,7 @@ class Rules {
     }
 
     if (s_.policy.min_attendance_ratio > 0 && !period->previous_period.empty()) {
-      const std::string hash = sha256_hex(*child_id);
+      const std::string hash = sha256_hex(*child_id, HexCase::Upper);
       for (const auto& rec : ctx_.content->attendance) {
         if (rec.period != period->previous_period || rec.child_id_sha256 != hash || rec.days_total <= 0)
           continue;
@@ -214,14 +215,14 @@ int places_left(const RuleContext& ctx, const std::string& resource_key, int cap
 
 std::string member_event_dedup_key(const std::string& service_id, const std::string& event_id,
                                    const std::string& member_sub) {
-  return service_id + ":" + event_id + ":" + sha256_hex(member_sub);
+  return service_id + ":" + event_id + ":" + sha256_hex(member_sub, HexCase::Upper);
 }
 
 std::string child_period_dedup_key(const std::string& service_id, const std::string& period_id,
                                    const std::string& child_id_number) {
   std::string id = child_id_number;
   if (!id.empty() && id.back() == 'x') id.back() = 'X';
-  return service_id + ":" + period_id + ":" + sha256_hex(id);
+  return service_id + ":" + period_id + ":" + sha256_hex(id, HexCase::Upper);
 }
 
 }  // namespace kiosk

@@ -2,7 +2,7 @@
 // no locale, no exceptions.
 #include "kiosk/domain/validate.hpp"
 
-#include <sodium.h>
+#include "kiosk/base/utf8.hpp"
 
 #include <array>
 
@@ -88,69 +88,6 @@ std::optional<std::string> normalize_mobile(std::string_view s) {
   return digits;
 }
 
-std::optional<std::u32string> utf8_decode(std::string_view s) {
-  std::u32string out;
-  out.reserve(s.size());
-  size_t i = 0;
-  while (i < s.size()) {
-    const auto b = static_cast<unsigned char>(s[i]);
-    int n = 0;
-    char32_t cp = 0;
-    if (b < 0x80) {
-      cp = b;
-    } else if ((b & 0xE0) == 0xC0) {
-      n = 1, cp = b & 0x1F;
-    } else if ((b & 0xF0) == 0xE0) {
-      n = 2, cp = b & 0x0F;
-    } else if ((b & 0xF8) == 0xF0) {
-      n = 3, cp = b & 0x07;
-    } else {
-      return std::nullopt;
-    }
-    if (n > 0 && i + static_cast<size_t>(n) >= s.size()) return std::nullopt;
-    for (int k = 1; k <= n; ++k) {
-      const auto c = static_cast<unsigned char>(s[i + k]);
-      if ((c & 0xC0) != 0x80) return std::nullopt;
-      cp = (cp << 6) | (c & 0x3F);
-    }
-    // Overlong forms, surrogates and values past U+10FFFF are not text.
-    static constexpr char32_t kMin[] = {0, 0x80, 0x800, 0x10000};
-    if (cp < kMin[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return std::nullopt;
-    out += cp;
-    i += n + 1;
-  }
-  return out;
-}
-
-std::string utf8_encode(std::u32string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char32_t c : s) {
-    if (c < 0x80) {
-      out += static_cast<char>(c);
-    } else if (c < 0x800) {
-      out += static_cast<char>(0xC0 | (c >> 6));
-      out += static_cast<char>(0x80 | (c & 0x3F));
-    } else if (c < 0x10000) {
-      out += static_cast<char>(0xE0 | (c >> 12));
-      out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (c & 0x3F));
-    } else {
-      out += static_cast<char>(0xF0 | (c >> 18));
-      out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-      out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (c & 0x3F));
-    }
-  }
-  return out;
-}
-
-std::optional<int> utf8_length(std::string_view s) {
-  const auto cps = utf8_decode(s);
-  if (!cps) return std::nullopt;
-  return static_cast<int>(cps->size());
-}
-
 std::string fold_fullwidth(std::string_view s) {
   auto cps = utf8_decode(s);
   if (!cps) return std::string(s);
@@ -226,48 +163,6 @@ NameProblem check_person_name(std::string_view s, std::string* normalized) {
   if (out.size() > 32) return NameProblem::TooLong;
   if (normalized) *normalized = utf8_encode(out);
   return NameProblem::None;
-}
-
-std::string sha256_hex(std::string_view s) {
-  unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(s.data()), s.size());
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(2 * sizeof digest);
-  for (unsigned char b : digest) {
-    out += kHex[b >> 4];
-    out += kHex[b & 0xF];
-  }
-  return out;
-}
-
-std::optional<std::string> base64url_decode(std::string_view s) {
-  auto value = [](char c) -> int {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '-') return 62;
-    if (c == '_') return 63;
-    return -1;
-  };
-  if (s.size() % 4 == 1) return std::nullopt;
-  std::string out;
-  out.reserve(s.size() * 3 / 4);
-  uint32_t acc = 0;
-  int bits = 0;
-  for (char c : s) {
-    const int v = value(c);
-    if (v < 0) return std::nullopt;
-    acc = (acc << 6) | static_cast<uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((acc >> bits) & 0xFF);
-    }
-  }
-  // Leftover bits must be zero, or two encodings would decode alike.
-  if (bits > 0 && (acc & ((1u << bits) - 1)) != 0) return std::nullopt;
-  return out;
 }
 
 }  // namespace kiosk

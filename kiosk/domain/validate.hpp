@@ -24,17 +24,7 @@ char id_check_character(std::string_view first17);
 // "13812345678", "+8613812345678", "+86 138 1234 5678" -> "13812345678"; nullopt if invalid.
 std::optional<std::string> normalize_mobile(std::string_view s);
 
-// Number of Unicode code points in UTF-8 text (invalid UTF-8 -> nullopt).
-std::optional<int> utf8_length(std::string_view s);
-
-// SHA-256 as uppercase hex, for dedup keys and attendance lookups.
-std::string sha256_hex(std::string_view s);
-
 // --- added by the form engine ---
-
-// Code points of UTF-8 text; nullopt if the text is not valid UTF-8.
-std::optional<std::u32string> utf8_decode(std::string_view s);
-std::string utf8_encode(std::u32string_view s);
 
 // Full-width ASCII (what a Chinese IME types: "１３８", "Ｘ") folded to ASCII,
 // and ideographic space to a plain space.
@@ -51,8 +41,5 @@ bool has_control_chars(std::string_view s, bool allow_newline);
 // spaces, hyphens or apostrophes. Dot look-alikes are normalised to U+00B7.
 enum class NameProblem { None, Empty, TooLong, Characters, MixedScripts };
 NameProblem check_person_name(std::string_view s, std::string* normalized = nullptr);
-
-// base64url without padding (RFC 4648 §5); nullopt if malformed.
-std::optional<std::string> base64url_decode(std::string_view s);
 
 }  // namespace kiosk

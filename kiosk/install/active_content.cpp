@@ -26,7 +26,7 @@ Expected<ActiveContent> load_active_content(const DataDir& dir) {
   ContentLoad e = load_embedded_content();
   if (!e.bundle || !e.problems.empty()) {
     Error err;
-    err.code = "no_content";
+    err.kind = ErrorKind::NoContent;
     err.message = tr("submit.no_content");
     err.detail = e.problems.empty() ? "embedded bundle did not load" : describe(e.problems.front());
     return err;

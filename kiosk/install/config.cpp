@@ -1,6 +1,7 @@
 // Reads data-dir/config.json. Strict on purpose: a typo in a key or a value of
 // the wrong type is an error naming the key, not a silently ignored setting.
 #include "kiosk/install/config.hpp"
+#include "kiosk/base/base64url.hpp"
 
 #include <sys/stat.h>
 
@@ -25,7 +26,7 @@ using store_detail::fill;
 // `expected`: what the key takes, from the string table (config.expect.*).
 Error bad_value(const std::string& key, const Text& expected) {
   Error e;
-  e.code = "config_bad_value";
+  e.kind = ErrorKind::ConfigBadValue;
   e.field = key;
   e.message = fill(tr("config.bad_value"),
                    {{"key", key}, {"expected_zh", expected.zh}, {"expected_en", expected.en}});
@@ -68,7 +69,7 @@ Expected<KioskConfig> load_config(const std::string& path) {
   if (in) ss << in.rdbuf();
   if (!in || in.bad()) {
     Error e;
-    e.code = "config_unreadable";
+    e.kind = ErrorKind::ConfigUnreadable;
     e.message = fill(tr("config.unreadable"), {{"file", path}});
     e.detail = std::strerror(errno);
     return e;
@@ -82,7 +83,7 @@ Expected<KioskConfig> load_config(const std::string& path) {
       detail = "byte " + std::to_string(pe.byte);
     }
     Error e;
-    e.code = "config_malformed";
+    e.kind = ErrorKind::ConfigMalformed;
     e.message = fill(tr("config.malformed"), {{"file", path}, {"detail", detail}});
     e.detail = detail;
     return e;
@@ -98,7 +99,7 @@ Expected<KioskConfig> load_config(const std::string& path) {
     for (const char* k : known) ok = ok || key == k;
     if (!ok) {
       Error e;
-      e.code = "config_unknown_key";
+      e.kind = ErrorKind::ConfigUnknownKey;
       e.field = key;
       e.message = fill(tr("config.unknown_key"), {{"key", key}});
       e.detail = "unknown config key";

@@ -105,7 +105,7 @@ Expected<QrModules> encode_qr(std::string_view text, QrEcc ecc, int quiet_zone) 
         q.dark[size_t(y + q.quiet_zone) * size_t(q.size) + size_t(x + q.quiet_zone)] = m.get(x, y);
     return q;
   } catch (const std::exception& e) {
-    return Error{"qr_too_long", tr("scan.qr_too_long"), "", e.what()};
+    return Error{ErrorKind::QrTooLong, tr("scan.qr_too_long"), "", e.what()};
   }
 }
 

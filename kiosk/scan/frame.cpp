@@ -13,8 +13,8 @@
 namespace kiosk::scan {
 namespace {
 
-Error image_error(const char* code, std::string detail) {
-  return Error{code, tr(std::string("scan.") + code), "", std::move(detail)};
+Error image_error(ErrorKind kind, std::string detail) {
+  return Error{kind, tr("scan." + to_string(kind)), "", std::move(detail)};
 }
 
 // One pixel of any format as R, G, B.
@@ -40,7 +40,7 @@ inline void rgb_at(const FrameView& v, int x, int y, uint8_t& r, uint8_t& g, uin
 inline uint8_t lum(uint8_t r, uint8_t g, uint8_t b) { return uint8_t((306 * r + 601 * g + 117 * b + 512) >> 10); }
 
 Expected<Image> from_stb(unsigned char* px, int w, int h, int n, const std::string& what) {
-  if (!px) return image_error("image_unreadable", what + ": " + (stbi_failure_reason() ? stbi_failure_reason() : "?"));
+  if (!px) return image_error(ErrorKind::ImageUnreadable, what + ": " + (stbi_failure_reason() ? stbi_failure_reason() : "?"));
   Image img;
   img.width = w;
   img.height = h;
@@ -119,11 +119,11 @@ Image preview_rgba(const FrameView& v, int max_width, int max_height) {
 }
 
 Expected<Image> load_image_memory(const uint8_t* data, size_t size) {
-  if (!data || size == 0 || size > size_t(INT32_MAX)) return image_error("image_unreadable", "empty or huge buffer");
+  if (!data || size == 0 || size > size_t(INT32_MAX)) return image_error(ErrorKind::ImageUnreadable, "empty or huge buffer");
   int w = 0, h = 0, n = 0;
-  if (!stbi_info_from_memory(data, int(size), &w, &h, &n)) return image_error("image_unreadable", "unknown image format");
+  if (!stbi_info_from_memory(data, int(size), &w, &h, &n)) return image_error(ErrorKind::ImageUnreadable, "unknown image format");
   // A frame bigger than a 8K picture is a mistake or an attack: refuse it.
-  if (w <= 0 || h <= 0 || int64_t(w) * h > int64_t(8192) * 8192) return image_error("image_unreadable", "image too large");
+  if (w <= 0 || h <= 0 || int64_t(w) * h > int64_t(8192) * 8192) return image_error(ErrorKind::ImageUnreadable, "image too large");
   int want = (n == 1 || n == 2) ? 1 : 3;
   unsigned char* px = stbi_load_from_memory(data, int(size), &w, &h, &n, want);
   return from_stb(px, w, h, want, "memory");
@@ -131,7 +131,7 @@ Expected<Image> load_image_memory(const uint8_t* data, size_t size) {
 
 Expected<Image> load_image_file(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
-  if (!f) return image_error("image_unreadable", path + ": cannot open");
+  if (!f) return image_error(ErrorKind::ImageUnreadable, path + ": cannot open");
   std::string bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
   auto img = load_image_memory(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
   if (!img) {
@@ -144,10 +144,10 @@ Expected<Image> load_image_file(const std::string& path) {
 
 Status save_png(const std::string& path, const Image& image) {
   if (image.empty() || image.format == PixelFormat::YUYV)
-    return image_error("image_write_failed", path + ": nothing to write");
+    return image_error(ErrorKind::ImageWriteFailed, path + ": nothing to write");
   int n = bytes_per_pixel(image.format);
   if (!stbi_write_png(path.c_str(), image.width, image.height, n, image.pixels.data(), image.width * n))
-    return image_error("image_write_failed", path);
+    return image_error(ErrorKind::ImageWriteFailed, path);
   return ok_status();
 }
 

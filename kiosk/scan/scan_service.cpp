@@ -16,6 +16,9 @@ double steady_s() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
+// A source with nothing to open is shown as "no camera", not as a fault.
+bool no_camera(ErrorKind kind) { return kind == ErrorKind::CameraAbsent || kind == ErrorKind::NoImages; }
+
 }  // namespace
 
 const Text& ScanStatus::message() const {
@@ -130,8 +133,8 @@ void ScanService::run() {
       set_state(ScanState::Starting);
       auto st = source_->open();
       if (!st) {
-        const auto& code = st.error().code;
-        set_state(code == "camera_absent" || code == "no_images" ? ScanState::NoCamera : ScanState::Failed, code);
+        const Error& e = st.error();
+        set_state(no_camera(e.kind) ? ScanState::NoCamera : ScanState::Failed, e.name());
         pause(opt_.reopen_after_s, true);
         continue;
       }
@@ -144,8 +147,8 @@ void ScanService::run() {
       source_->close();
       open = false;
       // An image folder emptied while it ran is no camera, as at open().
-      const auto& code = got.error().code;
-      set_state(code == "camera_absent" || code == "no_images" ? ScanState::NoCamera : ScanState::Failed, code);
+      const Error& e = got.error();
+      set_state(no_camera(e.kind) ? ScanState::NoCamera : ScanState::Failed, e.name());
       pause(opt_.reopen_after_s, true);
       continue;
     }

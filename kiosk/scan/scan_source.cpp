@@ -13,14 +13,14 @@ namespace {
 
 namespace fs = std::filesystem;
 
-Error source_error(const char* code, std::string detail) {
-  return Error{code, tr(std::string("scan.") + code), "", std::move(detail)};
+Error source_error(ErrorKind kind, std::string detail) {
+  return Error{kind, tr("scan." + to_string(kind)), "", std::move(detail)};
 }
 
 class NoneSource final : public ScanSource {
  public:
   std::string describe() const override { return "none"; }
-  Status open() override { return source_error("camera_absent", "scan source none"); }
+  Status open() override { return source_error(ErrorKind::CameraAbsent, "scan source none"); }
   void close() override {}
   Expected<bool> next_frame(SourceFrame&, int timeout_ms) override {
     std::this_thread::sleep_for(std::chrono::milliseconds(std::max(0, timeout_ms)));
@@ -35,7 +35,7 @@ class StillImageSource final : public ScanSource {
   std::string describe() const override {
     return "image " + std::to_string(img_.width) + "x" + std::to_string(img_.height);
   }
-  Status open() override { return img_.empty() ? Status(source_error("no_images", "empty image")) : ok_status(); }
+  Status open() override { return img_.empty() ? Status(source_error(ErrorKind::NoImages, "empty image")) : ok_status(); }
   void close() override {}
   Expected<bool> next_frame(SourceFrame& out, int) override {
     out.view = img_.view();
@@ -74,7 +74,7 @@ class ImageFolderSource final : public ScanSource {
   }
   void close() override { current_ = Image(); }
   Expected<bool> next_frame(SourceFrame& out, int timeout_ms) override {
-    if (files_.empty()) return source_error("no_images", dir_);
+    if (files_.empty()) return source_error(ErrorKind::NoImages, dir_);
     if (interval_ms_ > 0 && last_.time_since_epoch().count() != 0) {
       auto due = last_ + std::chrono::milliseconds(interval_ms_);
       auto now = std::chrono::steady_clock::now();
@@ -99,7 +99,7 @@ class ImageFolderSource final : public ScanSource {
       out.sequence = ++seq_;
       return true;
     }
-    return source_error("no_images", dir_ + ": no file could be read");
+    return source_error(ErrorKind::NoImages, dir_ + ": no file could be read");
   }
 
  private:
@@ -110,8 +110,8 @@ class ImageFolderSource final : public ScanSource {
       if (it->is_regular_file(ec) && is_image_name(it->path())) files.push_back(it->path().string());
     std::sort(files.begin(), files.end());
     files_ = std::move(files);
-    if (ec && files_.empty()) return source_error("no_images", dir_ + ": " + ec.message());
-    if (files_.empty()) return source_error("no_images", dir_ + ": no PNG/JPEG files");
+    if (ec && files_.empty()) return source_error(ErrorKind::NoImages, dir_ + ": " + ec.message());
+    if (files_.empty()) return source_error(ErrorKind::NoImages, dir_ + ": no PNG/JPEG files");
     return ok_status();
   }
 
@@ -147,7 +147,7 @@ Expected<std::unique_ptr<ScanSource>> make_scan_source(std::string_view spec) {
   if (starts("v4l2:") && spec.size() > 5) return make_v4l2_source(std::string(spec.substr(5)));
   // A demo folder shows each image for a moment, like a card held up.
   if (starts("images:") && spec.size() > 7) return make_image_folder_source(std::string(spec.substr(7)), 250);
-  return Error{"bad_scan_source", tr("scan.bad_scan_source"), "scan_source",
+  return Error{ErrorKind::BadScanSource, tr("scan.bad_scan_source"), "scan_source",
                "expected v4l2:/dev/videoN, images:DIR, none or auto"};
 }
 

@@ -29,10 +29,10 @@ int xioctl(int fd, unsigned long req, void* arg) {
 }
 
 Error camera_error(int err, const std::string& what) {
-  const char* code = (err == ENOENT || err == ENODEV || err == ENXIO) ? "camera_absent"
-                     : err == EBUSY                                   ? "camera_busy"
-                                                                      : "camera_failed";
-  return Error{code, tr(std::string("scan.") + code), "", what + ": " + std::strerror(err)};
+  const ErrorKind kind = (err == ENOENT || err == ENODEV || err == ENXIO) ? ErrorKind::CameraAbsent
+                         : err == EBUSY                                   ? ErrorKind::CameraBusy
+                                                                          : ErrorKind::CameraFailed;
+  return Error{kind, tr("scan." + to_string(kind)), "", what + ": " + std::strerror(err)};
 }
 
 bool is_capture_device(int fd) {
@@ -60,7 +60,7 @@ class V4l2Source final : public ScanSource {
     if (fd_ < 0) return camera_error(errno, device_);
     if (!is_capture_device(fd_)) {
       close();
-      return Error{"camera_absent", tr("scan.camera_absent"), "", device_ + ": not a streaming capture device"};
+      return Error{ErrorKind::CameraAbsent, tr("scan.camera_absent"), "", device_ + ": not a streaming capture device"};
     }
     auto st = configure();
     if (!st) close();
@@ -88,7 +88,7 @@ class V4l2Source final : public ScanSource {
   }
 
   Expected<bool> next_frame(SourceFrame& out, int timeout_ms) override {
-    if (fd_ < 0) return Error{"camera_failed", tr("scan.camera_failed"), "", device_ + ": not open"};
+    if (fd_ < 0) return Error{ErrorKind::CameraFailed, tr("scan.camera_failed"), "", device_ + ": not open"};
     if (!requeue_held()) return camera_error(errno, device_ + " QBUF");
     pollfd p{fd_, POLLIN, 0};
     int r = ::poll(&p, 1, std::max(0, timeout_ms));
@@ -144,7 +144,7 @@ class V4l2Source final : public ScanSource {
       has_mjpeg = has_mjpeg || d.pixelformat == V4L2_PIX_FMT_MJPEG;
     }
     if (!has_yuyv && !has_mjpeg)
-      return Error{"camera_failed", tr("scan.camera_failed"), "", device_ + ": neither YUYV nor MJPEG"};
+      return Error{ErrorKind::CameraFailed, tr("scan.camera_failed"), "", device_ + ": neither YUYV nor MJPEG"};
     v4l2_format f{};
     f.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
     f.fmt.pix.width = uint32_t(opt_.width);
@@ -154,7 +154,7 @@ class V4l2Source final : public ScanSource {
     if (xioctl(fd_, VIDIOC_S_FMT, &f) != 0) return camera_error(errno, device_ + " S_FMT");
     mjpeg_ = f.fmt.pix.pixelformat == V4L2_PIX_FMT_MJPEG;
     if (!mjpeg_ && f.fmt.pix.pixelformat != V4L2_PIX_FMT_YUYV)
-      return Error{"camera_failed", tr("scan.camera_failed"), "", device_ + ": driver chose another pixel format"};
+      return Error{ErrorKind::CameraFailed, tr("scan.camera_failed"), "", device_ + ": driver chose another pixel format"};
     width_ = int(f.fmt.pix.width);
     height_ = int(f.fmt.pix.height);
     stride_ = f.fmt.pix.bytesperline ? int(f.fmt.pix.bytesperline) : width_ * 2;
@@ -170,7 +170,7 @@ class V4l2Source final : public ScanSource {
     req.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
     req.memory = V4L2_MEMORY_MMAP;
     if (xioctl(fd_, VIDIOC_REQBUFS, &req) != 0) return camera_error(errno, device_ + " REQBUFS");
-    if (req.count < 2) return Error{"camera_failed", tr("scan.camera_failed"), "", device_ + ": too few buffers"};
+    if (req.count < 2) return Error{ErrorKind::CameraFailed, tr("scan.camera_failed"), "", device_ + ": too few buffers"};
     for (uint32_t i = 0; i < req.count; ++i) {
       v4l2_buffer b{};
       b.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;

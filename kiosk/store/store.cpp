@@ -56,7 +56,7 @@ RequestRecord read_record(const Query& q) {
 }
 
 void log_read_error(const Error& e) {
-  log::event(log::Level::Error, "store", "read_failed", {{"code", e.code}, {"detail", e.detail}});
+  log::event(log::Level::Error, "store", "read_failed", {{"code", e.name()}, {"detail", e.detail}});
 }
 
 }  // namespace store_detail
@@ -87,7 +87,7 @@ std::string upper_ascii(std::string_view s) {
 Expected<RequestRecord> RequestStore::submit(const NewRequest& req, int64_t now_ms) {
   if (req.service_id.empty() || !valid_prefix(req.ticket_prefix) ||
       !req.plan.answers.is_object())
-    return store_error("bad_request", "service, ticket prefix or answers missing");
+    return store_error(ErrorKind::BadRequest, "service, ticket prefix or answers missing");
   std::lock_guard lock(impl_->mu);
   Impl& s = *impl_;
   Transaction txn(s.db);
@@ -99,13 +99,13 @@ Expected<RequestRecord> RequestStore::submit(const NewRequest& req, int64_t now_
             "WHERE r.resource_key = ?1 AND q.state != 'quarantined'");
     if (!q.ok()) return q.error();
     if (q.bind(1, r.resource_key).step("count bookings") != SQLITE_ROW) return q.error();
-    if (q.i64(0) >= r.capacity) return store_error("slot_full", r.resource_key);
+    if (q.i64(0) >= r.capacity) return store_error(ErrorKind::SlotFull, r.resource_key);
   }
   for (const auto& k : req.plan.dedup_keys) {
     Query q(s.conn, "SELECT 1 FROM dedup_keys WHERE key = ?1");
     if (!q.ok()) return q.error();
     const int rc = q.bind(1, k).step("check duplicate");
-    if (rc == SQLITE_ROW) return store_error("duplicate", "dedup key taken");
+    if (rc == SQLITE_ROW) return store_error(ErrorKind::Duplicate, "dedup key taken");
     if (rc != SQLITE_DONE) return q.error();
   }
 
@@ -148,7 +148,7 @@ Expected<RequestRecord> RequestStore::submit(const NewRequest& req, int64_t now_
   // Only a COMMIT that returned OK makes a ticket; anything else was rolled back.
   if (auto st = txn.commit(); !st) {
     log::event(log::Level::Error, "store", "submit_failed",
-               {{"code", st.error().code}, {"detail", st.error().detail}});
+               {{"code", st.error().name()}, {"detail", st.error().detail}});
     return st.error();
   }
   log::event(log::Level::Info, "store", "submitted",
@@ -261,7 +261,7 @@ Status RequestStore::integrity_check() const {
   int rc = q.step("integrity_check");
   if (rc == SQLITE_ROW) first = q.text(0);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE) return q.error();
-  if (first != "ok") return store_error("store_damaged", "integrity_check: " + first);
+  if (first != "ok") return store_error(ErrorKind::StoreDamaged, "integrity_check: " + first);
   return ok_status();
 }
 

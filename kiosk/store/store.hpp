@@ -57,7 +57,7 @@ struct StoreOptions {
 
 class RequestStore final : public BookingLedger {
  public:
-  // Never deletes or overwrites a damaged file: returns Error{code="store_damaged"}
+  // Never deletes or overwrites a damaged file: returns Error{ErrorKind::StoreDamaged}
   // and leaves the file for recovery.
   static Expected<std::unique_ptr<RequestStore>> open(const std::string& path,
                                                       StoreOptions opts = {});

@@ -15,10 +15,10 @@ namespace kiosk::store_detail {
 // The schema this build writes. Bump it with a new `case` in migrate().
 constexpr int kSchemaVersion = 3;
 
-// An error from the store's string table, e.g. store_error("disk_full", "commit: ...").
-Error store_error(std::string code, std::string detail = {});
+// An error from the store's string table, e.g. store_error(ErrorKind::DiskFull, "commit: ...").
+Error store_error(ErrorKind kind, std::string detail = {});
 
-// Classifies a failed SQLite call once, so callers decide from the code alone:
+// Classifies a failed SQLite call once, so callers decide from the kind alone:
 // disk_full, read_only, store_damaged, store_busy or io.
 Error sqlite_error(sqlite3* db, int rc, std::string_view what);
 

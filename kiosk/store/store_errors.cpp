@@ -10,26 +10,28 @@ namespace kiosk::store_detail {
 
 namespace {
 
-std::string_view message_key(std::string_view code) {
-  if (code == "disk_full") return "store.disk_full";
-  if (code == "read_only") return "store.read_only";
-  if (code == "store_damaged") return "store.damaged";
-  if (code == "store_too_new") return "store.too_new";
-  if (code == "store_missing") return "store.missing";
-  if (code == "store_busy") return "store.busy";
-  if (code == "not_found") return "store.not_found";
-  if (code == "duplicate") return "store.duplicate";
-  if (code == "slot_full") return "store.slot_full";
-  if (code == "bad_request") return "store.bad_request";
-  return "store.io";
+std::string_view message_key(ErrorKind kind) {
+  switch (kind) {
+    case ErrorKind::DiskFull: return "store.disk_full";
+    case ErrorKind::ReadOnly: return "store.read_only";
+    case ErrorKind::StoreDamaged: return "store.damaged";
+    case ErrorKind::StoreTooNew: return "store.too_new";
+    case ErrorKind::StoreMissing: return "store.missing";
+    case ErrorKind::StoreBusy: return "store.busy";
+    case ErrorKind::NotFound: return "store.not_found";
+    case ErrorKind::Duplicate: return "store.duplicate";
+    case ErrorKind::SlotFull: return "store.slot_full";
+    case ErrorKind::BadRequest: return "store.bad_request";
+    default: return "store.io";
+  }
 }
 
 }  // namespace
 
-Error store_error(std::string code, std::string detail) {
+Error store_error(ErrorKind kind, std::string detail) {
   Error e;
-  e.message = tr(message_key(code));
-  e.code = std::move(code);
+  e.message = tr(message_key(kind));
+  e.kind = kind;
   e.detail = std::move(detail);
   return e;
 }
@@ -45,18 +47,16 @@ Error sqlite_error(sqlite3* db, int rc, std::string_view what) {
     sys = db ? sqlite3_system_errno(db) : 0;
     if (sys == 0) sys = saved_errno;
   }
-  std::string code;
+  ErrorKind kind = ErrorKind::Io;
   if (primary == SQLITE_FULL || sys == ENOSPC || sys == EDQUOT)
-    code = "disk_full";
+    kind = ErrorKind::DiskFull;
   else if (primary == SQLITE_READONLY || primary == SQLITE_PERM || sys == EROFS ||
            sys == EACCES || sys == EPERM)
-    code = "read_only";
+    kind = ErrorKind::ReadOnly;
   else if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB)
-    code = "store_damaged";
+    kind = ErrorKind::StoreDamaged;
   else if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
-    code = "store_busy";
-  else
-    code = "io";
+    kind = ErrorKind::StoreBusy;
   // SQLite's messages name tables and constraints, never the values bound to them.
   std::string detail(what);
   detail += ": ";
@@ -68,7 +68,7 @@ Error sqlite_error(sqlite3* db, int rc, std::string_view what) {
     const char* m = sqlite3_errmsg(db);
     if (m && std::string_view(m) != sqlite3_errstr(rc)) detail += std::string(" ") + m;
   }
-  return store_error(std::move(code), std::move(detail));
+  return store_error(kind, std::move(detail));
 }
 
 Status exec(sqlite3* db, const char* sql, std::string_view what) {

@@ -29,7 +29,7 @@ Status check_readable(sqlite3* db, bool quick_check) {
   if (rc == SQLITE_ROW) {
     const char* r = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
     if (!r || std::strcmp(r, "ok") != 0)
-      result = store_error("store_damaged", std::string("quick_check: ") + (r ? r : "?"));
+      result = store_error(ErrorKind::StoreDamaged, std::string("quick_check: ") + (r ? r : "?"));
   } else {
     result = sqlite_error(db, rc, "quick_check");
   }
@@ -49,11 +49,11 @@ Expected<std::unique_ptr<RequestStore>> RequestStore::open(const std::string& pa
                                                            StoreOptions opts) {
   struct stat sb {};
   const bool exists = ::stat(path.c_str(), &sb) == 0;
-  if (!exists && !opts.create_if_missing) return store_error("store_missing", "no file");
+  if (!exists && !opts.create_if_missing) return store_error(ErrorKind::StoreMissing, "no file");
   if (exists && !S_ISREG(sb.st_mode))
-    return store_error("store_damaged", "not a regular file");
+    return store_error(ErrorKind::StoreDamaged, "not a regular file");
   if (exists && ::access(path.c_str(), R_OK) != 0)
-    return store_error("store_damaged", std::string("cannot read: ") + std::strerror(errno));
+    return store_error(ErrorKind::StoreDamaged, std::string("cannot read: ") + std::strerror(errno));
 
   sqlite3* db = nullptr;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX;
@@ -62,7 +62,7 @@ Expected<std::unique_ptr<RequestStore>> RequestStore::open(const std::string& pa
   if (rc != SQLITE_OK) {
     Error e = sqlite_error(db, rc, "open");
     sqlite3_close_v2(db);
-    if (e.code == "io") e = store_error(exists ? "store_damaged" : "io", e.detail);
+    if (e.kind == ErrorKind::Io) e = store_error(exists ? ErrorKind::StoreDamaged : ErrorKind::Io, e.detail);
     return e;
   }
   sqlite3_extended_result_codes(db, 1);
@@ -70,7 +70,7 @@ Expected<std::unique_ptr<RequestStore>> RequestStore::open(const std::string& pa
 
   auto fail = [&](Error e) -> Expected<std::unique_ptr<RequestStore>> {
     sqlite3_close_v2(db);
-    log::event(log::Level::Error, "store", "open_failed", {{"code", e.code}, {"detail", e.detail}});
+    log::event(log::Level::Error, "store", "open_failed", {{"code", e.name()}, {"detail", e.detail}});
     return e;
   };
 
@@ -78,7 +78,7 @@ Expected<std::unique_ptr<RequestStore>> RequestStore::open(const std::string& pa
     Error e = s.error();
     // A WAL file's -shm/-wal cannot be created beside it: SQLite says only
     // "unable to open". A directory or file we may not write is the real cause.
-    if (exists && e.code == "io" && !writable(path)) e = store_error("read_only", e.detail);
+    if (exists && e.kind == ErrorKind::Io && !writable(path)) e = store_error(ErrorKind::ReadOnly, e.detail);
     return fail(e);
   }
   if (auto s = precheck_schema(db); !s) return fail(s.error());
@@ -107,7 +107,7 @@ Expected<std::unique_ptr<RequestStore>> RequestStore::open(const std::string& pa
       return fail(e);
     }
     sqlite3_finalize(st);
-    if (!wal) return fail(store_error("io", "WAL mode refused"));
+    if (!wal) return fail(store_error(ErrorKind::Io, "WAL mode refused"));
   }
   // FULL: the WAL is synced at every commit, so a ticket shown survives power loss.
   // secure_delete: purged answers are overwritten, not left in free pages.

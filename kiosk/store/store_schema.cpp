@@ -99,7 +99,7 @@ Status step(sqlite3* db, int from, const char* sql) {
   } else if (v == from) {
     if (from == 0 && has_tables(db))
       // Tables but no version: some other program's file. Leave it alone.
-      result = store_error("store_damaged", "user_version 0 but tables present");
+      result = store_error(ErrorKind::StoreDamaged, "user_version 0 but tables present");
     else
       result = exec(db, sql, "migrate from v" + std::to_string(from));
   }
@@ -116,9 +116,9 @@ Status precheck_schema(sqlite3* db) {
   const int v = user_version(db, &err);
   if (v < 0) return err;
   if (v > kSchemaVersion)
-    return store_error("store_too_new", "schema v" + std::to_string(v) + " > v" +
+    return store_error(ErrorKind::StoreTooNew, "schema v" + std::to_string(v) + " > v" +
                                             std::to_string(kSchemaVersion));
-  if (v == 0 && has_tables(db)) return store_error("store_damaged", "user_version 0 but tables present");
+  if (v == 0 && has_tables(db)) return store_error(ErrorKind::StoreDamaged, "user_version 0 but tables present");
   return ok_status();
 }
 
@@ -127,10 +127,10 @@ Status migrate(sqlite3* db, bool read_only) {
   const int v = user_version(db, &err);
   if (v < 0) return err;
   if (v > kSchemaVersion)
-    return store_error("store_too_new", "schema v" + std::to_string(v) + " > v" +
+    return store_error(ErrorKind::StoreTooNew, "schema v" + std::to_string(v) + " > v" +
                                             std::to_string(kSchemaVersion));
   if (v == kSchemaVersion) return ok_status();
-  if (read_only) return store_error("read_only", "schema needs migration on a read-only file");
+  if (read_only) return store_error(ErrorKind::ReadOnly, "schema needs migration on a read-only file");
   switch (v) {
     case 0:
       return step(db, 0, kCreateCurrent);
@@ -146,8 +146,8 @@ Status migrate(sqlite3* db, bool read_only) {
   const int now = user_version(db, &err);
   if (now != kSchemaVersion) {
     // Newer than us already (another process upgraded it meanwhile), or unreadable.
-    if (now > kSchemaVersion) return store_error("store_too_new", "upgraded meanwhile");
-    return now < 0 ? err : store_error("io", "migration ended at v" + std::to_string(now));
+    if (now > kSchemaVersion) return store_error(ErrorKind::StoreTooNew, "upgraded meanwhile");
+    return now < 0 ? err : store_error(ErrorKind::Io, "migration ended at v" + std::to_string(now));
   }
   return ok_status();
 }

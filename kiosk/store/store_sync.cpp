@@ -109,7 +109,7 @@ Status RequestStore::mark_delivered(const std::vector<std::string>& ids, int64_t
   if (impl_->last_purge_ms == 0 || now_ms - impl_->last_purge_ms >= 3'600'000) {
     impl_->last_purge_ms = now_ms;
     if (auto n = purge_locked(impl_->conn, impl_->opts.retention_ms, now_ms); !n)
-      log::event(log::Level::Warn, "store", "purge_failed", {{"code", n.error().code}});
+      log::event(log::Level::Warn, "store", "purge_failed", {{"code", n.error().name()}});
   }
   return ok_status();
 }
@@ -124,7 +124,7 @@ Status RequestStore::quarantine(const std::string& id, std::string_view reason, 
             "WHERE id = ?1");
     if (!q.ok()) return q.error();
     if (auto st = q.bind(1, id).bind(2, now_ms).bind(3, reason).run("quarantine"); !st) return st;
-    if (sqlite3_changes(impl_->db) == 0) return store_error("not_found", "quarantine");
+    if (sqlite3_changes(impl_->db) == 0) return store_error(ErrorKind::NotFound, "quarantine");
   }
   {
     // Its places are released by the state; its duplicate keys must go, or the
@@ -147,7 +147,7 @@ Status RequestStore::mark_handled(const std::string& id, std::string_view staff_
           "END WHERE id = ?1 AND state != 'quarantined'");
   if (!q.ok()) return q.error();
   if (auto st = q.bind(1, id).bind(2, at_ms).bind(3, staff_note).run("handled"); !st) return st;
-  if (sqlite3_changes(impl_->db) == 0) return store_error("not_found", "handled");
+  if (sqlite3_changes(impl_->db) == 0) return store_error(ErrorKind::NotFound, "handled");
   return ok_status();
 }
 

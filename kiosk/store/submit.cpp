@@ -32,7 +32,7 @@ Expected<SubmitResult> submit_request(RequestStore& store, const ContentBundle& 
   const Service* service = content.service(in.service_id);
   if (!service) {
     Error e;
-    e.code = "unknown_service";
+    e.kind = ErrorKind::UnknownService;
     e.message = store_detail::fill(tr("submit.unknown_service"), {{"service", in.service_id}});
     e.detail = "service " + in.service_id;
     return e;
@@ -60,10 +60,10 @@ Expected<SubmitResult> submit_request(RequestStore& store, const ContentBundle& 
     const Error& e = r.error();
     // Another connection took the last place or filed the same request between
     // the check and the commit: a rule like the others, for the worker to see.
-    if (e.code == "slot_full" || e.code == "duplicate") {
-      out.errors.push_back(FieldError{e.code == "slot_full" ? field_of_resource(*service, e.detail)
-                                                           : std::string(),
-                                      e.code, e.message});
+    if (e.kind == ErrorKind::SlotFull || e.kind == ErrorKind::Duplicate) {
+      out.errors.push_back(FieldError{e.kind == ErrorKind::SlotFull ? field_of_resource(*service, e.detail)
+                                                                   : std::string(),
+                                      e.name(), e.message});
       return out;
     }
     return e;

@@ -1,4 +1,5 @@
 #include "sync/client/sync_client.hpp"
+#include "kiosk/base/clock.hpp"
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -23,11 +24,7 @@ namespace kiosk::sync {
 
 using nlohmann::json;
 
-int64_t unix_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
+int64_t unix_ms() { return unix_now_ms(); }
 
 namespace {
 
@@ -45,14 +42,14 @@ Status write_file_atomic(const std::string& path, const std::string& data, mode_
   std::string tmp = path + ".tmp";
   ::unlink(tmp.c_str());
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-  if (fd < 0) return Error{"io", tr("sync.write_failed"), "", "cannot create " + tmp};
+  if (fd < 0) return Error{ErrorKind::Io, tr("sync.write_failed"), "", "cannot create " + tmp};
   ::fchmod(fd, mode);
   bool ok = ::write(fd, data.data(), data.size()) == static_cast<ssize_t>(data.size()) &&
             ::fsync(fd) == 0;
   ::close(fd);
   if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
     ::unlink(tmp.c_str());
-    return Error{"io", tr("sync.write_failed"), "", "cannot write " + path};
+    return Error{ErrorKind::Io, tr("sync.write_failed"), "", "cannot write " + path};
   }
   return ok_status();
 }
@@ -118,7 +115,7 @@ CycleReport failed(const HubReply& r) {
 CycleReport store_failed(const Error& e) {
   CycleReport c;
   c.outcome = NetKind::Transient;
-  c.error = "store_" + e.code;
+  c.error = store_failure_code(e.kind);
   c.detail = e.detail;
   return c;
 }
@@ -141,7 +138,7 @@ Expected<HubSettings> load_hub_settings(const std::string& data_dir) {
     }
   }
   auto cfg = load_config(dd.config_file());
-  if (!cfg) return Error{"config", cfg.error().message, cfg.error().field, cfg.error().detail};
+  if (!cfg) return Error{ErrorKind::Config, cfg.error().message, cfg.error().field, cfg.error().detail};
   // An installer's config.json wins over what enrollment recorded.
   if (!cfg->hub_url.empty()) {
     s.hub_url = cfg->hub_url;
@@ -158,7 +155,7 @@ Expected<HubSettings> load_hub_settings(const std::string& data_dir) {
     if ((st.st_mode & 077) != 0) {
       // Someone loosened it: tighten rather than refuse, and say so.
       if (::chmod(token_file.c_str(), 0600) != 0)
-        return Error{"token_unsafe", tr("sync.token_unsafe"), "", "device-token is readable by others"};
+        return Error{ErrorKind::TokenUnsafe, tr("sync.token_unsafe"), "", "device-token is readable by others"};
       log::event(log::Level::Warn, "sync", "device-token mode tightened to 0600");
     }
     s.token = trim(read_file(token_file));
@@ -175,7 +172,7 @@ Expected<EnrollResponse> enroll_kiosk(const std::string& data_dir, const std::st
     bool exists = false;
     std::string pem = read_file(ca_file, &exists);
     if (!exists || pem.find("BEGIN CERTIFICATE") == std::string::npos)
-      return Error{"bad_ca", tr("sync.bad_ca"), "--ca", "not a PEM certificate file"};
+      return Error{ErrorKind::BadCa, tr("sync.bad_ca"), "--ca", "not a PEM certificate file"};
     ca_copy = data_dir + "/hub-ca.pem";
     if (auto st = write_file_atomic(ca_copy, pem, 0644); !st) return st.error();
   }
@@ -183,14 +180,15 @@ Expected<EnrollResponse> enroll_kiosk(const std::string& data_dir, const std::st
   EnrollRequest req{normalize_enroll_code(code), KIOSK_VERSION};
   HubReply r = tr_.post(kPathEnroll, to_json(req));
   if (r.kind != NetKind::Ok) {
-    std::string c = reply_error(r);
-    std::string key = c == "invalid_code" ? "sync.enroll.invalid_code"
-                      : c == "revoked"    ? "sync.revoked"
-                                          : "sync.error." + r.error;
-    return Error{c, tr(key), "", r.detail};
+    const std::string c = reply_error(r);
+    const ErrorKind kind = error_kind_named(c).value_or(ErrorKind::HubError);
+    std::string key = kind == ErrorKind::InvalidCode ? "sync.enroll.invalid_code"
+                      : kind == ErrorKind::Revoked   ? "sync.revoked"
+                                                     : "sync.error." + r.error;
+    return Error{kind, tr(key), "", r.detail};
   }
   auto e = parse_enroll_response(r.body);
-  if (!e) return Error{"bad_response", tr("sync.error.bad_response"), "", e.error().detail};
+  if (!e) return Error{ErrorKind::BadResponse, tr("sync.error.bad_response"), "", e.error().detail};
   if (auto st = write_file_atomic(DataDir{data_dir}.device_token_file(), e->token + "\n", 0600); !st)
     return st.error();
   // Where the hub is goes into config.json (the install's settings, read by
@@ -201,7 +199,7 @@ Expected<EnrollResponse> enroll_kiosk(const std::string& data_dir, const std::st
     std::string text = read_file(cfg_path, &exists);
     json cfg = exists ? json::parse(text, nullptr, false) : json::object();
     if (!cfg.is_object())
-      return Error{"config", tr("sync.error.config"), "config.json", "config.json is not a JSON object"};
+      return Error{ErrorKind::Config, tr("sync.error.config"), "config.json", "config.json is not a JSON object"};
     cfg["hub_url"] = hub_url;
     cfg["hub_ca_file"] = ca_copy;
     cfg["allow_plain_http_loopback"] = allow_plain_http_loopback;
@@ -356,7 +354,7 @@ CycleReport SyncClient::pull_status() {
     for (const auto& c : p->changes) {
       if (c.state != "handled") continue;
       auto st = store_.mark_handled(c.id, c.staff_note, c.at_ms);
-      if (!st && st.error().code != "not_found") {
+      if (!st && st.error().kind != ErrorKind::NotFound) {
         // The cursor stays: the same page comes again next time.
         merge(rep, store_failed(st.error()));
         return rep;

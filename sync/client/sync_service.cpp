@@ -81,7 +81,7 @@ struct SyncService::Impl {
         if (s) {
           store = std::move(*s);
         } else {
-          st.last_error = "store_" + s.error().code;
+          st.last_error = store_failure_code(s.error().kind);
           st.last_error_text = s.error().message;
         }
       }
@@ -96,7 +96,7 @@ struct SyncService::Impl {
       if (!hub) {
         st.online = false;
         st.stopped = true;
-        st.last_error = hub.error().code;
+        st.last_error = hub.error().name();
         st.last_error_text = hub.error().message;
       } else if (!hub->configured()) {
         st.online = false;

@@ -1,4 +1,5 @@
 #include "sync/client/transport.hpp"
+#include "kiosk/base/net.hpp"
 
 #include <curl/curl.h>
 
@@ -14,14 +15,6 @@ namespace kiosk::sync {
 namespace {
 
 std::once_flag g_curl_once;
-
-bool is_loopback(const std::string& host) {
-  if (host == "localhost" || host == "::1" || host == "[::1]") return true;
-  // 127.0.0.0/8 in dotted form
-  if (host.rfind("127.", 0) != 0) return false;
-  return std::all_of(host.begin(), host.end(),
-                     [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || c == '.'; });
-}
 
 // One place that says what a curl failure means for the caller.
 HubReply classify_curl(CURLcode rc) {
@@ -153,13 +146,13 @@ Status check_hub_url(const std::string& url, bool allow_plain_http_loopback) {
   curl_free(host);
   curl_url_cleanup(u);
   if (!parsed || url.empty())
-    return Error{"bad_url", tr("sync.bad_url"), "hub_url", "cannot parse the hub URL"};
+    return Error{ErrorKind::BadUrl, tr("sync.bad_url"), "hub_url", "cannot parse the hub URL"};
   if (s == "https") return ok_status();
-  if (s == "http" && allow_plain_http_loopback && is_loopback(h)) return ok_status();
+  if (s == "http" && allow_plain_http_loopback && is_loopback_host(h)) return ok_status();
   if (s == "http")
-    return Error{"plain_http_refused", tr("sync.plain_http_refused"), "hub_url",
+    return Error{ErrorKind::PlainHttpRefused, tr("sync.plain_http_refused"), "hub_url",
                  "http:// is only allowed to loopback with allow_plain_http_loopback"};
-  return Error{"bad_url", tr("sync.bad_url"), "hub_url", "scheme must be https"};
+  return Error{ErrorKind::BadUrl, tr("sync.bad_url"), "hub_url", "scheme must be https"};
 }
 
 std::string url_escape(std::string_view s) {
@@ -187,7 +180,7 @@ struct HubTransport::Impl {
     HubReply r;
     if (auto st = check_hub_url(ep.url, ep.allow_plain_http_loopback); !st) {
       r.kind = NetKind::Misconfigured;
-      r.error = st.error().code;
+      r.error = st.error().name();
       r.detail = st.error().detail;
       return r;
     }

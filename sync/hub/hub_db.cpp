@@ -1,4 +1,5 @@
 #include "sync/hub/hub_db.hpp"
+#include "kiosk/base/hash.hpp"
 
 #include <sodium.h>
 #include <sqlite3.h>
@@ -62,10 +63,10 @@ CREATE INDEX IF NOT EXISTS changes_kiosk ON changes(kiosk_id, seq);
 
 Error db_error(sqlite3* db, const char* what) {
   int code = sqlite3_extended_errcode(db);
-  std::string kind = "io";
-  if ((code & 0xff) == SQLITE_FULL) kind = "disk_full";
-  if ((code & 0xff) == SQLITE_READONLY) kind = "read_only";
-  if ((code & 0xff) == SQLITE_BUSY) kind = "busy";
+  ErrorKind kind = ErrorKind::Io;
+  if ((code & 0xff) == SQLITE_FULL) kind = ErrorKind::DiskFull;
+  if ((code & 0xff) == SQLITE_READONLY) kind = ErrorKind::ReadOnly;
+  if ((code & 0xff) == SQLITE_BUSY) kind = ErrorKind::Busy;
   return Error{kind, tr("sync.hub.storage"), "", std::string(what) + ": " + sqlite3_errmsg(db)};
 }
 
@@ -119,20 +120,6 @@ std::string random_token() {
 
 }  // namespace
 
-std::string sha256_hex(const std::string& s) {
-  unsigned char h[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(h, reinterpret_cast<const unsigned char*>(s.data()), s.size());
-  char hex[crypto_hash_sha256_BYTES * 2 + 1];
-  sodium_bin2hex(hex, sizeof hex, h, sizeof h);
-  return hex;
-}
-
-int64_t unix_ms_now() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 struct HubDb::Impl {
   sqlite3* db = nullptr;
   mutable std::mutex mu;
@@ -145,7 +132,7 @@ HubDb::HubDb(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 HubDb::~HubDb() = default;
 
 Expected<std::unique_ptr<HubDb>> HubDb::open(const std::string& path) {
-  if (sodium_init() < 0) return Error{"io", tr("sync.hub.storage"), "", "sodium_init failed"};
+  if (sodium_init() < 0) return Error{ErrorKind::Io, tr("sync.hub.storage"), "", "sodium_init failed"};
   auto impl = std::make_unique<Impl>();
   if (sqlite3_open_v2(path.c_str(), &impl->db,
                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
@@ -159,7 +146,7 @@ Expected<std::unique_ptr<HubDb>> HubDb::open(const std::string& path) {
   Stmt v(impl->db, "PRAGMA user_version");
   int version = v.row() ? static_cast<int>(v.i64(0)) : 0;
   if (version > kSchemaVersion)
-    return Error{"store_damaged", tr("sync.hub.storage"), "", "hub.db is from a newer hub"};
+    return Error{ErrorKind::StoreDamaged, tr("sync.hub.storage"), "", "hub.db is from a newer hub"};
   switch (version) {
     case 0:
       if (!impl->exec("BEGIN") || !impl->exec(kSchema) || !impl->exec("PRAGMA user_version=1") ||
@@ -180,7 +167,7 @@ Expected<EnrollmentCode> HubDb::add_kiosk(const std::string& name, int64_t now_m
   c.expires_ms = now_ms + valid_ms;
   Stmt s(impl_->db,
          "INSERT INTO kiosks(name, created_ms, code_hash, code_expires_ms) VALUES(?,?,?,?)");
-  s.bind(1, name).bind(2, now_ms).bind(3, sha256_hex(c.code)).bind(4, c.expires_ms);
+  s.bind(1, name).bind(2, now_ms).bind(3, sha256_hex(c.code, HexCase::Lower)).bind(4, c.expires_ms);
   if (!s.done()) return db_error(impl_->db, "add kiosk");
   c.kiosk_id = sqlite3_last_insert_rowid(impl_->db);
   c.code = c.code.substr(0, 5) + "-" + c.code.substr(5);
@@ -218,7 +205,7 @@ Status HubDb::revoke_kiosk(int64_t kiosk_id, int64_t now_ms) {
   s.bind(1, now_ms).bind(2, kiosk_id);
   if (!s.done()) return db_error(impl_->db, "revoke");
   if (sqlite3_changes(impl_->db) == 0)
-    return Error{"not_found", tr("sync.hub.kiosk_not_found"), "", "no active kiosk with that id"};
+    return Error{ErrorKind::NotFound, tr("sync.hub.kiosk_not_found"), "", "no active kiosk with that id"};
   return ok_status();
 }
 
@@ -282,7 +269,7 @@ Status HubDb::resolve_request(const std::string& id, const std::string& note, in
   Stmt k(impl_->db, "SELECT kiosk_id FROM requests WHERE id=?");
   k.bind(1, id);
   if (!k.row())
-    return fail(Error{"not_found", tr("sync.hub.request_not_found"), "", "no request with that id"});
+    return fail(Error{ErrorKind::NotFound, tr("sync.hub.request_not_found"), "", "no request with that id"});
   int64_t kiosk_id = k.i64(0);
   Stmt u(impl_->db,
          "UPDATE requests SET state='handled', staff_note=?, handled_at_ms=? WHERE id=?");
@@ -301,12 +288,12 @@ Expected<sync::EnrollResponse> HubDb::enroll(const std::string& code, int64_t no
   std::lock_guard lock(impl_->mu);
   std::string norm = sync::normalize_enroll_code(code);
   Stmt s(impl_->db, "SELECT id, name, code_expires_ms, revoked_ms FROM kiosks WHERE code_hash=?");
-  s.bind(1, sha256_hex(norm));
+  s.bind(1, sha256_hex(norm, HexCase::Lower));
   if (norm.size() != 10 || !s.row())
-    return Error{"invalid_code", tr("sync.enroll.invalid_code"), "", "unknown or used code"};
-  if (s.i64(3) != 0) return Error{"revoked", tr("sync.revoked"), "", "kiosk revoked"};
+    return Error{ErrorKind::InvalidCode, tr("sync.enroll.invalid_code"), "", "unknown or used code"};
+  if (s.i64(3) != 0) return Error{ErrorKind::Revoked, tr("sync.revoked"), "", "kiosk revoked"};
   if (s.i64(2) < now_ms)
-    return Error{"invalid_code", tr("sync.enroll.invalid_code"), "", "code expired"};
+    return Error{ErrorKind::InvalidCode, tr("sync.enroll.invalid_code"), "", "code expired"};
   sync::EnrollResponse r;
   r.kiosk_id = std::to_string(s.i64(0));
   r.kiosk_name = s.str(1);
@@ -314,7 +301,7 @@ Expected<sync::EnrollResponse> HubDb::enroll(const std::string& code, int64_t no
   // One-time: the code hash is dropped in the same statement that stores the token hash.
   Stmt u(impl_->db,
          "UPDATE kiosks SET code_hash=NULL, token_hash=?, enrolled_ms=? WHERE id=? AND code_hash=?");
-  u.bind(1, sha256_hex(r.token)).bind(2, now_ms).bind(3, s.i64(0)).bind(4, sha256_hex(norm));
+  u.bind(1, sha256_hex(r.token, HexCase::Lower)).bind(2, now_ms).bind(3, s.i64(0)).bind(4, sha256_hex(norm, HexCase::Lower));
   if (!u.done() || sqlite3_changes(impl_->db) != 1) return db_error(impl_->db, "enroll");
   return r;
 }
@@ -322,11 +309,11 @@ Expected<sync::EnrollResponse> HubDb::enroll(const std::string& code, int64_t no
 Expected<int64_t> HubDb::authenticate(const std::string& token, int64_t now_ms) {
   std::lock_guard lock(impl_->mu);
   if (token.empty())
-    return Error{"unauthorized", tr("sync.unauthorized"), "", "no token"};
+    return Error{ErrorKind::Unauthorized, tr("sync.unauthorized"), "", "no token"};
   Stmt s(impl_->db, "SELECT id, revoked_ms, last_seen_ms FROM kiosks WHERE token_hash=?");
-  s.bind(1, sha256_hex(token));
-  if (!s.row()) return Error{"unauthorized", tr("sync.unauthorized"), "", "unknown token"};
-  if (s.i64(1) != 0) return Error{"revoked", tr("sync.revoked"), "", "kiosk revoked"};
+  s.bind(1, sha256_hex(token, HexCase::Lower));
+  if (!s.row()) return Error{ErrorKind::Unauthorized, tr("sync.unauthorized"), "", "unknown token"};
+  if (s.i64(1) != 0) return Error{ErrorKind::Revoked, tr("sync.revoked"), "", "kiosk revoked"};
   int64_t id = s.i64(0);
   // last_seen is advisory: written at most every 10 s to keep reads cheap.
   if (now_ms - s.i64(2) > 10000) {
@@ -346,7 +333,7 @@ Expected<sync::UploadResponse> HubDb::ingest(int64_t kiosk_id, const sync::Uploa
 
   Stmt k(impl_->db, "SELECT next_seq, last_created_ms, last_request_id FROM kiosks WHERE id=?");
   k.bind(1, kiosk_id);
-  if (!k.row()) return fail(Error{"unauthorized", tr("sync.unauthorized"), "", "kiosk gone"});
+  if (!k.row()) return fail(Error{ErrorKind::Unauthorized, tr("sync.unauthorized"), "", "kiosk gone"});
   int64_t next_seq = k.i64(0);
   int64_t last_created = k.i64(1);
   std::string last_id = k.str(2);
@@ -382,7 +369,7 @@ Expected<sync::UploadResponse> HubDb::ingest(int64_t kiosk_id, const sync::Uploa
       reject("too_large");
       continue;
     }
-    std::string hash = sha256_hex(body);
+    std::string hash = sha256_hex(body, HexCase::Lower);
     find.reset();
     find.bind(1, r.id);
     if (find.row()) {
@@ -430,7 +417,7 @@ Expected<sync::StatusPage> HubDb::changes_since(int64_t kiosk_id, const std::str
       after = std::stoll(cursor, &used);
       if (used != cursor.size() || after < 0) throw std::invalid_argument("cursor");
     } catch (const std::exception&) {
-      return Error{"bad_field", tr("sync.bad_field"), "cursor", "cursor is not ours"};
+      return Error{ErrorKind::BadField, tr("sync.bad_field"), "cursor", "cursor is not ours"};
     }
   }
   Stmt s(impl_->db,

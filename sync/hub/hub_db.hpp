@@ -87,8 +87,5 @@ class HubDb {
   std::unique_ptr<Impl> impl_;
 };
 
-// SHA-256 hex of a string (token and code hashes, request body hashes).
-std::string sha256_hex(const std::string& s);
-int64_t unix_ms_now();
 
 }  // namespace kiosk::hub

@@ -1,4 +1,6 @@
+#include "kiosk/base/net.hpp"
 #include "sync/hub/hub_server.hpp"
+#include "kiosk/base/clock.hpp"
 
 #include <httplib.h>
 
@@ -69,13 +71,6 @@ void widen_listen_backlog(int port) {
 
 }  // namespace
 
-bool is_loopback_host(const std::string& host) {
-  if (host == "localhost" || host == "::1" || host == "[::1]") return true;
-  in_addr a{};
-  if (inet_pton(AF_INET, host.c_str(), &a) == 1) return (ntohl(a.s_addr) >> 24) == 127;
-  return false;
-}
-
 struct HubServer::Impl {
   HubOptions opts;
   std::unique_ptr<HubDb> db;
@@ -89,18 +84,18 @@ struct HubServer::Impl {
 
   // Authenticated kiosk id, or the response is already filled (401/403).
   std::optional<int64_t> authenticate(const httplib::Request& req, httplib::Response& res) {
-    auto k = db->authenticate(bearer_token(req), unix_ms_now());
+    auto k = db->authenticate(bearer_token(req), unix_now_ms());
     if (k) return *k;
-    const std::string& code = k.error().code;
-    if (code == "revoked") {
+    const Error& e = k.error();
+    if (e.kind == ErrorKind::Revoked) {
       send_error(res, 403, "revoked", "sync.revoked");
-    } else if (code == "unauthorized") {
+    } else if (e.kind == ErrorKind::Unauthorized) {
       send_error(res, 401, "unauthorized", "sync.unauthorized");
     } else {
       res.set_header("Retry-After", "5");
       send_error(res, 503, "storage");
     }
-    log(req.path + " auth refused: " + code);
+    log(req.path + " auth refused: " + e.name());
     return std::nullopt;
   }
 
@@ -112,13 +107,13 @@ struct HubServer::Impl {
 
     s.Post(sync::kPathEnroll, [this](const httplib::Request& req, httplib::Response& res) {
       auto e = sync::parse_enroll_request(req.body);
-      if (!e) return send_error(res, 400, e.error().code);
-      auto r = db->enroll(e->code, unix_ms_now());
+      if (!e) return send_error(res, 400, e.error().name());
+      auto r = db->enroll(e->code, unix_now_ms());
       if (!r) {
-        const std::string& code = r.error().code;
-        log("enroll refused: " + code);
-        if (code == "invalid_code") return send_error(res, 401, code, "sync.enroll.invalid_code");
-        if (code == "revoked") return send_error(res, 403, code, "sync.revoked");
+        const Error& err = r.error();
+        log("enroll refused: " + err.name());
+        if (err.kind == ErrorKind::InvalidCode) return send_error(res, 401, err.name(), "sync.enroll.invalid_code");
+        if (err.kind == ErrorKind::Revoked) return send_error(res, 403, err.name(), "sync.revoked");
         res.set_header("Retry-After", "5");
         return send_error(res, 503, "storage");
       }
@@ -131,17 +126,17 @@ struct HubServer::Impl {
       if (!kiosk) return;
       auto batch = sync::parse_upload_batch(req.body);
       if (!batch) {
-        log("kiosk " + std::to_string(*kiosk) + " batch refused: " + batch.error().code);
-        return send_error(res, 400, batch.error().code);
+        log("kiosk " + std::to_string(*kiosk) + " batch refused: " + batch.error().name());
+        return send_error(res, 400, batch.error().name());
       }
       if (static_cast<int>(batch->requests.size()) > sync::kMaxBatchItems) {
         log("kiosk " + std::to_string(*kiosk) + " batch refused: too_many_items");
         return send_error(res, 413, "too_many_items");
       }
       auto t0 = std::chrono::steady_clock::now();
-      auto r = db->ingest(*kiosk, *batch, opts.services, unix_ms_now());
+      auto r = db->ingest(*kiosk, *batch, opts.services, unix_now_ms());
       if (!r) {
-        log("kiosk " + std::to_string(*kiosk) + " batch not stored: " + r.error().code);
+        log("kiosk " + std::to_string(*kiosk) + " batch not stored: " + r.error().name());
         res.set_header("Retry-After", "10");
         return send_error(res, 503, "storage");
       }
@@ -173,7 +168,7 @@ struct HubServer::Impl {
       }
       auto p = db->changes_since(*kiosk, req.get_param_value("cursor"), limit);
       if (!p) {
-        if (p.error().code == "bad_field") return send_error(res, 400, "bad_field");
+        if (p.error().kind == ErrorKind::BadField) return send_error(res, 400, "bad_field");
         res.set_header("Retry-After", "10");
         return send_error(res, 503, "storage");
       }
@@ -184,13 +179,13 @@ struct HubServer::Impl {
       auto kiosk = authenticate(req, res);
       if (!kiosk) return;
       auto h = sync::parse_heartbeat(req.body);
-      if (!h) return send_error(res, 400, h.error().code);
-      auto st = db->record_heartbeat(*kiosk, sync::to_json(*h), unix_ms_now());
+      if (!h) return send_error(res, 400, h.error().name());
+      auto st = db->record_heartbeat(*kiosk, sync::to_json(*h), unix_now_ms());
       if (!st) {
         res.set_header("Retry-After", "10");
         return send_error(res, 503, "storage");
       }
-      send_json(res, 200, nlohmann::json{{"hub_time_ms", unix_ms_now()}}.dump());
+      send_json(res, 200, nlohmann::json{{"hub_time_ms", unix_now_ms()}}.dump());
     });
 
     // Anything that reached here with an error status and no body (unknown
@@ -223,12 +218,12 @@ Expected<std::unique_ptr<HubServer>> HubServer::create(const HubOptions& opts) {
   impl->opts = opts;
   const bool want_tls = !opts.cert_file.empty() || !opts.key_file.empty();
   if (want_tls && (opts.cert_file.empty() || opts.key_file.empty()))
-    return Error{"bad_option", tr("sync.hub.tls_pair"), "--cert", "need both --cert and --key"};
+    return Error{ErrorKind::BadOption, tr("sync.hub.tls_pair"), "--cert", "need both --cert and --key"};
   if (!want_tls && !opts.allow_plain_http)
-    return Error{"bad_option", tr("sync.hub.need_tls"), "--cert",
+    return Error{ErrorKind::BadOption, tr("sync.hub.need_tls"), "--cert",
                  "HTTPS needs --cert and --key; plain HTTP needs --allow-plain-http on loopback"};
   if (!want_tls && !is_loopback_host(opts.bind))
-    return Error{"bad_option", tr("sync.hub.plain_not_loopback"), "--bind",
+    return Error{ErrorKind::BadOption, tr("sync.hub.plain_not_loopback"), "--bind",
                  "plain HTTP is only served on a loopback address"};
   auto db = HubDb::open(opts.data_dir + "/hub.db");
   if (!db) return db.error();
@@ -237,7 +232,7 @@ Expected<std::unique_ptr<HubServer>> HubServer::create(const HubOptions& opts) {
   if (want_tls) {
     auto ssl = std::make_unique<httplib::SSLServer>(opts.cert_file.c_str(), opts.key_file.c_str());
     if (!ssl->is_valid())
-      return Error{"bad_option", tr("sync.hub.tls_pair"), "--cert",
+      return Error{ErrorKind::BadOption, tr("sync.hub.tls_pair"), "--cert",
                    "certificate or key could not be loaded"};
     impl->http = std::move(ssl);
     impl->tls = true;
@@ -259,10 +254,10 @@ Expected<std::unique_ptr<HubServer>> HubServer::create(const HubOptions& opts) {
   if (opts.port == 0) {
     impl->port = impl->http->bind_to_any_port(opts.bind);
     if (impl->port <= 0)
-      return Error{"bind", tr("sync.hub.bind"), "--port", "cannot bind " + opts.bind};
+      return Error{ErrorKind::Bind, tr("sync.hub.bind"), "--port", "cannot bind " + opts.bind};
   } else {
     if (!impl->http->bind_to_port(opts.bind, opts.port))
-      return Error{"bind", tr("sync.hub.bind"), "--port",
+      return Error{ErrorKind::Bind, tr("sync.hub.bind"), "--port",
                    "cannot bind " + opts.bind + ":" + std::to_string(opts.port)};
     impl->port = opts.port;
   }

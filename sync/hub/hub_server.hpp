@@ -22,7 +22,6 @@ struct HubOptions {
   bool quiet = false;             // no per-request log lines
 };
 
-bool is_loopback_host(const std::string& host);
 
 class HubServer {
  public:

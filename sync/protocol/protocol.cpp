@@ -11,11 +11,11 @@ using nlohmann::json;
 namespace {
 
 Error bad_json(std::string detail) {
-  return Error{"bad_json", tr("sync.bad_json"), "", std::move(detail)};
+  return Error{ErrorKind::BadJson, tr("sync.bad_json"), "", std::move(detail)};
 }
 
 Error bad_field(const std::string& field, std::string detail = {}) {
-  return Error{"bad_field", tr("sync.bad_field"), field, std::move(detail)};
+  return Error{ErrorKind::BadField, tr("sync.bad_field"), field, std::move(detail)};
 }
 
 // Parses an object body; nlohmann throws on malformed text, which stops here.
@@ -272,6 +272,11 @@ bool is_uuid_v7(std::string_view id) {
     }
   }
   return id[14] == '7';
+}
+
+std::string store_failure_code(ErrorKind kind) {
+  const std::string& name = to_string(kind);
+  return name.rfind("store_", 0) == 0 ? name : "store_" + name;
 }
 
 std::string normalize_enroll_code(std::string_view code) {

@@ -1,6 +1,6 @@
 // The kiosk <-> hub wire format (docs/sync-protocol.md): paths, limits and
 // the JSON bodies, shared by both ends so they cannot drift apart.
-// Parsing never throws: a malformed body is an Error with a code.
+// Parsing never throws: a malformed body is an Error with a kind.
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -79,6 +79,11 @@ struct Heartbeat {
   int64_t uptime_s = 0;
 };
 
+// The short code a sync cycle reports when the kiosk's own store failed, as
+// last_sync_error and the sync.error.* messages name it: "store_" and the
+// kind's name, once ("store_disk_full", "store_busy", "store_damaged").
+std::string store_failure_code(ErrorKind kind);
+
 struct EnrollRequest {
   std::string code;
   std::string app_version;
@@ -109,7 +114,7 @@ std::string to_json(const HubError& e);
 
 nlohmann::json wire_request_json(const WireRequest& r);
 
-// Parsing: Error{code="bad_json"} or Error{code="bad_field", field=...}.
+// Parsing: Error{ErrorKind::BadJson} or Error{ErrorKind::BadField, field=...}.
 Expected<UploadBatch> parse_upload_batch(std::string_view body);
 Expected<WireRequest> parse_wire_request(const nlohmann::json& j);
 Expected<UploadResponse> parse_upload_response(std::string_view body);

@@ -3,6 +3,7 @@
 // session along, runs the idle timers and owns everything the worker typed
 // (so the wipe can reach all of it).
 #include "ui/app/app.hpp"
+#include "kiosk/base/clock.hpp"
 #include "ui/app/app_impl.hpp"
 
 #include <algorithm>
@@ -28,11 +29,7 @@
 namespace kiosk::ui {
 namespace {
 
-long long system_unix() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
+long long system_unix() { return unix_now_ms() / 1000; }
 
 }  // namespace
 

@@ -23,8 +23,8 @@ SubmitOutcome submit_answers(const Service& s, const Answers& answers, const Rul
     // Nothing the worker can fix by changing answers (disk full, read-only):
     // shown in words on the review page; the answers stay as they were.
     const Error& e = r.error();
-    out.errors.push_back(FieldError{e.field, e.code, e.message});
-    log::event(log::Level::Warn, "ui", "submit refused by store", {{"code", e.code}});
+    out.errors.push_back(FieldError{e.field, e.name(), e.message});
+    log::event(log::Level::Warn, "ui", "submit refused by store", {{"code", e.name()}});
     return out;
   }
   if (!r->accepted()) {

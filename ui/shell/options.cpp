@@ -1,5 +1,6 @@
 #include "ui/shell/options.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "kiosk/base/strings.hpp"
@@ -10,7 +11,7 @@ namespace {
 
 Error bad(const std::string& what) {
   const Text& t = tr("platform.bad_option");
-  return Error{"bad_option", {t.zh + what, t.en + what}, "", what};
+  return Error{ErrorKind::BadOption, {t.zh + what, t.en + what}, "", what};
 }
 
 bool parse_int(const std::string& s, int lo, int hi, int* out) {
@@ -85,6 +86,13 @@ Expected<UiOptions> parse_ui_options(const std::vector<std::string>& args) {
     }
   }
   return o;
+}
+
+bool ui_option_takes_value(std::string_view name) {
+  static constexpr std::string_view kWithValue[] = {"--windowed",   "--lang",         "--scan-source",
+                                                    "--automation-file", "--stats-file", "--idle-timeout",
+                                                    "--idle-countdown"};
+  return std::find(std::begin(kWithValue), std::end(kWithValue), name) != std::end(kWithValue);
 }
 
 }  // namespace kiosk::ui

@@ -2,6 +2,7 @@
 #pragma once
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "kiosk/base/expected.hpp"
@@ -24,7 +25,11 @@ struct UiOptions {
   bool exit_after_first_frame = false;  // --exit-after-first-frame (start-up timing)
 };
 
-// Unknown or malformed options are an Error (code "bad_option").
+// Unknown or malformed options are an Error (ErrorKind::BadOption).
 Expected<UiOptions> parse_ui_options(const std::vector<std::string>& args);
+
+// Whether an option above takes a value ("--lang zh" does, "--large-text"
+// does not): how union-kiosk tells an option's value from a command name.
+bool ui_option_takes_value(std::string_view name);
 
 }  // namespace kiosk::ui

@@ -68,7 +68,7 @@ Peripherals::Peripherals(const std::string& data_dir, const KioskConfig& config,
     impl_->scan = std::make_unique<scan::ScanService>(std::move(*source));
   } else {
     log::event(log::Level::Error, "ui", "scan source rejected, camera off",
-               {{"code", source.error().code}});
+               {{"code", source.error().name()}});
     impl_->source_rejected = true;
   }
   // Started even with no hub: a technician may enroll the kiosk while it

@@ -122,7 +122,7 @@ int run_touch_ui(const std::string& data_dir, const std::vector<std::string>& ar
   } else {
     // A bad config file must not stop the kiosk: defaults, and say which key.
     log::event(log::Level::Error, "ui", "config rejected, using defaults",
-               {{"code", c.error().code}, {"field", c.error().field}});
+               {{"code", c.error().name()}, {"field", c.error().field}});
   }
   if (opt.idle_timeout_s) config.idle_timeout_s = *opt.idle_timeout_s;
   if (opt.idle_countdown_s) config.idle_countdown_s = *opt.idle_countdown_s;
@@ -130,7 +130,7 @@ int run_touch_ui(const std::string& data_dir, const std::vector<std::string>& ar
 
   auto active = load_active_content(dd);
   if (!active) {
-    log::event(log::Level::Error, "ui", "no content", {{"code", active.error().code}});
+    log::event(log::Level::Error, "ui", "no content", {{"code", active.error().name()}});
     std::fprintf(stderr, "union-kiosk: %s\n  %s\n", active.error().message.zh.c_str(),
                  active.error().message.en.c_str());
     return 1;
@@ -152,7 +152,7 @@ int run_touch_ui(const std::string& data_dir, const std::vector<std::string>& ar
   if (!store) {
     store_error = store.error();
     log::event(log::Level::Error, "ui", "request store unusable",
-               {{"code", store.error().code}, {"detail", store.error().detail}});
+               {{"code", store.error().name()}, {"detail", store.error().detail}});
   }
 
   ms_store = since();
@@ -271,11 +271,12 @@ int run_touch_ui(const std::string& data_dir, const std::vector<std::string>& ar
     } else {
       // The body names the actual fault: a damaged file, a full disk or a
       // read-only one call for different help from the technician.
-      const std::string code = store_error ? store_error->code : "store";
-      const char* body = code == "disk_full"   ? "platform.store_fault.disk_full"
-                         : code == "read_only" ? "platform.store_fault.read_only"
-                         : code == "store_damaged" ? "platform.store_damaged.body"
-                                                   : "platform.store_fault.other";
+      const std::string code = store_error ? store_error->name() : "store";
+      const std::optional<ErrorKind> kind = store_error ? std::optional(store_error->kind) : std::nullopt;
+      const char* body = kind == ErrorKind::DiskFull       ? "platform.store_fault.disk_full"
+                         : kind == ErrorKind::ReadOnly     ? "platform.store_fault.read_only"
+                         : kind == ErrorKind::StoreDamaged ? "platform.store_damaged.body"
+                                                           : "platform.store_fault.other";
       draw_fault_screen("platform.store_damaged.title", body, code);
     }
     const double t_ui = mono_s();

@@ -10,5 +10,5 @@ std::string test_sign(const kiosk::card::IssuerKey& key, const std::string& inpu
   unsigned char pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES], sig[crypto_sign_BYTES];
   crypto_sign_seed_keypair(pk, sk, key.seed.data());
   crypto_sign_detached(sig, nullptr, reinterpret_cast<const unsigned char*>(input.data()), input.size(), sk);
-  return kiosk::card::base64url_encode(sig, sizeof sig);
+  return kiosk::base64url_encode(sig, sizeof sig);
 }

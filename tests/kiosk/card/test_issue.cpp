@@ -83,7 +83,7 @@ TEST_CASE("the issuer refuses what a kiosk would call malformed") {
   c.sub = "abc";
   auto r = issue_member_card(c, *key);
   REQUIRE_FALSE(r.ok());
-  CHECK(r.error().code == "bad_claims");
+  CHECK(r.error().kind == kiosk::ErrorKind::BadClaims);
   CHECK(r.error().message.complete());
   c = vector_member();
   c.role = "boss";
@@ -114,7 +114,7 @@ TEST_CASE("the private key file is 0600, never overwritten, refused when exposed
 
   auto again = write_issuer_key_file(path, *key);
   REQUIRE_FALSE(again.ok());
-  CHECK(again.error().code == "key_file_exists");
+  CHECK(again.error().kind == kiosk::ErrorKind::KeyFileExists);
 
   auto back = read_issuer_key_file(path);
   REQUIRE(back.ok());
@@ -125,7 +125,7 @@ TEST_CASE("the private key file is 0600, never overwritten, refused when exposed
   ::chmod(path.c_str(), 0644);
   auto exposed = read_issuer_key_file(path);
   REQUIRE_FALSE(exposed.ok());
-  CHECK(exposed.error().code == "key_file_exposed");
+  CHECK(exposed.error().kind == kiosk::ErrorKind::KeyFileExposed);
   ::chmod(path.c_str(), 0640);
   CHECK_FALSE(read_issuer_key_file(path).ok());
 

@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "kiosk/base/hash.hpp"
 #include "assets/embedded.hpp"
 #include "kiosk/domain/content.hpp"
 #include "kiosk/domain/validate.hpp"
@@ -162,7 +163,7 @@ TEST_CASE("childcare: winter and summer 2027, two classes of 30, attendance of s
     CHECK(n == 2);
   }
   // The documented test child (docs/content-format.md) attended under 70%.
-  const std::string low = sha256_hex("220102201805200238");
+  const std::string low = sha256_hex("220102201805200238", HexCase::Upper);
   bool found = false;
   for (const auto& a : b.attendance)
     if (a.child_id_sha256 == low && a.period == "P-2026S") {

@@ -1,3 +1,4 @@
+#include "kiosk/base/hash.hpp"
 #include "test_support.hpp"
 
 #include "kiosk/domain/validate.hpp"
@@ -70,7 +71,7 @@ TEST_CASE("mixer: one signup per member per event, gender-balanced places") {
   INFO(dump(check.errors));
   REQUIRE(check.plan);
   const std::string key = member_event_dedup_key("mixer", "M-202612", "22010012345");
-  CHECK(key == "mixer:M-202612:" + sha256_hex("22010012345"));
+  CHECK(key == "mixer:M-202612:" + sha256_hex("22010012345", HexCase::Upper));
   CHECK(check.plan->dedup_keys == std::vector<std::string>{key});
   CHECK(check.plan->answers.dump().find("22010012345") != std::string::npos);  // the answer keeps it
   CHECK(key.find("22010012345") == std::string::npos);                        // the key never
@@ -134,7 +135,7 @@ TEST_CASE("childcare: a registration that passes every rule") {
   INFO(dump(check.errors));
   REQUIRE(check.plan);
   const std::string key = child_period_dedup_key("childcare", "P-2027W", "220102201706110528");
-  CHECK(key == "childcare:P-2027W:" + sha256_hex("220102201706110528"));
+  CHECK(key == "childcare:P-2027W:" + sha256_hex("220102201706110528", HexCase::Upper));
   CHECK(check.plan->dedup_keys == std::vector<std::string>{key});
   REQUIRE(check.plan->reservations.size() == 1);
   CHECK(check.plan->reservations[0].resource_key == "class:C-2027W-B");

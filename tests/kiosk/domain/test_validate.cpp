@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include "kiosk/base/utf8.hpp"
 #include "kiosk/domain/validate.hpp"
 
 using namespace kiosk;
@@ -151,23 +152,3 @@ TEST_CASE("text helpers") {
   CHECK(has_control_chars("a\nb", false));
 }
 
-TEST_CASE("sha256_hex is uppercase SHA-256") {
-  CHECK(sha256_hex("abc") == "BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD");
-  CHECK(sha256_hex("") == "E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855");
-  CHECK(sha256_hex("11010519491231002X") ==
-        "426695A0EFDB59B9EAEDAF0B5CA3EDDF013CC2A7F9E283437704EA605F421E6D");
-}
-
-TEST_CASE("base64url") {
-  CHECK(base64url_decode("") == "");
-  CHECK(base64url_decode("YWJj") == "abc");
-  CHECK(base64url_decode("YWI") == "ab");
-  CHECK(base64url_decode("-_8") == std::string("\xfb\xff", 2));
-  CHECK_FALSE(base64url_decode("YWJj="));
-  CHECK_FALSE(base64url_decode("YW+j"));
-  CHECK_FALSE(base64url_decode("Y"));
-  CHECK_FALSE(base64url_decode("YWJ"));  // non-zero trailing bits ("YWI" is canonical)
-  auto key = base64url_decode("0EqyMnQrtKs6E2i9RhXk5tAiSrcaAWuvhSCjMsl3hzc");
-  REQUIRE(key);
-  CHECK(key->size() == 32);
-}

@@ -72,7 +72,7 @@ TEST_CASE("higher error correction levels and UTF-8 text") {
   CHECK(decode_code(render_qr(*u, 3).view())->text == "会员 张伟");
   auto big = encode_qr(std::string(5000, 'x'));
   REQUIRE_FALSE(big.ok());
-  CHECK(big.error().code == "qr_too_long");
+  CHECK(big.error().kind == kiosk::ErrorKind::QrTooLong);
 }
 
 TEST_CASE("several codes in one frame are all found") {

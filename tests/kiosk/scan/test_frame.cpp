@@ -57,7 +57,7 @@ TEST_CASE("PNG save and load; bad files are errors") {
   { std::ofstream(dir / "bad.png") << "garbage"; }
   auto bad = load_image_file((dir / "bad.png").string());
   REQUIRE_FALSE(bad.ok());
-  CHECK(bad.error().code == "image_unreadable");
+  CHECK(bad.error().kind == kiosk::ErrorKind::ImageUnreadable);
   CHECK_FALSE(load_image_file((dir / "missing.png").string()).ok());
   std::filesystem::remove_all(dir);
 }

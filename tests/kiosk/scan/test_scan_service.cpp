@@ -75,7 +75,7 @@ class FailingSource : public ScanSource {
   std::string describe() const override { return "failing"; }
   kiosk::Status open() override {
     ++opens;
-    return kiosk::Error{"camera_busy", {}, "", "busy"};
+    return kiosk::Error{kiosk::ErrorKind::CameraBusy, {}, "", "busy"};
   }
   void close() override {}
   kiosk::Expected<bool> next_frame(SourceFrame&, int) override { return false; }
@@ -141,7 +141,7 @@ TEST_CASE("an image folder is listed again each round: a picture dropped in show
   fs::remove(dir.path / "b-card.png");
   auto gone = src->next_frame(f, 10);
   REQUIRE_FALSE(gone.ok());
-  CHECK(gone.error().code == "no_images");
+  CHECK(gone.error().kind == kiosk::ErrorKind::NoImages);
 
   // Through the service: running on the wall, the card read once dropped
   // in, and "no camera" (never "camera failed") once the folder is empty.
@@ -229,13 +229,13 @@ TEST_CASE("an absent camera device is NoCamera; a failing one is retried") {
 TEST_CASE("bad source specs are errors with a message") {
   auto bad = make_scan_source("usb:3");
   REQUIRE_FALSE(bad.ok());
-  CHECK(bad.error().code == "bad_scan_source");
+  CHECK(bad.error().kind == kiosk::ErrorKind::BadScanSource);
   CHECK(make_scan_source("images:").ok() == false);
   CHECK(make_scan_source("auto").ok());
   auto empty_dir = make_image_folder_source("/nonexistent-dir-for-test");
   auto st = empty_dir->open();
   REQUIRE_FALSE(st.ok());
-  CHECK(st.error().code == "no_images");
+  CHECK(st.error().kind == kiosk::ErrorKind::NoImages);
 }
 
 TEST_CASE("a live source gets both binarizers: a low-contrast card is read within a few frames") {

@@ -33,11 +33,11 @@ int main(int argc, char** argv) {
   kiosk::log::set_min_level(kiosk::log::Level::Error);
   auto store = kiosk::RequestStore::open(argv[1]);
   if (!store.ok()) {
-    say("E " + store.error().code + " " + store.error().detail);
+    say("E " + store.error().name() + " " + store.error().detail);
     return 3;
   }
   auto& s = **store;
-  if (auto st = s.requeue_all_sending("restart", now_ms()); !st) say("E " + st.error().code);
+  if (auto st = s.requeue_all_sending("restart", now_ms()); !st) say("E " + st.error().name());
   for (long i = 0;; ++i) {
     kiosk::NewRequest req;
     req.service_id = "legal";
@@ -48,7 +48,7 @@ int main(int argc, char** argv) {
     req.plan.dedup_keys = {kiosk::make_uuid_v7(now_ms())};
     auto r = s.submit(req, now_ms());
     if (!r.ok()) {
-      say("E " + r.error().code + " " + r.error().detail);
+      say("E " + r.error().name() + " " + r.error().detail);
       return 4;
     }
     say("T " + r->ticket + " " + r->id);

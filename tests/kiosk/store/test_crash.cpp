@@ -109,7 +109,7 @@ TEST_CASE("SIGKILL at random moments loses no reported ticket and never damages 
     }
     if (!test::file_exists(db)) continue;
     auto s = RequestStore::open(db);
-    REQUIRE_MESSAGE(s.ok(), (s.ok() ? "" : s.error().code + " " + s.error().detail));
+    REQUIRE_MESSAGE(s.ok(), (s.ok() ? "" : s.error().name() + " " + s.error().detail));
     CHECK((*s)->integrity_check().ok());
     for (const auto& [t, id] : r.reported) {
       auto rec = (*s)->find(t);

@@ -4,6 +4,8 @@
 // command (every write position of a commit), then, where the test may mount
 // file systems (root), on a real full tmpfs and a real read-only mount.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include <optional>
+
 #include <doctest/doctest.h>
 
 #include <sched.h>
@@ -25,7 +27,7 @@ namespace {
 
 std::unique_ptr<RequestStore> open_store(const std::string& path, StoreOptions o = {}) {
   auto s = RequestStore::open(path, o);
-  REQUIRE_MESSAGE(s.ok(), (s.ok() ? "" : s.error().code + " " + s.error().detail));
+  REQUIRE_MESSAGE(s.ok(), (s.ok() ? "" : s.error().name() + " " + s.error().detail));
   return std::move(*s);
 }
 
@@ -62,7 +64,7 @@ struct QuietLog {
   ~QuietLog() { log::set_sink(nullptr); log::set_min_level(log::Level::Info); }
 };
 
-void fault_at_every_write(Fault fault, const char* code, const char* key) {
+void fault_at_every_write(Fault fault, ErrorKind kind, const char* key) {
   QuietLog quiet;
   TempDir dir;
   const auto db = dir.file("requests.db");
@@ -85,7 +87,7 @@ void fault_at_every_write(Fault fault, const char* code, const char* key) {
     }
     ++failures;
     CAPTURE(n);
-    CHECK_MESSAGE(r.error().code == code, r.error().detail);
+    CHECK_MESSAGE(r.error().kind == kind, r.error().detail);
     CHECK(r.error().message == tr(key));
     CHECK(r.error().message.complete());
     check_intact(*s, db, tickets);
@@ -115,11 +117,11 @@ bool private_mounts() {
 }  // namespace
 
 TEST_CASE("disk full at any write of a submit: disk_full, nothing half-written") {
-  fault_at_every_write(Fault::DiskFull, "disk_full", "store.disk_full");
+  fault_at_every_write(Fault::DiskFull, ErrorKind::DiskFull, "store.disk_full");
 }
 
 TEST_CASE("read-only file system at any write of a submit: read_only, nothing half-written") {
-  fault_at_every_write(Fault::ReadOnly, "read_only", "store.read_only");
+  fault_at_every_write(Fault::ReadOnly, ErrorKind::ReadOnly, "store.read_only");
 }
 
 TEST_CASE("disk full during the sync side's state changes leaves states as they were") {
@@ -133,12 +135,12 @@ TEST_CASE("disk full during the sync side's state changes leaves states as they 
   auto claim = s->claim_batch(10, 1 << 20, 10);
   faulty_vfs_disarm();
   REQUIRE_FALSE(claim.ok());
-  CHECK(claim.error().code == "disk_full");
+  CHECK(claim.error().kind == ErrorKind::DiskFull);
   CHECK(s->stats().queued == 3);
   REQUIRE(s->claim_batch(10, 1 << 20, 11).ok());
   faulty_vfs_arm(Fault::DiskFull);
-  CHECK(s->mark_delivered(ids, 12).error().code == "disk_full");
-  CHECK(s->quarantine(ids[0], "x", 12).error().code == "disk_full");
+  CHECK(s->mark_delivered(ids, 12).error().kind == ErrorKind::DiskFull);
+  CHECK(s->quarantine(ids[0], "x", 12).error().kind == ErrorKind::DiskFull);
   faulty_vfs_disarm();
   CHECK(s->stats().sending == 3);
   CHECK(s->find(ids[0])->delivered_at_ms == 0);
@@ -156,7 +158,7 @@ TEST_CASE("a new store on a full disk fails with disk_full and can be created la
   auto s = RequestStore::open(db, faulty());
   faulty_vfs_disarm();
   REQUIRE_FALSE(s.ok());
-  CHECK(s.error().code == "disk_full");
+  CHECK(s.error().kind == ErrorKind::DiskFull);
   auto again = open_store(db, faulty());
   CHECK(again->schema_version() == 3);
   CHECK(again->submit(numbered(1), 1)->ticket == "F-0001");
@@ -174,24 +176,24 @@ TEST_CASE("a real full disk (tmpfs): disk_full, earlier requests intact, works o
   // Space to give back later, the way a technician would clear old logs.
   write_file(dir.file("ballast"), std::string(200 * 1024, 'b'));
   std::vector<std::string> tickets;
-  std::string failure;
+  std::optional<ErrorKind> failure;
   {
     auto s = open_store(db);
-    for (int i = 0; i < 5000 && failure.empty(); ++i) {
+    for (int i = 0; i < 5000 && !failure; ++i) {
       auto r = s->submit(numbered(i), i);
       if (r.ok()) {
         tickets.push_back(r->ticket);
       } else {
-        failure = r.error().code;
+        failure = r.error().kind;
         CHECK(r.error().message == tr("store.disk_full"));
         MESSAGE("disk full after " << tickets.size() << " requests: " << r.error().detail);
       }
     }
-    REQUIRE(failure == "disk_full");
+    REQUIRE(failure == ErrorKind::DiskFull);
     REQUIRE(tickets.size() > 10);
     check_intact(*s, db, tickets);
     // Still full: still refused, still clean.
-    CHECK(s->submit(numbered(9999), 9999).error().code == "disk_full");
+    CHECK(s->submit(numbered(9999), 9999).error().kind == ErrorKind::DiskFull);
     check_intact(*s, db, tickets);
     ::unlink(dir.file("ballast").c_str());
     auto r = s->submit(numbered(10000), 10000);
@@ -228,10 +230,10 @@ TEST_CASE("a real read-only mount: read_only, file untouched, intact when writab
     if (s.ok()) {
       auto r = (*s)->submit(numbered(5), 5);
       REQUIRE_FALSE(r.ok());
-      CHECK_MESSAGE(r.error().code == "read_only", r.error().detail);
+      CHECK_MESSAGE(r.error().kind == ErrorKind::ReadOnly, r.error().detail);
       CHECK(r.error().message == tr("store.read_only"));
     } else {
-      CHECK_MESSAGE(s.error().code == "read_only", s.error().detail);
+      CHECK_MESSAGE(s.error().kind == ErrorKind::ReadOnly, s.error().detail);
       CHECK(s.error().message == tr("store.read_only"));
     }
   }
@@ -267,11 +269,11 @@ TEST_CASE("a database file the kiosk's user may only read: lists work, submit sa
     if (setgid(65534) != 0 || setuid(65534) != 0) _exit(10);
     log::set_min_level(log::Level::Error);
     auto s = RequestStore::open(db);
-    if (!s.ok()) _exit(s.error().code == "read_only" ? 20 : 11);
+    if (!s.ok()) _exit(s.error().kind == ErrorKind::ReadOnly ? 20 : 11);
     if ((*s)->list(std::nullopt).size() != 2) _exit(12);
     auto r = (*s)->submit(numbered(9), 9);
     if (r.ok()) _exit(13);
-    if (r.error().code != "read_only" || !(r.error().message == tr("store.read_only"))) _exit(14);
+    if (r.error().kind != ErrorKind::ReadOnly || !(r.error().message == tr("store.read_only"))) _exit(14);
     _exit(0);
   }
   int status = 0;

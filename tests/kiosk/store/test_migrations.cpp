@@ -54,7 +54,7 @@ std::map<std::string, std::string> shape(const std::string& db) {
 
 std::unique_ptr<RequestStore> open_store(const std::string& path) {
   auto s = RequestStore::open(path);
-  REQUIRE_MESSAGE(s.ok(), (s.ok() ? "" : s.error().code + " " + s.error().detail));
+  REQUIRE_MESSAGE(s.ok(), (s.ok() ? "" : s.error().name() + " " + s.error().detail));
   return std::move(*s);
 }
 
@@ -107,12 +107,12 @@ TEST_CASE("v2 -> current: places and duplicate keys still count") {
   CHECK(s->has_dedup_key("mixer:M-202612:member:5D41402ABC4B2A76"));
   auto dup = s->submit(make_request("mixer", "L", {}, {"mixer:M-202612:member:5D41402ABC4B2A76"}), 1);
   REQUIRE_FALSE(dup.ok());
-  CHECK(dup.error().code == "duplicate");
+  CHECK(dup.error().kind == ErrorKind::Duplicate);
   auto t = s->submit(make_request("childcare", "T", {{"class:C-2027S-A", 2}}), 2);
   REQUIRE(t.ok());
   CHECK(t->ticket == "T-0003");
-  CHECK(s->submit(make_request("childcare", "T", {{"class:C-2027S-A", 2}}), 3).error().code ==
-        "slot_full");
+  CHECK(s->submit(make_request("childcare", "T", {{"class:C-2027S-A", 2}}), 3).error().kind ==
+        ErrorKind::SlotFull);
   REQUIRE(s->mark_handled(s->find("L-0001")->id, "已安排", 4).ok());
   CHECK(s->find("L-0001")->staff_note == "已安排");
 
@@ -150,7 +150,7 @@ TEST_CASE("connections opening an old file at the same time migrate it once") {
     for (int i = 0; i < kOpeners; ++i)
       threads.emplace_back([&, i] {
         auto s = RequestStore::open(db);
-        if (!s.ok()) errors[i] = s.error().code + " " + s.error().detail;
+        if (!s.ok()) errors[i] = s.error().name() + " " + s.error().detail;
       });
     for (auto& t : threads) t.join();
     for (const auto& e : errors) CHECK_MESSAGE(e.empty(), e);
@@ -167,7 +167,7 @@ TEST_CASE("a file from a newer kiosk is refused and untouched") {
   const std::string before = read_file(db);
   auto s = RequestStore::open(db);
   REQUIRE_FALSE(s.ok());
-  CHECK(s.error().code == "store_too_new");
+  CHECK(s.error().kind == ErrorKind::StoreTooNew);
   CHECK_FALSE(s.error().message.zh.empty());
   CHECK(read_file(db) == before);
 }
@@ -179,7 +179,7 @@ TEST_CASE("another program's database (tables, no version) is refused and untouc
   const std::string before = read_file(db);
   auto s = RequestStore::open(db);
   REQUIRE_FALSE(s.ok());
-  CHECK(s.error().code == "store_damaged");
+  CHECK(s.error().kind == ErrorKind::StoreDamaged);
   CHECK(read_file(db) == before);
   CHECK(sql_int(db, "SELECT count(*) FROM contacts") == 1);
 }

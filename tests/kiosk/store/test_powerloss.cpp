@@ -70,7 +70,7 @@ TEST_CASE("power cuts at random writes lose no ticket that was shown") {
     }
     undone_total += powerloss_cut();
     auto s = RequestStore::open(db);  // the real disk, after the reboot
-    REQUIRE_MESSAGE(s.ok(), (s.ok() ? "" : s.error().code + " " + s.error().detail));
+    REQUIRE_MESSAGE(s.ok(), (s.ok() ? "" : s.error().name() + " " + s.error().detail));
     CHECK((*s)->integrity_check().ok());
     for (const auto& [t, id] : shown) {
       auto rec = (*s)->find(t);

@@ -19,7 +19,7 @@ namespace {
 
 std::unique_ptr<RequestStore> open_store(const std::string& path, StoreOptions o = {}) {
   auto s = RequestStore::open(path, o);
-  REQUIRE_MESSAGE(s.ok(), (s.ok() ? "" : s.error().code + " " + s.error().detail));
+  REQUIRE_MESSAGE(s.ok(), (s.ok() ? "" : s.error().name() + " " + s.error().detail));
   return std::move(*s);
 }
 
@@ -98,10 +98,10 @@ TEST_CASE("a malformed request is refused and nothing is stored") {
   auto bad_prefix = make_request("legal", "");
   auto r = s->submit(bad_prefix, 1);
   REQUIRE_FALSE(r.ok());
-  CHECK(r.error().code == "bad_request");
+  CHECK(r.error().kind == ErrorKind::BadRequest);
   auto not_object = make_request();
   not_object.plan.answers = nlohmann::json::array();
-  CHECK(s->submit(not_object, 1).error().code == "bad_request");
+  CHECK(s->submit(not_object, 1).error().kind == ErrorKind::BadRequest);
   CHECK(s->list(std::nullopt).empty());
 }
 
@@ -146,7 +146,7 @@ TEST_CASE("capacity: places are counted at submit, a quarantined request gives i
   CHECK(s->local_bookings("slot:other") == 0);
   auto c = s->submit(make_request("legal", "F", slot), 3);
   REQUIRE_FALSE(c.ok());
-  CHECK(c.error().code == "slot_full");
+  CHECK(c.error().kind == ErrorKind::SlotFull);
   CHECK(c.error().message == tr("store.slot_full"));
   CHECK_FALSE(c.error().message.zh.empty());
   CHECK(s->list(std::nullopt).size() == 2);
@@ -168,7 +168,7 @@ TEST_CASE("duplicates: a dedup key is taken once; quarantine releases it") {
   CHECK_FALSE(s->has_dedup_key("something else"));
   auto b = s->submit(make_request("mixer", "L", {}, key), 2);
   REQUIRE_FALSE(b.ok());
-  CHECK(b.error().code == "duplicate");
+  CHECK(b.error().kind == ErrorKind::Duplicate);
   CHECK(b.error().message == tr("store.duplicate"));
   REQUIRE(s->quarantine(a->id, "hub: not a member", 3).ok());
   CHECK_FALSE(s->has_dedup_key(key[0]));
@@ -196,7 +196,7 @@ TEST_CASE("capacity under contention: separate connections never overbook") {
                               1000 * t + i);
         if (r.ok())
           ++ok;
-        else if (r.error().code == "slot_full")
+        else if (r.error().kind == ErrorKind::SlotFull)
           ++full;
         else
           ++other;
@@ -226,7 +226,7 @@ TEST_CASE("a missing file is created only when asked") {
   o.create_if_missing = false;
   auto s = RequestStore::open(dir.file("requests.db"), o);
   REQUIRE_FALSE(s.ok());
-  CHECK(s.error().code == "store_missing");
+  CHECK(s.error().kind == ErrorKind::StoreMissing);
   CHECK_FALSE(file_exists(dir.file("requests.db")));
 }
 
@@ -238,12 +238,12 @@ TEST_CASE("a file that is not a database is refused and left exactly as it was")
   write_file(db, garbage);
   auto s = RequestStore::open(db);
   REQUIRE_FALSE(s.ok());
-  CHECK(s.error().code == "store_damaged");
+  CHECK(s.error().kind == ErrorKind::StoreDamaged);
   CHECK(s.error().message == tr("store.damaged"));
   CHECK_FALSE(s.error().message.en.empty());
   CHECK(read_file(db) == garbage);
   // Asking again changes nothing either.
-  CHECK(RequestStore::open(db).error().code == "store_damaged");
+  CHECK(RequestStore::open(db).error().kind == ErrorKind::StoreDamaged);
   CHECK(read_file(db) == garbage);
 }
 
@@ -265,7 +265,7 @@ TEST_CASE("a truncated database is refused and left exactly as it was") {
     write_file(db, bytes);
     auto s = RequestStore::open(db);
     REQUIRE_FALSE(s.ok());
-    CHECK(s.error().code == "store_damaged");
+    CHECK(s.error().kind == ErrorKind::StoreDamaged);
     CHECK(read_file(db) == bytes);
   }
 }
@@ -275,7 +275,7 @@ TEST_CASE("a directory where the database should be is refused") {
   REQUIRE(::mkdir(dir.file("requests.db").c_str(), 0700) == 0);
   auto s = RequestStore::open(dir.file("requests.db"));
   REQUIRE_FALSE(s.ok());
-  CHECK(s.error().code == "store_damaged");
+  CHECK(s.error().kind == ErrorKind::StoreDamaged);
 }
 
 TEST_CASE("state names round-trip") {

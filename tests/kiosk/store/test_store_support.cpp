@@ -107,32 +107,32 @@ TEST_CASE("config: a malformed file is an error naming the key") {
   const auto f = dir.file("config.json");
   struct Case {
     const char* json;
-    const char* code;
+    ErrorKind kind;
     const char* field;
   };
   for (const Case& k : std::vector<Case>{
-           {R"({"retention_days": "30"})", "config_bad_value", "retention_days"},
-           {R"({"retention_days": -1})", "config_bad_value", "retention_days"},
-           {R"({"idle_timeout_s": 1.5})", "config_bad_value", "idle_timeout_s"},
-           {R"({"sync_interval_s": 1})", "config_bad_value", "sync_interval_s"},
-           {R"({"hub_url": 5})", "config_bad_value", "hub_url"},
-           {R"({"hub_url": "ftp://x"})", "config_bad_value", "hub_url"},
-           {R"({"allow_plain_http_loopback": "yes"})", "config_bad_value",
+           {R"({"retention_days": "30"})", ErrorKind::ConfigBadValue, "retention_days"},
+           {R"({"retention_days": -1})", ErrorKind::ConfigBadValue, "retention_days"},
+           {R"({"idle_timeout_s": 1.5})", ErrorKind::ConfigBadValue, "idle_timeout_s"},
+           {R"({"sync_interval_s": 1})", ErrorKind::ConfigBadValue, "sync_interval_s"},
+           {R"({"hub_url": 5})", ErrorKind::ConfigBadValue, "hub_url"},
+           {R"({"hub_url": "ftp://x"})", ErrorKind::ConfigBadValue, "hub_url"},
+           {R"({"allow_plain_http_loopback": "yes"})", ErrorKind::ConfigBadValue,
             "allow_plain_http_loopback"},
-           {R"({"extra_trusted_keys": [{"kid": "k"}]})", "config_bad_value",
+           {R"({"extra_trusted_keys": [{"kid": "k"}]})", ErrorKind::ConfigBadValue,
             "extra_trusted_keys[0]"},
-           {R"({"extra_revoked_members": [1]})", "config_bad_value", "extra_revoked_members[0]"},
-           {R"({"extra_trusted_keys": [{"kid": "k", "public_key_b64url": "abc"}]})", "config_bad_value",
+           {R"({"extra_revoked_members": [1]})", ErrorKind::ConfigBadValue, "extra_revoked_members[0]"},
+           {R"({"extra_trusted_keys": [{"kid": "k", "public_key_b64url": "abc"}]})", ErrorKind::ConfigBadValue,
             "extra_trusted_keys[0].public_key_b64url"},
-           {R"({"retention_day": 30})", "config_unknown_key", "retention_day"},
-           {R"({"retention_days": 30,)", "config_malformed", ""},
-           {R"([1, 2])", "config_malformed", ""},
+           {R"({"retention_day": 30})", ErrorKind::ConfigUnknownKey, "retention_day"},
+           {R"({"retention_days": 30,)", ErrorKind::ConfigMalformed, ""},
+           {R"([1, 2])", ErrorKind::ConfigMalformed, ""},
        }) {
     CAPTURE(k.json);
     write_file(f, k.json);
     auto c = load_config(f);
     REQUIRE_FALSE(c.ok());
-    CHECK(c.error().code == k.code);
+    CHECK(c.error().kind == k.kind);
     CHECK(c.error().field == k.field);
     CHECK_FALSE(c.error().message.zh.empty());
     CHECK_FALSE(c.error().message.en.empty());

@@ -12,7 +12,7 @@ namespace {
 
 std::unique_ptr<RequestStore> open_store(const std::string& path, StoreOptions o = {}) {
   auto s = RequestStore::open(path, o);
-  REQUIRE_MESSAGE(s.ok(), (s.ok() ? "" : s.error().code + " " + s.error().detail));
+  REQUIRE_MESSAGE(s.ok(), (s.ok() ? "" : s.error().name() + " " + s.error().detail));
   return std::move(*s);
 }
 
@@ -106,8 +106,8 @@ TEST_CASE("mark_delivered and mark_handled record when and why") {
   // A late duplicate acknowledgement does not take it back to delivered.
   REQUIRE(s->mark_delivered({a->id}, 40).ok());
   CHECK(s->find(a->id)->state == RequestState::Handled);
-  CHECK(s->mark_handled("no-such-id", "", 50).error().code == "not_found");
-  CHECK(s->quarantine("no-such-id", "x", 50).error().code == "not_found");
+  CHECK(s->mark_handled("no-such-id", "", 50).error().kind == ErrorKind::NotFound);
+  CHECK(s->quarantine("no-such-id", "x", 50).error().kind == ErrorKind::NotFound);
   auto st = s->stats();
   CHECK(st.handled == 1);
   CHECK(st.delivered == 1);

@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "kiosk/base/clock.hpp"
+#include "kiosk/base/hash.hpp"
 #include "tests/sync/support/support.hpp"
 #include "sync/client/transport.hpp"
 #include "sync/hub/hub_server.hpp"
@@ -44,7 +46,7 @@ struct InProcessHub {
     thread.join();
   }
   std::string enroll_token(const std::string& name, int64_t* kiosk_id = nullptr) {
-    auto code = server->db().add_kiosk(name, hub::unix_ms_now(), 3600000);
+    auto code = server->db().add_kiosk(name, unix_now_ms(), 3600000);
     REQUIRE(code.ok());
     if (kiosk_id) *kiosk_id = code->kiosk_id;
     HubTransport t({url, "", true, ""}, {});
@@ -82,10 +84,10 @@ TEST_CASE("protocol: bodies round-trip and malformed ones are errors, never exce
   CHECK(p->requests.size() == 2);
   CHECK(p->requests[1].service_id == "hardship");
   CHECK(to_json(p->requests[0]) == to_json(b.requests[0]));
-  CHECK(parse_upload_batch("<html>").error().code == "bad_json");
-  CHECK(parse_upload_batch("[1,2]").error().code == "bad_json");
-  CHECK(parse_upload_batch(R"({"requests": 3})").error().code == "bad_field");
-  CHECK(parse_upload_response(R"({"results":[{"id":"a","result":"maybe"}]})").error().code == "bad_field");
+  CHECK(parse_upload_batch("<html>").error().kind == ErrorKind::BadJson);
+  CHECK(parse_upload_batch("[1,2]").error().kind == ErrorKind::BadJson);
+  CHECK(parse_upload_batch(R"({"requests": 3})").error().kind == ErrorKind::BadField);
+  CHECK(parse_upload_response(R"({"results":[{"id":"a","result":"maybe"}]})").error().kind == ErrorKind::BadField);
   UploadResponse r;
   r.results = {{"a", ItemResult::Accepted, ""}, {"b", ItemResult::Rejected, "conflict"}};
   auto rr = parse_upload_response(to_json(r));
@@ -100,10 +102,10 @@ TEST_CASE("transport: http:// only to loopback and only when allowed") {
   CHECK(check_hub_url("https://hub.example.cn", false).ok());
   CHECK(check_hub_url("http://127.0.0.1:8080", true).ok());
   CHECK(check_hub_url("http://localhost:8080", true).ok());
-  CHECK(check_hub_url("http://127.0.0.1:8080", false).error().code == "plain_http_refused");
-  CHECK(check_hub_url("http://hub.example.cn", true).error().code == "plain_http_refused");
-  CHECK(check_hub_url("ftp://127.0.0.1", true).error().code == "bad_url");
-  CHECK(check_hub_url("", true).error().code == "bad_url");
+  CHECK(check_hub_url("http://127.0.0.1:8080", false).error().kind == ErrorKind::PlainHttpRefused);
+  CHECK(check_hub_url("http://hub.example.cn", true).error().kind == ErrorKind::PlainHttpRefused);
+  CHECK(check_hub_url("ftp://127.0.0.1", true).error().kind == ErrorKind::BadUrl);
+  CHECK(check_hub_url("", true).error().kind == ErrorKind::BadUrl);
 }
 
 TEST_CASE("hub: accepted, duplicate, conflict, unknown service, invalid — per item, in one answer") {
@@ -174,7 +176,7 @@ TEST_CASE("hub: malformed, oversized, wrong token, revoked, unknown path: clear 
   CHECK(parse_hub_error(nf.body)->error == "not_found");
 
   CHECK(h.server->db().count_requests() == 0);
-  REQUIRE(h.server->db().revoke_kiosk(kiosk_id, hub::unix_ms_now()).ok());
+  REQUIRE(h.server->db().revoke_kiosk(kiosk_id, unix_now_ms()).ok());
   UploadBatch ok1;
   ok1.requests = {item(uuid(9))};
   auto rv = t.post(kPathRequests, to_json(ok1));
@@ -186,7 +188,7 @@ TEST_CASE("hub: malformed, oversized, wrong token, revoked, unknown path: clear 
 
 TEST_CASE("hub: enrollment codes are one-time; tokens are stored only as hashes") {
   InProcessHub h;
-  auto code = h.server->db().add_kiosk("长春市工人文化宫 1号机", hub::unix_ms_now(), 3600000);
+  auto code = h.server->db().add_kiosk("长春市工人文化宫 1号机", unix_now_ms(), 3600000);
   REQUIRE(code.ok());
   HubTransport t({h.url, "", true, ""}, {});
   auto r = t.post(kPathEnroll, to_json(EnrollRequest{code->code, "t"}));
@@ -202,7 +204,7 @@ TEST_CASE("hub: enrollment codes are one-time; tokens are stored only as hashes"
   std::ifstream wal(h.tmp.path + "/hub.db-wal", std::ios::binary);
   all.append((std::istreambuf_iterator<char>(wal)), {});
   CHECK(all.find(e->token) == std::string::npos);
-  CHECK(all.find(hub::sha256_hex(e->token)) != std::string::npos);
+  CHECK(all.find(sha256_hex(e->token, HexCase::Lower)) != std::string::npos);
 }
 
 TEST_CASE("hub: status changes page by cursor and only to their own kiosk") {
@@ -231,10 +233,10 @@ TEST_CASE("hub: refuses to serve plain HTTP off loopback or without the explicit
   hub::HubOptions o;
   o.data_dir = d.path;
   o.port = 0;
-  CHECK(hub::HubServer::create(o).error().code == "bad_option");  // no cert, no flag
+  CHECK(hub::HubServer::create(o).error().kind == ErrorKind::BadOption);  // no cert, no flag
   o.allow_plain_http = true;
   o.bind = "0.0.0.0";
-  CHECK(hub::HubServer::create(o).error().code == "bad_option");
+  CHECK(hub::HubServer::create(o).error().kind == ErrorKind::BadOption);
   o.cert_file = d.path + "/missing.pem";
-  CHECK(hub::HubServer::create(o).error().code == "bad_option");  // cert without key
+  CHECK(hub::HubServer::create(o).error().kind == ErrorKind::BadOption);  // cert without key
 }

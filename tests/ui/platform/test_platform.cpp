@@ -60,7 +60,7 @@ TEST_CASE("UI options") {
            {"--idle-timeout", "0"}, {"--frobnicate"}, {"--stats-file"}}) {
     auto r = parse_ui_options(bad);
     REQUIRE_FALSE(r);
-    CHECK(r.error().code == "bad_option");
+    CHECK(r.error().kind == kiosk::ErrorKind::BadOption);
     CHECK(!r.error().message.zh.empty());
   }
 }

@@ -19,6 +19,8 @@
 #include "kiosk/card/member_card.hpp"
 
 using namespace kiosk::card;
+using kiosk::base64url_decode;
+using kiosk::base64url_encode;
 
 namespace {
 

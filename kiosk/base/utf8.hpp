@@ -1,0 +1,17 @@
+// UTF-8 to code points and back, strictly: overlong forms, surrogates and
+// values past U+10FFFF are not text.
+#pragma once
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace kiosk {
+
+// Code points of UTF-8 text; nullopt if the text is not valid UTF-8.
+std::optional<std::u32string> utf8_decode(std::string_view s);
+std::string utf8_encode(std::u32string_view s);
+
+// Number of Unicode code points in UTF-8 text (invalid UTF-8 -> nullopt).
+std::optional<int> utf8_length(std::string_view s);
+
+}  // namespace kiosk
