@@ -76,8 +76,18 @@ SessionEnv KioskApp::Impl::env() const {
   return e;
 }
 
-void KioskApp::Impl::dispatch(const Event& e) {
-  for (const Effect& f : reduce(s, e, env())) run(f);
+void KioskApp::Impl::dispatch(Event e) {
+  pending.push_back(std::move(e));
+  if (dispatching) return;
+  dispatching = true;
+  while (!pending.empty()) {
+    // By reference: a deque keeps it in place while results are appended.
+    Event& next = pending.front();
+    for (const Effect& f : reduce(s, next, env())) run(f);
+    scrub_event(next);
+    pending.pop_front();
+  }
+  dispatching = false;
 }
 
 void KioskApp::Impl::run(const Effect& effect) {
@@ -116,13 +126,10 @@ void KioskApp::Impl::run(const Effect& effect) {
           auto check = card::verify_member_card(f.code, trust, unix_now());
           const std::string verdict(card::verdict_code(check.verdict));
           if (check.valid() && check.identity) {
-            ev::CardVerified ok{*check.identity, verdict};
+            Event ok = ev::CardVerified{*check.identity, verdict};
             scrub_identity(check.identity);
-            dispatch(ok);
-            scrub(ok.member.iss);
-            scrub(ok.member.sub);
-            scrub(ok.member.name);
-            scrub(ok.member.org);
+            dispatch(std::move(ok));
+            scrub_event(ok);  // what the move left in its short-string buffers
           } else {
             scrub_identity(check.identity);
             dispatch(ev::CardRefused{verdict, card::verdict_message(check.verdict)});

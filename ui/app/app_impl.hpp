@@ -4,6 +4,7 @@
 // events to the reducer and runs its effects; app_frame.cpp builds the view
 // and draws the current screen.
 #pragma once
+#include <deque>
 #include <string>
 
 #include "kiosk/card/trust.hpp"
@@ -43,8 +44,12 @@ struct KioskApp::Impl {
   long long unix_now() const;
   SessionEnv env() const;
 
-  // Reduce, then run the effects (whose results are dispatched in turn).
-  void dispatch(const Event& e);
+  // Reduce, then run the effects. Their results wait in `pending` until
+  // the effects of the event before them have all run: events are reduced
+  // one at a time, in the order they arose.
+  void dispatch(Event e);
+  std::deque<Event> pending;
+  bool dispatching = false;
   void run(const Effect& f);
   void code_scanned(const std::string& text);
 

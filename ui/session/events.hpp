@@ -72,6 +72,10 @@ using Event = std::variant<std::monostate, ev::Start, ev::GoHome, ev::OpenServic
                            ev::CardVerified, ev::CardRefused, ev::Submitted, ev::SubmitRefused,
                            ev::LookedUp>;
 
+// Overwrites what an event carries of the person (a card's identity or
+// text, a staff note) once it has been reduced.
+void scrub_event(Event& e);
+
 inline bool has_event(const Event& e) { return !std::holds_alternative<std::monostate>(e); }
 // Keep the first event of a frame: one tap, one action.
 inline void take(Event& out, Event in) {

@@ -2,6 +2,8 @@
 // be recoverable by the next one at a shared terminal).
 #include "ui/session/session.hpp"
 
+#include "ui/session/events.hpp"
+
 namespace kiosk::ui {
 
 const char* screen_name(Screen s) {
@@ -57,6 +59,26 @@ void scrub_person(Session& s) {
   s.page = 0;
   s.form_error = Text{};
   s.form_error_code.clear();
+}
+
+void scrub_event(Event& e) {
+  if (auto* c = std::get_if<ev::CardVerified>(&e)) {
+    scrub(c->member.iss);
+    scrub(c->member.sub);
+    scrub(c->member.name);
+    scrub(c->member.org);
+    scrub(c->member.role);
+  } else if (auto* k = std::get_if<ev::CardShown>(&e)) {
+    scrub(k->code);
+  } else if (auto* l = std::get_if<ev::LookedUp>(&e)) {
+    if (l->found) {
+      scrub(l->found->ticket);
+      scrub(l->found->staff_note);
+    }
+  } else if (auto* t = std::get_if<ev::TicketScanned>(&e)) {
+    scrub(t->ticket);
+    scrub(t->request_id);
+  }
 }
 
 void wipe(Session& s, Lang default_lang, bool default_large_text) {
