@@ -9,13 +9,13 @@
 
 namespace kiosk::ui {
 
-Intent draw_attract(const ScreenView& v) {
-  Intent in;
+Event draw_attract(const ScreenView& v) {
+  Event in;
   const ImVec2 ds = ImGui::GetIO().DisplaySize;
   const Palette& p = pal();
   ImGui::SetCursorScreenPos(ImVec2(0, 0));
   // The whole screen is the start button.
-  if (ImGui::InvisibleButton("##attract", ds) && wctx().armed) take(in, {IntentKind::Start});
+  if (ImGui::InvisibleButton("##attract", ds) && wctx().armed) take(in, ev::Start{});
   report_last_item("attract.start");
 
   ImDrawList* dl = ImGui::GetWindowDrawList();

@@ -10,8 +10,8 @@
 
 namespace kiosk::ui {
 
-Intent draw_check_request(const ScreenView& v) {
-  Intent in;
+Event draw_check_request(const ScreenView& v) {
+  Event in;
   const ImVec2 ds = ImGui::GetIO().DisplaySize;
   const Palette& p = pal();
   take(in, draw_top_bar(v, T(v, "ui.check.title"), true));
@@ -22,18 +22,18 @@ Intent draw_check_request(const ScreenView& v) {
   const float box_w = std::min(width - px(300) - px(24), px(700));
   const ImVec2 row = ImGui::GetCursorScreenPos();
   typed_box("check.input", v.check_text ? *v.check_text : std::string{},
-            T(v, "ui.check.placeholder"), !v.s.check.searched, box_w);
+            T(v, "ui.check.placeholder"), !v.s.lookup.result.searched, box_w);
   ImGui::SetCursorScreenPos(ImVec2(row.x + box_w + px(24), row.y));
   const bool can_look = v.check_text && !v.check_text->empty();
-  const CheckResult& r = v.s.check;
+  const CheckResult& r = v.s.lookup.result;
   if (!r.searched) {
     if (big_button("check.lookup", T(v, "ui.check.lookup"), ImVec2(px(300), px(96)),
                    ButtonKind::Primary, can_look))
-      take(in, {IntentKind::CheckLookup});
+      take(in, ev::LookUp{});
   } else {
     if (big_button("check.again", T(v, "ui.check.again"), ImVec2(px(300), px(96)),
                    ButtonKind::Secondary))
-      take(in, {IntentKind::CheckAgain});
+      take(in, ev::LookupAgain{});
   }
   const float below = row.y + px(96) + px(28);
   ImGui::SetCursorScreenPos(ImVec2(margin, below));
@@ -45,7 +45,7 @@ Intent draw_check_request(const ScreenView& v) {
     const float pad_h = std::min(px(420), ds.y - nav_bar_height() - px(70) - below);
     if (v.check_text && ticket_pad(*v.check_text, letters, T(v, "ui.check.backspace"),
                                    ImVec2(margin, below), ImVec2(width, pad_h)))
-      take(in, {IntentKind::CheckEdited});
+      take(in, ev::LookupEdited{});
     ImGui::SetCursorScreenPos(ImVec2(margin, below + pad_h + px(12)));
     // The camera runs on this screen too; without one, only the scanner reads.
     const bool camera = v.preview.camera == CameraState::Live ||

@@ -12,8 +12,8 @@ namespace kiosk::ui {
 void draw_flow_progress(const ScreenView& v, int step, const std::string& title);
 float flow_content_top();
 
-Intent draw_consent(const ScreenView& v) {
-  Intent in;
+Event draw_consent(const ScreenView& v) {
+  Event in;
   const Service* sv = v.service;
   if (!sv) return in;
   const ImVec2 ds = ImGui::GetIO().DisplaySize;
@@ -45,11 +45,8 @@ Intent draw_consent(const ScreenView& v) {
     if (!L(v, f->hint).empty()) wrapped_text(L(v, f->hint), kSmallPx, p.muted, width);
     const std::string text = L(v, f->label);
     const float h = std::max(px(110), wrapped_height(text, kBodyPx, width - px(120)) + px(40));
-    if (option_box("consent." + id, text, agreed, ImVec2(width, h))) {
-      Intent t{IntentKind::SetAnswer, id};
-      t.value = !agreed;
-      take(in, t);
-    }
+    if (option_box("consent." + id, text, agreed, ImVec2(width, h)))
+      take(in, ev::SetConsent{id, !agreed});
     // Words, not only the tick: whether this consent is given.
     wrapped_text(agreed ? T(v, "ui.consent.given") : T(v, "ui.consent.not_given"), kSmallPx,
                  agreed ? p.ok_text : p.muted, width);
@@ -61,8 +58,7 @@ Intent draw_consent(const ScreenView& v) {
   ImGui::EndChild();
   scroll_buttons("form.scroll", scroll, ImVec2(margin + child_w + px(16), top), col_w,
                  ds.y - nav_bar_height() - top, T(v, "ui.scroll.up"), T(v, "ui.scroll.down"));
-  take(in, draw_nav_bar(v, T(v, "ui.nav.submit"), !v.s.submitting, "form.submit"));
-  if (in.kind == IntentKind::Next) in.kind = IntentKind::Submit;
+  take(in, draw_nav_bar(v, T(v, "ui.nav.submit"), true, "form.submit", ev::Submit{}));
   return in;
 }
 

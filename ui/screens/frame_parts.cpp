@@ -10,8 +10,8 @@ namespace kiosk::ui {
 float nav_bar_height() { return px(140); }
 static float top_bar_height() { return px(120); }
 
-Intent draw_top_bar(const ScreenView& v, const std::string& title, bool show_home) {
-  Intent in;
+Event draw_top_bar(const ScreenView& v, const std::string& title, bool show_home) {
+  Event in;
   const ImVec2 ds = ImGui::GetIO().DisplaySize;
   const Palette& p = pal();
   ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -20,7 +20,7 @@ Intent draw_top_bar(const ScreenView& v, const std::string& title, bool show_hom
   if (show_home) {
     ImGui::SetCursorScreenPos(ImVec2(x, px(20)));
     if (big_button("nav.home", T(v, "ui.nav.home"), ImVec2(px(220), px(80)), ButtonKind::Secondary))
-      take(in, {IntentKind::GoHome});
+      take(in, ev::GoHome{});
     x += px(220) + px(32);
   }
   const ImVec2 ext = text_extent(title, kHeadingPx);
@@ -28,7 +28,7 @@ Intent draw_top_bar(const ScreenView& v, const std::string& title, bool show_hom
   return in;
 }
 
-Intent draw_status_corner(const ScreenView& v) {
+Event draw_status_corner(const ScreenView& v) {
   const ImVec2 ds = ImGui::GetIO().DisplaySize;
   const Palette& p = pal();
   const bool online = v.sync.hub_configured && v.sync.online;
@@ -55,9 +55,9 @@ Intent draw_status_corner(const ScreenView& v) {
   return {};
 }
 
-Intent draw_nav_bar(const ScreenView& v, const std::string& next_label, bool next_enabled,
-                    const std::string& next_id) {
-  Intent in;
+Event draw_nav_bar(const ScreenView& v, const std::string& next_label, bool next_enabled,
+                   const std::string& next_id, Event on_next) {
+  Event in;
   const ImVec2 ds = ImGui::GetIO().DisplaySize;
   const Palette& p = pal();
   const float h = nav_bar_height();
@@ -69,11 +69,11 @@ Intent draw_nav_bar(const ScreenView& v, const std::string& next_label, bool nex
   const float bw = std::min(px(380), ds.x * 0.4f);
   ImGui::SetCursorScreenPos(ImVec2(px(40), y0 + px(20)));
   if (big_button("form.back", T(v, "ui.nav.back"), ImVec2(bw, bh), ButtonKind::Secondary))
-    take(in, {IntentKind::Back});
+    take(in, ev::Back{});
   if (!next_label.empty()) {
     ImGui::SetCursorScreenPos(ImVec2(ds.x - px(40) - bw, y0 + px(20)));
     if (big_button(next_id, next_label, ImVec2(bw, bh), ButtonKind::Primary, next_enabled))
-      take(in, {IntentKind::Next});
+      take(in, std::move(on_next));
   }
   return in;
 }

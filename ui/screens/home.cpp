@@ -31,8 +31,8 @@ std::string masked_name(const std::string& name) {
 
 }  // namespace
 
-Intent draw_home(const ScreenView& v) {
-  Intent in;
+Event draw_home(const ScreenView& v) {
+  Event in;
   const ImVec2 ds = ImGui::GetIO().DisplaySize;
   const Palette& p = pal();
   take(in, draw_top_bar(v, T(v, "ui.home.title"), false));
@@ -61,7 +61,7 @@ Intent draw_home(const ScreenView& v) {
     if (sv.policy.members_only) summary = T(v, "ui.home.members_only") + "\n" + summary;
     if (tile("home.service." + sv.id, L(v, sv.name), summary, ImVec2(tw, th),
              accent_for(sv.icon, i)))
-      take(in, {IntentKind::OpenService, sv.id});
+      take(in, ev::OpenService{sv.id});
   }
 
   // Side column (landscape) or the rows under the tiles (portrait).
@@ -73,24 +73,24 @@ Intent draw_home(const ScreenView& v) {
     ImGui::SetCursorScreenPos(ImVec2(x, y));
     (void)w;
   };
-  if (v.s.member) {
+  if (v.s.card.member) {
     // Who is signed in, and the way out, in one button (no extra row).
     place(side_w);
     const std::string words =
-        fill(T(v, "ui.home.member_verified"), {{"name", masked_name(v.s.member->name)}}) + "\n" +
+        fill(T(v, "ui.home.member_verified"), {{"name", masked_name(v.s.card.member->name)}}) + "\n" +
         T(v, "ui.home.forget_card");
     if (big_button("home.forget_card", words, ImVec2(side_w, bh * 1.15f), ButtonKind::Secondary))
-      take(in, {IntentKind::ForgetCard});
+      take(in, ev::ForgetCard{});
     y += bh * 0.15f;
   } else {
     place(side_w);
     if (big_button("home.scan_card", T(v, "ui.home.scan_card"), ImVec2(side_w, bh)))
-      take(in, {IntentKind::ScanCard});
+      take(in, ev::ScanCard{});
   }
   y += bh + bgap;
   place(side_w);
   if (big_button("home.check_request", T(v, "ui.home.check_request"), ImVec2(side_w, bh)))
-    take(in, {IntentKind::CheckRequest});
+    take(in, ev::OpenCheckRequest{});
   y += bh + bgap * 1.5f;
 
   // Language: both names always in their own language, the chosen one ticked.
@@ -101,20 +101,20 @@ Intent draw_home(const ScreenView& v) {
   const float half = (side_w - bgap) * 0.5f;
   place(half);
   if (option_box("home.lang.zh", tr("ui.lang.zh").zh, v.lang() == Lang::Zh, ImVec2(half, bh)))
-    take(in, {IntentKind::SetLang, "zh"});
+    take(in, ev::SetLang{Lang::Zh});
   ImGui::SetCursorScreenPos(ImVec2(x + half + bgap, y));
   if (option_box("home.lang.en", tr("ui.lang.en").en, v.lang() == Lang::En, ImVec2(half, bh)))
-    take(in, {IntentKind::SetLang, "en"});
+    take(in, ev::SetLang{Lang::En});
   y += bh + bgap;
   place(side_w);
   if (option_box("home.large_text", T(v, "ui.home.large_text"), v.s.large_text,
                  ImVec2(side_w, bh)))
-    take(in, {IntentKind::ToggleLargeText});
+    take(in, ev::ToggleLargeText{});
   y += bh + bgap;
   place(side_w);
   if (option_box("home.contrast", T(v, "ui.home.high_contrast"), v.s.high_contrast,
                  ImVec2(side_w, bh)))
-    take(in, {IntentKind::ToggleContrast});
+    take(in, ev::ToggleContrast{});
   return in;
 }
 

@@ -12,8 +12,8 @@ namespace kiosk::ui {
 void draw_flow_progress(const ScreenView& v, int step, const std::string& title);
 float flow_content_top();
 
-Intent draw_review(const ScreenView& v) {
-  Intent in;
+Event draw_review(const ScreenView& v) {
+  Event in;
   const Service* sv = v.service;
   if (!sv) return in;
   const ImVec2 ds = ImGui::GetIO().DisplaySize;
@@ -45,9 +45,7 @@ Intent draw_review(const ScreenView& v) {
     ImGui::SetCursorScreenPos(ImVec2(head.x + width - change_w, head.y));
     if (big_button("review.edit." + page.id, T(v, "ui.review.change"), ImVec2(change_w, px(76)),
                    ButtonKind::Secondary)) {
-      Intent e{IntentKind::EditPage};
-      e.value = static_cast<int>(i);
-      take(in, e);
+      take(in, ev::EditPage{static_cast<int>(i)});
     }
     ImGui::SetCursorScreenPos(ImVec2(head.x, std::max(after_head.y, head.y + px(86))));
     for (const Field* f : page_questions(*sv, page, v.s.answers)) {
@@ -73,8 +71,8 @@ Intent draw_review(const ScreenView& v) {
                  ds.y - nav_bar_height() - top, T(v, "ui.scroll.up"), T(v, "ui.scroll.down"));
   const bool has_consents = !v.consent_fields.empty();
   take(in, draw_nav_bar(v, has_consents ? T(v, "ui.nav.next") : T(v, "ui.nav.submit"), true,
-                        has_consents ? "form.next" : "form.submit"));
-  if (in.kind == IntentKind::Next && !has_consents) in.kind = IntentKind::Submit;
+                        has_consents ? "form.next" : "form.submit",
+                        has_consents ? Event{ev::Next{}} : Event{ev::Submit{}}));
   return in;
 }
 

@@ -149,8 +149,8 @@ void draw_use_scanner(const ScreenView& v, ImVec2 at, ImVec2 room) {
 
 }  // namespace
 
-Intent draw_scan_card(const ScreenView& v) {
-  Intent in;
+Event draw_scan_card(const ScreenView& v) {
+  Event in;
   const ImVec2 ds = ImGui::GetIO().DisplaySize;
   const Palette& p = pal();
   take(in, draw_top_bar(v, T(v, "ui.scan.title"), true));
@@ -162,8 +162,8 @@ Intent draw_scan_card(const ScreenView& v) {
   const float text_w = landscape ? ds.x - visual_w - 3 * margin : ds.x - 2 * margin;
   ImGui::SetCursorScreenPos(ImVec2(margin, top));
   ImGui::BeginGroup();
-  if (!v.s.after_card_service.empty()) {
-    const Service* sv = v.content.service(v.s.after_card_service);
+  if (!v.s.card.then_service.empty()) {
+    const Service* sv = v.content.service(v.s.card.then_service);
     wrapped_text(fill(T(v, "ui.scan.members_only"), {{"service", sv ? L(v, sv->name) : ""}}),
                  kHeadingPx * 0.8f, p.text, text_w);
     ImGui::Dummy(ImVec2(1, px(16)));
@@ -171,8 +171,8 @@ Intent draw_scan_card(const ScreenView& v) {
   // Never "face the camera" when there is none.
   wrapped_text(T(v, camera ? "ui.scan.how" : "ui.scan.how_scanner"), kBodyPx, p.text, text_w);
   ImGui::Dummy(ImVec2(1, px(16)));
-  if (!L(v, v.s.card_message).empty()) {
-    error_text(L(v, v.s.card_message), text_w);
+  if (!L(v, v.s.card.message).empty()) {
+    error_text(L(v, v.s.card.message), text_w);
   } else {
     wrapped_text(T(v, "ui.scan.waiting"), kBodyPx, p.muted, text_w);
   }

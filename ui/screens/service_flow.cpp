@@ -13,6 +13,12 @@
 namespace kiosk::ui {
 namespace {
 
+const std::map<std::string, int>* places_of(const ScreenView& v, const std::string& field) {
+  if (!v.places) return nullptr;
+  auto it = v.places->find(field);
+  return it == v.places->end() ? nullptr : &it->second;
+}
+
 float keyboard_height(const KeyboardState& k) {
   const ImVec2 ds = ImGui::GetIO().DisplaySize;
   return std::max(std::min(px(470), ds.y * 0.48f), keyboard_min_height(k, wctx().scale) + px(16));
@@ -47,8 +53,8 @@ void draw_flow_progress(const ScreenView& v, int step, const std::string& title)
 
 float flow_content_top() { return px(120) + px(20) + px(44) * 0.8f * kLineSpacing + px(14) + px(24); }
 
-Intent draw_service_flow(const ScreenView& v) {
-  Intent in;
+Event draw_service_flow(const ScreenView& v) {
+  Event in;
   const Service* sv = v.service;
   if (!sv || v.pages.empty()) return in;
   const int page_pos = std::clamp(v.s.page, 0, static_cast<int>(v.pages.size()) - 1);
@@ -58,7 +64,7 @@ Intent draw_service_flow(const ScreenView& v) {
   take(in, draw_top_bar(v, L(v, sv->name), true));
   draw_flow_progress(v, page_pos + 1, L(v, page.title));
 
-  const bool editing = !v.s.editing.empty() && v.editing_text && v.keyboard;
+  const bool editing = v.s.editing.open() && v.editing_text && v.keyboard;
   const float kb_h = editing ? keyboard_height(*v.keyboard) : 0.0f;
   const float top = flow_content_top();
   const float bottom = ds.y - nav_bar_height() - kb_h;
@@ -96,11 +102,11 @@ Intent draw_service_flow(const ScreenView& v) {
     if (!L(v, f->hint).empty()) wrapped_text(L(v, f->hint), kSmallPx, p.muted, width);
     FieldEdit edit;
     if (is_typed(f->type)) {
-      const bool this_editing = editing && v.s.editing == f->id;
+      const bool this_editing = editing && v.s.editing.field == f->id;
       const std::string text = this_editing ? *v.editing_text : typed_text_of(*f, v.s.answers);
       if (typed_box("form.field." + f->id, text, T(v, "ui.flow.tap_to_type"), this_editing,
                     std::min(width, px(1100))))
-        take(in, {IntentKind::EditField, f->id});
+        take(in, ev::EditField{f->id});
       if (this_editing && scrolled_to != f->id) {
         // The question and its box at the top, above the keyboard.
         ImGui::SetScrollY(std::max(0.0f, label_y - px(8)));
@@ -110,7 +116,8 @@ Intent draw_service_flow(const ScreenView& v) {
       edit = choice_grid(*f, v.s.answers, v.lang(), width);
     } else if (f->type == FieldType::SlotPick || f->type == FieldType::EventPick ||
                f->type == FieldType::ClassPick) {
-      edit = pick_list(*sv, *f, v.s.answers, v.content, v.rules, v.lang(), width);
+      edit = pick_list(*f, v.s.answers, v.content, places_of(v, f->id), v.rules.today.iso(), v.lang(),
+                       width);
     } else if (f->type == FieldType::MemberCard) {
       auto it = v.s.answers.find(f->id);
       if (it != v.s.answers.end() && it->is_string()) {
@@ -119,14 +126,14 @@ Intent draw_service_flow(const ScreenView& v) {
       } else {
         wrapped_text(T(v, "ui.flow.card_needed"), kBodyPx, p.muted, width);
         if (big_button("form.scan_card", T(v, "ui.home.scan_card"), ImVec2(px(420), px(90))))
-          take(in, {IntentKind::ScanCard});
+          take(in, ev::ScanCard{});
       }
     }
-    if (edit.kind == FieldEdit::Set) take(in, {IntentKind::SetAnswer, f->id, edit.value});
-    if (edit.kind == FieldEdit::Toggle) take(in, {IntentKind::ToggleChoice, f->id, edit.value});
+    if (edit.kind == FieldEdit::Set) take(in, ev::Choose{f->id, edit.id});
+    if (edit.kind == FieldEdit::Toggle) take(in, ev::ToggleChoice{f->id, edit.id});
 
     // The error in words, under the field, once the answer is complete.
-    if (v.s.touched.count(f->id) && !(editing && v.s.editing == f->id &&
+    if (v.s.touched.count(f->id) && !(editing && v.s.editing.field == f->id &&
                                       !looks_complete(*f, *v.editing_text))) {
       auto errors = validate_field(*sv, *f, v.s.answers, v.rules);
       if (!errors.empty()) {
@@ -154,17 +161,15 @@ Intent draw_service_flow(const ScreenView& v) {
     ImGui::BeginChild("##keyboard", ImVec2(ds.x - px(32), kb_h - px(16)), false,
                       ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse |
                           ImGuiWindowFlags_NoNav);
-    const Field* f = sv->field(v.s.editing);
+    const Field* f = sv->field(v.s.editing.field);
     size_t max_bytes = 256;
     if (f && f->max_length) max_bytes = static_cast<size_t>(*f->max_length) * 4;
     KeyboardResult r = draw_keyboard(*v.keyboard, *v.editing_text, v.ime, wctx().scale, max_bytes, v.lang());
     ImGui::EndChild();
     if (r.changed) {
-      Intent t{IntentKind::TextEdited, v.s.editing};
-      t.value = r.done;
-      take(in, t);
+      take(in, ev::TextEdited{v.s.editing.field, r.done});
     } else if (r.done) {
-      take(in, {IntentKind::CloseEditor});
+      take(in, ev::CloseEditor{});
     }
   }
   take(in, draw_nav_bar(v, T(v, "ui.nav.next"), true));

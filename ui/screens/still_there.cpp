@@ -9,8 +9,8 @@
 
 namespace kiosk::ui {
 
-Intent draw_still_there(const ScreenView& v) {
-  Intent in;
+Event draw_still_there(const ScreenView& v) {
+  Event in;
   const ImVec2 ds = ImGui::GetIO().DisplaySize;
   const Palette& p = pal();
   const float margin = std::max(px(64), ds.x * 0.1f);
@@ -31,14 +31,14 @@ Intent draw_still_there(const ScreenView& v) {
   const float by = ImGui::GetItemRectMax().y + px(20);
   ImGui::SetCursorScreenPos(ImVec2(ds.x * 0.5f - bw - px(20), by));
   if (big_button("idle.end", T(v, "ui.idle.end"), ImVec2(bw, px(130)), ButtonKind::Secondary))
-    take(in, {IntentKind::EndSession});
+    take(in, ev::EndSession{});
   ImGui::SetCursorScreenPos(ImVec2(ds.x * 0.5f + px(20), by));
   if (big_button("idle.still_here", T(v, "ui.idle.still_here"), ImVec2(bw, px(130))))
-    take(in, {IntentKind::StillHere});
+    take(in, ev::StillHere{});
   // A tap anywhere else also means "I am here". Submitted last so the two
   // buttons above keep their taps.
   ImGui::SetCursorScreenPos(ImVec2(0, 0));
-  if (ImGui::InvisibleButton("##here", ds) && wctx().armed) take(in, {IntentKind::StillHere});
+  if (ImGui::InvisibleButton("##here", ds) && wctx().armed) take(in, ev::StillHere{});
   return in;
 }
 

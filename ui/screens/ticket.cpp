@@ -10,8 +10,8 @@
 
 namespace kiosk::ui {
 
-Intent draw_ticket(const ScreenView& v) {
-  Intent in;
+Event draw_ticket(const ScreenView& v) {
+  Event in;
   if (!v.s.ticket) return in;
   const TicketView& t = *v.s.ticket;
   const Service* sv = v.content.service(t.service_id);
@@ -56,8 +56,8 @@ Intent draw_ticket(const ScreenView& v) {
   const float qy = landscape ? px(170) : ImGui::GetItemRectMax().y + px(30);
   ImGui::SetCursorScreenPos(ImVec2(qx, qy));
   ImGui::BeginGroup();
-  if (!v.ticket_qr.modules.empty()) {
-    draw_qr(v.ticket_qr.modules, v.ticket_qr.width, v.ticket_qr.height, qr_side);
+  if (v.ticket_qr && !v.ticket_qr->modules.empty()) {
+    draw_qr(v.ticket_qr->modules, v.ticket_qr->width, v.ticket_qr->height, qr_side);
     wrapped_text(T(v, "ui.ticket.qr_caption"), kSmallPx, p.muted, qr_side);
   }
   ImGui::EndGroup();
@@ -68,7 +68,7 @@ Intent draw_ticket(const ScreenView& v) {
   const float bh = nav_bar_height() - px(40);
   ImGui::SetCursorScreenPos(ImVec2(ds.x - px(40) - bw, ds.y - nav_bar_height() + px(20)));
   if (big_button("ticket.done", T(v, "ui.ticket.done"), ImVec2(bw, bh)))
-    take(in, {IntentKind::Finish});
+    take(in, ev::Finish{});
   return in;
 }
 

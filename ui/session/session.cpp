@@ -1,6 +1,8 @@
-// Session bookkeeping and the wipe (PIPL: nothing the last worker typed may
+// Session bookkeeping and the scrub (PIPL: nothing the last worker typed may
 // be recoverable by the next one at a shared terminal).
 #include "ui/session/session.hpp"
+
+#include "ui/session/events.hpp"
 
 namespace kiosk::ui {
 
@@ -16,10 +18,6 @@ const char* screen_name(Screen s) {
     case Screen::ScanCard: return "scan_card";
   }
   return "unknown";
-}
-
-bool holds_personal_data(Screen s) {
-  return s != Screen::Attract && s != Screen::Home;
 }
 
 void scrub(std::string& s) {
@@ -40,23 +38,51 @@ void scrub_json(nlohmann::json& j) {
   j = nullptr;
 }
 
-void wipe(Session& s, Lang default_lang, bool default_large_text) {
+void scrub_answers(Session& s) {
   scrub_json(s.answers);
-  for (auto& [k, v] : s.scratch) scrub(v);
-  scrub(s.keyboard.composing);
-  scrub(s.check_input);
-  if (s.member) {
-    scrub(s.member->name);
-    scrub(s.member->sub);
-    scrub(s.member->org);
-    scrub(s.member->iss);
-  }
-  scrub(s.check.ticket);
-  scrub(s.check.staff_note);
+  s.answers = nlohmann::json::object();
+  s.editing.scrub();
+  s.touched.clear();
+}
+
+void scrub_person(Session& s) {
+  scrub_answers(s);
+  s.card.scrub();
+  s.lookup.scrub();
   if (s.ticket) {
     scrub(s.ticket->ticket);
     scrub(s.ticket->request_id);
   }
+  s.ticket.reset();
+  s.submitting = false;
+  s.service_id.clear();
+  s.page = 0;
+  s.form_error = Text{};
+  s.form_error_code.clear();
+}
+
+void scrub_event(Event& e) {
+  if (auto* c = std::get_if<ev::CardVerified>(&e)) {
+    scrub(c->member.iss);
+    scrub(c->member.sub);
+    scrub(c->member.name);
+    scrub(c->member.org);
+    scrub(c->member.role);
+  } else if (auto* k = std::get_if<ev::CardShown>(&e)) {
+    scrub(k->code);
+  } else if (auto* l = std::get_if<ev::LookedUp>(&e)) {
+    if (l->found) {
+      scrub(l->found->ticket);
+      scrub(l->found->staff_note);
+    }
+  } else if (auto* t = std::get_if<ev::TicketScanned>(&e)) {
+    scrub(t->ticket);
+    scrub(t->request_id);
+  }
+}
+
+void wipe(Session& s, Lang default_lang, bool default_large_text) {
+  scrub_person(s);
   s = Session{};
   s.lang = default_lang;
   s.large_text = default_large_text;

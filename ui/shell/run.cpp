@@ -217,7 +217,7 @@ int run_touch_ui(const std::string& data_dir, const std::vector<std::string>& ar
   LoopSink sink(app.get(), peripherals);
   int settle = kSettleFrames;
   bool first_frame = true;
-  int prewarm_pid = 0;
+  std::unique_ptr<AtlasPrewarm> prewarm;
 
   while (!sink.quit) {
     double now = mono_s();
@@ -240,7 +240,6 @@ int run_touch_ui(const std::string& data_dir, const std::vector<std::string>& ar
     int events = window->pump(timeout, sink);
     if (sink.quit) break;
     if (events > 0 || timeout != 0) stats.wakeup();
-    if (prewarm_pid > 0 && ::waitpid(prewarm_pid, nullptr, WNOHANG) == prewarm_pid) prewarm_pid = 0;
     now = mono_s();
     if (sink.input) settle = kSettleFrames;
 
@@ -303,16 +302,13 @@ int run_touch_ui(const std::string& data_dir, const std::vector<std::string>& ar
       if (opt.atlas_cache) {
         AtlasRequest other = kiosk_atlas_request(fonts.scale == 1.0f ? 1.5f : 1.0f, extra,
                                                  opt.gb2312_level2);
-        prewarm_pid = prewarm_atlas_cache(other, cache_dir);
+        prewarm = std::make_unique<AtlasPrewarm>(other, cache_dir);
       }
     }
     if (settle == 0) stats.flush();  // the burst ended: the kiosk goes quiet
   }
   stats.flush();
-  if (prewarm_pid > 0) {
-    ::kill(prewarm_pid, SIGTERM);
-    ::waitpid(prewarm_pid, nullptr, 0);
-  }
+  prewarm.reset();  // waits for a build under way (it allocates through ImGui)
   log::event(log::Level::Info, "ui", "stopped", {{"frames", static_cast<int64_t>(stats.frames())}});
   return 0;
 }

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -190,8 +191,11 @@ bool save_cache(const ImFontAtlas& atlas, const std::string& dir, const std::str
 
   // Written beside, then renamed: a crash mid-write never leaves a half file
   // under the real name.
-  // Named per process: a start-up prewarm child may write the same entry.
-  std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  // Named per writer: the prewarm thread and the UI thread (or another
+  // process) may write the same entry at once.
+  static std::atomic<unsigned> writers{0};
+  std::string tmp = path + ".tmp." + std::to_string(::getpid()) + "." +
+                    std::to_string(writers.fetch_add(1));
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     if (!out) {
@@ -353,20 +357,31 @@ AtlasReport build_font_atlas(ImFontAtlas& atlas, const AtlasRequest& req,
 
 namespace kiosk::ui {
 
-int prewarm_atlas_cache(const AtlasRequest& req, const std::string& cache_dir) {
-  if (cache_dir.empty()) return 0;
-  const std::string path = cache_path(cache_dir, atlas_cache_key(req));
-  if (::access(path.c_str(), R_OK) == 0) return 0;
-  pid_t pid = ::fork();
-  if (pid != 0) return pid < 0 ? 0 : pid;
-  // The child: low priority, its own atlas, then gone. Nothing of the
-  // parent's UI state is touched (the fork copied it).
-  ::setpriority(PRIO_PROCESS, 0, 15);
-  {
-    ImFontAtlas atlas;
-    build_font_atlas(atlas, req, cache_dir);
+AtlasPrewarm::AtlasPrewarm(const AtlasRequest& req, const std::string& cache_dir) {
+  if (cache_dir.empty()) {
+    done_ = true;
+    return;
   }
-  ::_exit(0);
+  const std::string path = cache_path(cache_dir, atlas_cache_key(req));
+  if (::access(path.c_str(), R_OK) == 0) {
+    done_ = true;
+    return;
+  }
+  worker_ = std::thread([this, req, cache_dir] {
+    // Nice applies per thread on Linux: the UI thread keeps its priority.
+    ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 15);
+    {
+      ImFontAtlas atlas;
+      build_font_atlas(atlas, req, cache_dir);
+    }
+    done_ = true;
+  });
+}
+
+AtlasPrewarm::~AtlasPrewarm() { wait(); }
+
+void AtlasPrewarm::wait() {
+  if (worker_.joinable()) worker_.join();
 }
 
 }  // namespace kiosk::ui

@@ -2,8 +2,10 @@
 // scale, and caches the built atlas (pixels + glyph tables) in the data dir
 // so that every start after the first skips rasterising thousands of hanzi.
 #pragma once
+#include <atomic>
 #include <cstdint>
 #include <string>
+#include <thread>
 
 #include "ui/text/glyph_set.hpp"
 
@@ -57,11 +59,31 @@ AtlasRequest kiosk_atlas_request(float scale, const GlyphSet& extra_text, bool w
 AtlasReport build_font_atlas(ImFontAtlas& atlas, const AtlasRequest& req,
                              const std::string& cache_dir);
 
-// Builds the cache entry for `req` in a forked, low-priority child process
-// if it is missing, so that switching to large text later loads it in tens
-// of ms instead of rasterising for most of a second while the worker waits.
-// Returns the child's pid (reap it with waitpid) or 0 if nothing to do.
-int prewarm_atlas_cache(const AtlasRequest& req, const std::string& cache_dir);
+// Builds the cache entry for `req` if it is missing, on a low-priority
+// thread of this process, so that switching to large text later loads it in
+// tens of ms instead of rasterising for most of a second while the worker
+// waits. A thread, not a forked child: by the time this runs the sync and
+// camera threads (and the GL driver's) exist, and a child forked from a
+// threaded process may deadlock on a lock one of them held (malloc's).
+// The build shares nothing with the UI but ImGui's allocation counter
+// (IO.MetricsActiveAllocations, a statistic ImGui documents as approximate).
+// Destroy it before the ImGui context: the destructor waits for the build.
+class AtlasPrewarm {
+ public:
+  AtlasPrewarm(const AtlasRequest& req, const std::string& cache_dir);
+  ~AtlasPrewarm();
+  AtlasPrewarm(const AtlasPrewarm&) = delete;
+  AtlasPrewarm& operator=(const AtlasPrewarm&) = delete;
+  // False when there was nothing to build (the entry exists, no cache dir).
+  bool started() const { return worker_.joinable(); }
+  bool done() const { return done_.load(); }
+  // Blocks until the build has ended (at once if none was started).
+  void wait();
+
+ private:
+  std::atomic<bool> done_{false};
+  std::thread worker_;
+};
 
 // The cache key: font files (path, size, mtime), glyph sets, sizes, scale,
 // rasterizer and the ImGui version.

@@ -5,7 +5,6 @@
 
 #include "imgui.h"
 #include "kiosk/base/strings.hpp"
-#include "ui/session/flow.hpp"
 #include "ui/widgets/widgets.hpp"
 
 namespace kiosk::ui {
@@ -70,10 +69,10 @@ FieldEdit choice_grid(const Field& f, const Answers& a, Lang lang, float width) 
                    ImVec2(w, px(96)))) {
       if (multi) {
         out.kind = FieldEdit::Toggle;
-        out.value = ch.id;
+        out.id = ch.id;
       } else {
         out.kind = FieldEdit::Set;
-        out.value = ch.id;
+        out.id = ch.id;
       }
     }
   }
@@ -82,12 +81,12 @@ FieldEdit choice_grid(const Field& f, const Answers& a, Lang lang, float width) 
   return out;
 }
 
-FieldEdit pick_list(const Service& s, const Field& f, const Answers& a, const ContentBundle& c,
-                    const RuleContext& ctx, Lang lang, float width) {
+FieldEdit pick_list(const Field& f, const Answers& a, const ContentBundle& c,
+                    const std::map<std::string, int>* places, const std::string& today, Lang lang,
+                    float width) {
   FieldEdit out;
   auto it = a.find(f.id);
   const std::string chosen = it != a.end() && it->is_string() ? it->get<std::string>() : "";
-  const std::string today = ctx.today.iso();
   struct Item {
     std::string id, title, detail;
   };
@@ -123,8 +122,11 @@ FieldEdit pick_list(const Service& s, const Field& f, const Answers& a, const Co
     return out;
   }
   for (const Item& item : items) {
-    const PickPlaces pp = pick_places(s, f, item.id, c, a);
-    const int left = places_left(ctx, pp.resource_key, pp.capacity, pp.booked);
+    int left = 0;
+    if (places) {
+      auto p = places->find(item.id);
+      if (p != places->end()) left = p->second;
+    }
     PickRow row;
     row.id = "form.pick." + f.id + "." + item.id;
     row.title = item.title;
@@ -136,7 +138,7 @@ FieldEdit pick_list(const Service& s, const Field& f, const Answers& a, const Co
     if (row.selected) row.places = tr("ui.pick.chosen").in(lang) + "  " + row.places;
     if (pick_row(row, width)) {
       out.kind = FieldEdit::Set;
-      out.value = item.id;
+      out.id = item.id;
     }
   }
   return out;

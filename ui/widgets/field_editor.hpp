@@ -2,6 +2,7 @@
 // keyboard edits it), choice grids, pick lists with places left, and the
 // error in words under the field as soon as its answer is complete.
 #pragma once
+#include <map>
 #include <string>
 #include <vector>
 
@@ -12,8 +13,8 @@
 namespace kiosk::ui {
 
 struct FieldEdit {
-  enum Kind { None, Edit, Set, Toggle } kind = None;
-  nlohmann::json value;  // Set: the answer; Toggle: the choice id
+  enum Kind { None, Set, Toggle } kind = None;
+  std::string id;  // Set: the choice or item chosen; Toggle: the choice
 };
 
 // The box showing a typed answer (or the hint when empty); tap to edit.
@@ -23,9 +24,12 @@ bool typed_box(const std::string& id, const std::string& text, const std::string
 // Choice grid for SingleChoice / MultiChoice.
 FieldEdit choice_grid(const Field& f, const Answers& a, Lang lang, float width);
 
-// Pick list (slots, events, classes) with places left in words; full
-// entries are disabled and say "full".
-FieldEdit pick_list(const Service& s, const Field& f, const Answers& a, const ContentBundle& c,
-                    const RuleContext& ctx, Lang lang, float width);
+// Pick list (slots, events, classes) from `today` (YYYY-MM-DD) on, with
+// the places left in words from `places` (item id -> places, counted when
+// the page opened; an item not in it counts as full); full entries are
+// disabled and say "full".
+FieldEdit pick_list(const Field& f, const Answers& a, const ContentBundle& c,
+                    const std::map<std::string, int>* places, const std::string& today, Lang lang,
+                    float width);
 
 }  // namespace kiosk::ui

@@ -356,7 +356,7 @@ TEST_CASE("a refused card is explained in words and unlocks nothing") {
   h.app().on_code_scanned(demo_card("赵强", "22010077777", -86400 * 10), h.now());
   h.frame();
   CHECK(h.screen() == "scan_card");
-  CHECK(h.session().member.has_value() == false);
+  CHECK(h.session().card.member.has_value() == false);
   CHECK(h.drew(kiosk::tr("card.verdict.expired").zh));
 }
 

@@ -36,7 +36,7 @@ TEST_CASE("idle: still there, countdown, then the wipe leaves nothing typed") {
   Harness h(o);
   fill_contact(h);
   CHECK(h.drew("张伟"));
-  CHECK(h.session().scratch.at("employer").find("张伟") == 0);
+  CHECK(h.session().editing.scratch.at("employer").find("张伟") == 0);
 
   h.advance(59);
   CHECK(h.screen() == "form");
@@ -53,11 +53,11 @@ TEST_CASE("idle: still there, countdown, then the wipe leaves nothing typed") {
   CHECK(h.screen() == "attract");
   const Session& s = h.session();
   CHECK(s.answers.empty());
-  CHECK(s.scratch.empty());
-  CHECK(s.keyboard.composing.empty());
+  CHECK(s.editing.scratch.empty());
+  CHECK(s.editing.keyboard.composing.empty());
   CHECK(s.service_id.empty());
-  CHECK(s.editing.empty());
-  CHECK_FALSE(s.member.has_value());
+  CHECK_FALSE(s.editing.open());
+  CHECK_FALSE(s.card.member.has_value());
   CHECK_FALSE(h.drew("张伟"));
   CHECK_FALSE(automation_mentions("张伟"));
   CHECK(h.app().lang() == kiosk::Lang::Zh);
@@ -115,9 +115,9 @@ TEST_CASE("wipe scrubs string storage before it is freed") {
   for (size_t i = 0; i < n; ++i)
     if (p[i] != 0) all_zero = false;
   CHECK(all_zero);
-  s.scratch["x"] = "13812345678";
+  s.editing.scratch["x"] = "13812345678";
   wipe(s, kiosk::Lang::Zh, false);
-  CHECK(s.scratch.empty());
+  CHECK(s.editing.scratch.empty());
   CHECK(s.answers.empty());
 }
 

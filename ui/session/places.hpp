@@ -1,0 +1,34 @@
+// Places left of the pick lists (duty slots, events, childcare classes),
+// counted when a page opens or a request was committed, not per frame:
+// the screens read them from the view.
+#pragma once
+#include <map>
+#include <string>
+
+#include "kiosk/domain/content.hpp"
+#include "kiosk/domain/form.hpp"
+
+namespace kiosk::ui {
+
+// The request store's answers kept until forget(): the rules and the pick
+// lists ask the same counts many times between two changes.
+class BookingCache : public BookingLedger {
+ public:
+  explicit BookingCache(const BookingLedger* source) : source_(source) {}
+  int local_bookings(const std::string& resource_key) const override;
+  bool has_dedup_key(const std::string& dedup_key) const override;
+  // The next question reads the store again.
+  void forget();
+
+ private:
+  const BookingLedger* source_;
+  mutable std::map<std::string, int> bookings_;
+  mutable std::map<std::string, bool> dedup_;
+};
+
+// Places left by pick field id, then by item id.
+using PlacesLeft = std::map<std::string, std::map<std::string, int>>;
+PlacesLeft count_places(const Service& s, const ContentBundle& c, const Answers& a,
+                        const RuleContext& ctx);
+
+}  // namespace kiosk::ui
