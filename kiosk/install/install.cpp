@@ -101,12 +101,12 @@ Expected<KioskConfig> open_config(const DataDir& d) {
 
 }  // namespace
 
-Install::Install(DataDir dir, KioskConfig config, Clock clock)
+Install::Install(DataDir dir, KioskConfig config, WallClock clock)
     : dir_(std::move(dir)), config_(std::move(config)), clock_(std::move(clock)) {
   if (!clock_) clock_ = system_clock_ms;
 }
 
-Expected<Install> Install::open(std::string data_dir, Clock clock) {
+Expected<Install> Install::open(std::string data_dir, WallClock clock) {
   if (data_dir.empty()) data_dir = default_data_dir();
   DataDir d{std::move(data_dir)};
   auto cfg = open_config(d);
@@ -114,7 +114,7 @@ Expected<Install> Install::open(std::string data_dir, Clock clock) {
   return Install(std::move(d), std::move(*cfg), std::move(clock));
 }
 
-Install Install::defaults(std::string data_dir, Clock clock) {
+Install Install::defaults(std::string data_dir, WallClock clock) {
   if (data_dir.empty()) data_dir = default_data_dir();
   return Install(DataDir{std::move(data_dir)}, KioskConfig{}, std::move(clock));
 }

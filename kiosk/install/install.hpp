@@ -23,7 +23,7 @@ namespace kiosk {
 
 // Unix milliseconds. The wall clock unless a test injects another (to move
 // a day on and watch the retention purge, say).
-using Clock = std::function<int64_t()>;
+using WallClock = std::function<int64_t()>;
 int64_t system_clock_ms();
 
 // Where the hub is and who this kiosk is, as the sync client needs it.
@@ -53,15 +53,15 @@ class Install {
   // Reads and checks data_dir/config.json (a missing file is the defaults)
   // and, once, folds the hub.json older versions wrote into it. Nothing is
   // created. An empty data_dir is default_data_dir(). Errors: config_*.
-  static Expected<Install> open(std::string data_dir, Clock clock = {});
+  static Expected<Install> open(std::string data_dir, WallClock clock = {});
   // The embedded defaults for data_dir: what the touch UI runs on when
   // config.json is broken (it must start, and says which key is wrong).
-  static Install defaults(std::string data_dir, Clock clock = {});
+  static Install defaults(std::string data_dir, WallClock clock = {});
 
   const DataDir& dir() const { return dir_; }
   const std::string& root() const { return dir_.root; }
   const KioskConfig& config() const { return config_; }
-  const Clock& clock() const { return clock_; }
+  const WallClock& clock() const { return clock_; }
   int64_t now_ms() const { return clock_(); }
 
   // The data directory, created 0700 if missing. Errors: "read_only".
@@ -81,10 +81,10 @@ class Install {
   Status record_enrollment(const Enrollment& e);
 
  private:
-  Install(DataDir dir, KioskConfig config, Clock clock);
+  Install(DataDir dir, KioskConfig config, WallClock clock);
   DataDir dir_;
   KioskConfig config_;
-  Clock clock_;
+  WallClock clock_;
 };
 
 }  // namespace kiosk

@@ -30,12 +30,12 @@ int64_t dir_stamp(const std::string& path) {
 }  // namespace
 
 SyncClient::SyncClient(RequestStore& store, HubSettings hub, TransportOptions t, BatchLimits b,
-                       Clock clock)
+                       WallClock clock)
     : store_(store),
       hub_(hub),
       transport_(HubEndpoint{hub.hub_url, hub.hub_ca_file, hub.allow_plain_http_loopback, hub.token}, t),
       limits_(b),
-      clock_(clock ? std::move(clock) : Clock(system_clock_ms)),
+      clock_(clock ? std::move(clock) : WallClock(system_clock_ms)),
       batch_items_(std::max(1, b.max_items)) {}
 
 CycleReport SyncClient::pull_status() {

@@ -36,7 +36,7 @@ class SyncClient {
   // `clock` stamps the queue's rows (delivered_at, ...) and drives the
   // retention purge; the wall clock if empty.
   SyncClient(RequestStore& store, HubSettings hub, TransportOptions t = {}, BatchLimits b = {},
-             Clock clock = {});
+             WallClock clock = {});
 
   // Takes data-dir/sync.lock (other processes' cycles) first; a cycle that
   // cannot get it returns Transient "busy". Runs the retention purge (at
@@ -61,7 +61,7 @@ class SyncClient {
   HubSettings hub_;
   HubTransport transport_;
   BatchLimits limits_;
-  Clock clock_;
+  WallClock clock_;
   int batch_items_;  // shrinks after a transient failure, grows back after success
   int64_t last_purge_ms_ = 0;
   // The bundle's version when the UI has not recorded it: loaded again only

@@ -44,7 +44,7 @@ SyncServiceOptions sync_service_options(const Install& install) {
 
 struct SyncService::Impl {
   std::string data_dir;
-  Clock clock;
+  WallClock clock;
   SyncServiceOptions opts;
   mutable std::mutex mu;
   std::condition_variable cv;
