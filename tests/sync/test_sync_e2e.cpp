@@ -12,9 +12,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "fault_proxy.hpp"
+#include "tests/sync/support/fault_proxy.hpp"
 #include "kiosk/store/store.hpp"
-#include "support.hpp"
+#include "tests/sync/support/support.hpp"
 
 using namespace kiosk::synctest;
 using nlohmann::json;

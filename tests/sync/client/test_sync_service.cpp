@@ -7,8 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "fault_proxy.hpp"
-#include "support.hpp"
+#include "tests/sync/support/fault_proxy.hpp"
+#include "tests/sync/support/support.hpp"
 #include "sync/client/sync_client.hpp"
 #include "sync/client/sync_service.hpp"
 

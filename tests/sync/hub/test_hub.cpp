@@ -7,7 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "support.hpp"
+#include "tests/sync/support/support.hpp"
 #include "sync/client/transport.hpp"
 #include "sync/hub/hub_server.hpp"
 #include "sync/protocol/protocol.hpp"

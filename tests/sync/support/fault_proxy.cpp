@@ -1,4 +1,4 @@
-#include "fault_proxy.hpp"
+#include "tests/sync/support/fault_proxy.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>

@@ -1,4 +1,4 @@
-#include "support.hpp"
+#include "tests/sync/support/support.hpp"
 
 #include <doctest/doctest.h>
 #include <fcntl.h>
