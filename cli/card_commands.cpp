@@ -16,9 +16,8 @@
 #include "kiosk/card/member_card.hpp"
 #include "kiosk/card/trust.hpp"
 #include "cli/command.hpp"
-#include "kiosk/install/config.hpp"
 #include "kiosk/domain/content.hpp"
-#include "kiosk/install/paths.hpp"
+#include "kiosk/install/install.hpp"
 #include "kiosk/base/strings.hpp"
 #include "kiosk/scan/codes.hpp"
 #include "kiosk/card/ticket_code.hpp"
@@ -110,29 +109,16 @@ struct Trust {
   std::vector<std::string> notes;  // why a source was skipped
 };
 
-Expected<Trust> load_trust(const std::string& data_dir) {
-  DataDir dd{data_dir};
+Expected<Trust> load_trust(const CliEnv& env) {
+  auto install = Install::open(env.data_dir, env.clock);
+  if (!install) return install.error();
   Trust t;
-  std::optional<ContentBundle> bundle;
-  struct stat st {};
-  if (::stat(dd.content_dir().c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
-    auto l = load_content_dir(dd.content_dir());
-    if (l.bundle) {
-      bundle = std::move(l.bundle);
-      t.content_source = "data-dir";
-    } else {
-      t.notes.push_back("data-dir content rejected (" + std::to_string(l.problems.size()) + " problems): using the embedded bundle");
-    }
-  }
-  if (!bundle) {
-    auto l = load_embedded_content();
-    if (!l.bundle) return Error{ErrorKind::ContentBroken, tr("card.cli.no_content"), "", "embedded content does not load"};
-    bundle = std::move(l.bundle);
-    t.content_source = "embedded";
-  }
-  auto cfg = load_config(dd.config_file());
-  if (!cfg) return cfg.error();
-  t.store = card::TrustStore::from(*bundle, *cfg);
+  auto content = install->active_content();
+  if (!content) return Error{ErrorKind::ContentBroken, tr("card.cli.no_content"), "", "embedded content does not load"};
+  if (!content->rejected.empty())
+    t.notes.push_back("data-dir content rejected (" + std::to_string(content->rejected.size()) + " problems): using the embedded bundle");
+  t.content_source = content->source;
+  t.store = card::TrustStore::from(content->bundle, install->config());
   for (const auto& p : t.store.problems()) t.notes.push_back(p);
   return t;
 }
@@ -197,7 +183,7 @@ int run_verify(CliEnv& env) {
   if (!o.bad.empty() || o.has("--image") == o.has("--text")) return usage(env, kCardUsage, o.bad);
   int64_t now = static_cast<int64_t>(std::time(nullptr));
   if (o.has("--now") && !parse_int64(o.get("--now"), now)) return usage(env, kCardUsage, o.get("--now"));
-  auto trust = load_trust(env.data_dir);
+  auto trust = load_trust(env);
   if (!trust) return fail(env, trust.error(), kBroken);
 
   std::string text, source = "text";

@@ -1,6 +1,7 @@
 // Subcommands of union-kiosk for technicians and scripts. Each module
 // registers its own in its own file; apps/union-kiosk/main.cpp only dispatches.
 #pragma once
+#include <cstdint>
 #include <functional>
 #include <iosfwd>
 #include <string>
@@ -10,6 +11,7 @@ namespace kiosk::cli {
 
 struct CliEnv {
   std::string data_dir;             // --data-dir or the default
+  std::function<int64_t()> clock;   // unix ms; empty: the wall clock (tests move it)
   bool json = false;                // --json
   std::vector<std::string> args;    // the words after the command name
   std::ostream* out = nullptr;

@@ -12,10 +12,8 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command.hpp"
-#include "kiosk/install/active_content.hpp"
-#include "kiosk/install/config.hpp"
 #include "kiosk/base/log.hpp"
-#include "kiosk/install/paths.hpp"
+#include "kiosk/install/install.hpp"
 #include "kiosk/store/store.hpp"
 #include "kiosk/store/store_detail.hpp"
 #include "kiosk/base/strings.hpp"
@@ -141,20 +139,9 @@ json record_json(const RequestRecord& r, bool with_answers) {
 }
 
 Expected<std::unique_ptr<RequestStore>> open_store(const CliEnv& env, bool create) {
-  DataDir dd{env.data_dir};
-  StoreOptions o;
-  o.create_if_missing = create;
-  auto cfg = load_config(dd.config_file());
-  if (!cfg.ok()) return cfg.error();
-  o.retention_ms = int64_t{cfg->retention_days} * 24 * 3600 * 1000;
-  if (create) {
-    std::string why;
-    if (!ensure_dir(dd.root, &why)) {
-      Error e = store_detail::store_error(ErrorKind::ReadOnly, why);
-      return e;
-    }
-  }
-  return RequestStore::open(dd.requests_db(), o);
+  auto install = Install::open(env.data_dir, env.clock);
+  if (!install.ok()) return install.error();
+  return install->open_store(create);
 }
 
 std::optional<std::string> read_whole(const std::string& path) {
@@ -223,10 +210,12 @@ int run_submit(CliEnv& env) {
     return fail(env, e, kUsage);
   }
 
-  auto content = load_active_content(DataDir{env.data_dir});
+  auto install = Install::open(env.data_dir, env.clock);
+  if (!install.ok()) return fail(env, install.error(), kBroken);
+  auto content = install->active_content();
   if (!content.ok()) return fail(env, content.error(), kBroken);
   if (!content->rejected.empty() && !wants_json(env)) print_text(err(env), tr("submit.content_rejected"));
-  auto store = open_store(env, true);
+  auto store = install->open_store(true);
   if (!store.ok()) return fail(env, store.error(), kBroken);
   auto r = submit_request(**store, content->bundle, in);
   if (!r.ok()) return fail(env, r.error(), kBroken);

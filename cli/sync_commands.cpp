@@ -9,9 +9,10 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command.hpp"
-#include "kiosk/install/paths.hpp"
-#include "kiosk/store/store.hpp"
 #include "kiosk/base/strings.hpp"
+#include "kiosk/install/install.hpp"
+#include "kiosk/store/store.hpp"
+#include "sync/client/enrollment.hpp"
 #include "sync/client/sync_client.hpp"
 
 namespace kiosk::cli {
@@ -63,8 +64,16 @@ void say_error(CliEnv& env, const Error& e) {
   }
 }
 
+// The install's config error as sync has always reported it ("config").
+Error config_error(const Error& e) { return Error{ErrorKind::Config, e.message, e.field, e.detail}; }
+
 int sync_once(CliEnv& env, const Opts& o) {
-  auto hub = sync::load_hub_settings(env.data_dir);
+  auto install = Install::open(env.data_dir, env.clock);
+  if (!install) {
+    say_error(env, config_error(install.error()));
+    return kNotConfigured;
+  }
+  auto hub = install->hub();
   if (!hub) {
     say_error(env, hub.error());
     return kNotConfigured;
@@ -73,12 +82,11 @@ int sync_once(CliEnv& env, const Opts& o) {
     say_error(env, Error{ErrorKind::NotEnrolled, tr("sync.not_enrolled"), "", ""});
     return kNotConfigured;
   }
-  std::string err;
-  if (!ensure_dir(env.data_dir, &err)) {
-    say_error(env, Error{ErrorKind::Io, tr("sync.write_failed"), "", err});
+  if (auto st = install->ensure_dir(); !st) {
+    say_error(env, Error{ErrorKind::Io, tr("sync.write_failed"), "", st.error().detail});
     return kStore;
   }
-  auto store = RequestStore::open(DataDir{env.data_dir}.requests_db());
+  auto store = install->open_store();
   if (!store) {
     say_error(env, store.error());
     return kStore;
@@ -91,14 +99,14 @@ int sync_once(CliEnv& env, const Opts& o) {
   t.low_speed_bytes_per_s = std::stoi(o.get("--low-speed-bytes", "256"));
   b.max_items = std::stoi(o.get("--batch-items", "200"));
   b.max_bytes = std::stoll(o.get("--batch-bytes", "524288"));
-  sync::SyncClient client(**store, *hub, t, b);
+  sync::SyncClient client(**store, *hub, t, b, install->clock());
   sync::CycleReport r = client.run_cycle(env.data_dir, !o.flag("--no-heartbeat"));
   QueueStats qs = (*store)->stats();
   int code = kOk;
   if (!r.ok()) {
     if (r.outcome == NetKind::Refused) code = kRefused;
     else if (r.outcome == NetKind::Misconfigured) code = kNotConfigured;
-    else if (r.error.rfind("store_", 0) == 0) code = kStore;
+    else if (r.store_failed) code = kStore;
     else code = kRetryLater;
   }
   if (env.json) {
@@ -123,7 +131,8 @@ int sync_once(CliEnv& env, const Opts& o) {
 }
 
 int sync_status(CliEnv& env) {
-  auto hub = sync::load_hub_settings(env.data_dir);
+  auto install = Install::open(env.data_dir, env.clock);
+  Expected<HubSettings> hub = install ? install->hub() : Expected<HubSettings>(config_error(install.error()));
   json j{{"data_dir", env.data_dir}};
   if (hub) {
     j["hub_url"] = hub->hub_url;
@@ -134,9 +143,8 @@ int sync_status(CliEnv& env) {
   } else {
     j["config_error"] = hub.error().name();
   }
-  StoreOptions so;
-  so.create_if_missing = false;
-  auto store = RequestStore::open(DataDir{env.data_dir}.requests_db(), so);
+  // The queue is shown even when config.json is broken.
+  auto store = (install ? *install : Install::defaults(env.data_dir, env.clock)).open_store(false);
   if (store) {
     QueueStats qs = (*store)->stats();
     j["queued"] = qs.queued;
@@ -182,12 +190,16 @@ int enroll(CliEnv& env, const Opts& o) {
     *env.err << "usage: union-kiosk enroll --hub URL --code CODE [--ca PEM] [--allow-plain-http-loopback]\n";
     return kUsage;
   }
-  std::string err;
-  if (!ensure_dir(env.data_dir, &err)) {
-    say_error(env, Error{ErrorKind::Io, tr("sync.write_failed"), "", err});
+  auto install = Install::open(env.data_dir, env.clock);
+  if (!install) {
+    say_error(env, config_error(install.error()));
+    return kNotConfigured;
+  }
+  if (auto st = install->ensure_dir(); !st) {
+    say_error(env, Error{ErrorKind::Io, tr("sync.write_failed"), "", st.error().detail});
     return kStore;
   }
-  auto r = sync::enroll_kiosk(env.data_dir, hub, code, o.get("--ca"), o.flag("--allow-plain-http-loopback"));
+  auto r = sync::enroll_kiosk(*install, hub, code, o.get("--ca"), o.flag("--allow-plain-http-loopback"));
   if (!r) {
     say_error(env, r.error());
     switch (r.error().kind) {

@@ -16,6 +16,10 @@ struct ActiveContent {
   std::vector<ContentProblem> rejected;  // why the data dir's bundle was not used
 };
 
+// The store setting the touch UI records the shown bundle's version in, so
+// the heartbeat reports it without loading the bundle again.
+inline constexpr const char* kSettingContentVersion = "content_version";
+
 // An Error only if neither loads.
 Expected<ActiveContent> load_active_content(const DataDir& dir);
 

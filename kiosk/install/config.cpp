@@ -88,7 +88,19 @@ Expected<KioskConfig> load_config(const std::string& path) {
     e.detail = detail;
     return e;
   }
-  static const char* known[] = {"kiosk_name",        "hub_url",
+  return parse_config(j);
+}
+
+Expected<KioskConfig> parse_config(const json& j) {
+  KioskConfig cfg;
+  if (!j.is_object()) {
+    Error e;
+    e.kind = ErrorKind::ConfigMalformed;
+    e.message = fill(tr("config.malformed"), {{"file", "config.json"}, {"detail", "not a JSON object"}});
+    e.detail = "not a JSON object";
+    return e;
+  }
+  static const char* known[] = {"kiosk_name",        "hub_url",        "kiosk_id",
                                 "hub_ca_file",       "allow_plain_http_loopback",
                                 "idle_timeout_s",    "idle_countdown_s",
                                 "retention_days",    "scan_source",
@@ -110,6 +122,7 @@ Expected<KioskConfig> load_config(const std::string& path) {
   if ((err = read_string(j, "kiosk_name", cfg.kiosk_name)) ||
       (err = read_string(j, "hub_url", cfg.hub_url)) ||
       (err = read_string(j, "hub_ca_file", cfg.hub_ca_file)) ||
+      (err = read_string(j, "kiosk_id", cfg.kiosk_id)) ||
       (err = read_bool(j, "allow_plain_http_loopback", cfg.allow_plain_http_loopback)) ||
       (err = read_int(j, "idle_timeout_s", 10, 3600, cfg.idle_timeout_s)) ||
       (err = read_int(j, "idle_countdown_s", 3, 300, cfg.idle_countdown_s)) ||

@@ -5,8 +5,10 @@
 #include <string>
 #include <vector>
 
-#include "kiosk/domain/content.hpp"
+#include <nlohmann/json.hpp>
+
 #include "kiosk/base/expected.hpp"
+#include "kiosk/domain/content.hpp"
 
 namespace kiosk {
 
@@ -14,6 +16,7 @@ struct KioskConfig {
   std::string kiosk_name;                 // "长春市工人文化宫 1号机"
   std::string hub_url;                    // empty: no hub, offline only
   std::string hub_ca_file;                // PEM bundle the hub is verified against
+  std::string kiosk_id;                   // the hub's id for this kiosk, written by enroll
   bool allow_plain_http_loopback = false; // tests only
   int idle_timeout_s = 60;                // "still there?" after this long untouched
   int idle_countdown_s = 15;              // then the session is wiped
@@ -26,6 +29,9 @@ struct KioskConfig {
 };
 
 // A missing file is the defaults; a malformed one is an Error naming the key.
+// Install::open is the one caller outside tests: everything else asks the Install.
 Expected<KioskConfig> load_config(const std::string& path);
+// The same checks on an already parsed object (a config about to be written).
+Expected<KioskConfig> parse_config(const nlohmann::json& j);
 
 }  // namespace kiosk

@@ -3,17 +3,17 @@
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <cmath>
 #include <atomic>
+#include <chrono>
+#include <cmath>
 #include <condition_variable>
 #include <mutex>
 #include <random>
 #include <thread>
 
 #include "kiosk/base/log.hpp"
-#include "kiosk/install/paths.hpp"
-#include "kiosk/store/store.hpp"
 #include "kiosk/base/strings.hpp"
+#include "kiosk/store/store.hpp"
 #include "sync/client/sync_client.hpp"
 
 namespace kiosk::sync {
@@ -26,10 +26,25 @@ int64_t file_mtime_ns(const std::string& path) {
   return static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
 }
 
+// Waits and backoff run on this clock: a wall clock set back (NTP, a test's
+// injected clock) never stretches or cuts a wait.
+int64_t mono_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
+}
+
 }  // namespace
+
+SyncServiceOptions sync_service_options(const Install& install) {
+  SyncServiceOptions so;
+  so.idle_interval_s = install.config().sync_interval_s;
+  so.backoff_max_ms = install.config().sync_backoff_max_s * 1000;
+  return so;
+}
 
 struct SyncService::Impl {
   std::string data_dir;
+  WallClock clock;
   SyncServiceOptions opts;
   mutable std::mutex mu;
   std::condition_variable cv;
@@ -40,17 +55,23 @@ struct SyncService::Impl {
   std::thread thread;
   std::mt19937_64 rng{std::random_device{}()};
 
+  // Owned by the thread.
+  std::unique_ptr<RequestStore> store;
+  StoreOptions store_opts;
+  std::unique_ptr<SyncClient> client;
+  int connections_before = 0;  // by the clients replaced so far
+
   void publish(const SyncStatus& s) {
     std::lock_guard lock(mu);
     status = s;
   }
 
   enum class Woke { Stop, Now, Deadline };
-  // Sleeps until `deadline_ms`, send_now() or stop().
-  Woke wait_until(int64_t deadline_ms) {
+  // Sleeps until `deadline` (monotonic ms), send_now() or stop().
+  Woke wait_until(int64_t deadline) {
     std::unique_lock lock(mu);
     while (!stopping && !wake) {
-      int64_t left = deadline_ms - unix_ms();
+      int64_t left = deadline - mono_ms();
       if (left <= 0) return Woke::Deadline;
       cv.wait_for(lock, std::chrono::milliseconds(left));
     }
@@ -68,31 +89,64 @@ struct SyncService::Impl {
     return static_cast<int64_t>(d(rng));
   }
 
+  // The queue, opened again when the install's options for it change (a
+  // technician edited retention_days): every purge uses what the config says.
+  void open_store(const Install& install, SyncStatus& st) {
+    StoreOptions want = install.store_options();
+    if (store && want.retention_ms == store_opts.retention_ms) return;
+    client.reset();  // it holds a reference to the old store
+    store.reset();
+    auto s = install.open_store();
+    if (s) {
+      store = std::move(*s);
+      store_opts = want;
+    } else {
+      st.last_error = store_failure_code(s.error().kind);
+      st.last_error_text = s.error().message;
+    }
+  }
+
+  // One client for as long as the hub's settings stay: its transport keeps
+  // the connection to the hub alive from one cycle to the next.
+  SyncClient& client_for(const HubSettings& hub) {
+    if (!client || client->hub() != hub) {
+      if (client) connections_before += client->connections_opened();
+      TransportOptions t;
+      t.connect_timeout_ms = opts.connect_timeout_ms;
+      t.total_timeout_ms = opts.total_timeout_ms;
+      t.abort = &abort;
+      client = std::make_unique<SyncClient>(*store, hub, t, BatchLimits{}, clock);
+    }
+    return *client;
+  }
+
+  void count_queue(SyncStatus& st) {
+    if (!store) return;
+    QueueStats qs = store->stats();
+    st.waiting = qs.queued + qs.sending;
+    st.quarantined = qs.quarantined;
+  }
+
   void run() {
     SyncStatus st;
-    std::unique_ptr<RequestStore> store;
     int failures = 0;
     int64_t last_heartbeat = 0;
-    int64_t stopped_token_mtime = -1, stopped_hub_mtime = -1, stopped_cfg_mtime = -1;
-    DataDir dd{data_dir};
+    bool heartbeat_ever = false;
+    int64_t stopped_token_mtime = -1, stopped_cfg_mtime = -1;
+    const DataDir dd{data_dir};
     while (true) {
-      if (!store) {
-        auto s = RequestStore::open(dd.requests_db());
-        if (s) {
-          store = std::move(*s);
-        } else {
-          st.last_error = store_failure_code(s.error().kind);
-          st.last_error_text = s.error().message;
-        }
-      }
-      int64_t next = unix_ms() + opts.idle_interval_s * 1000LL;
-      auto hub = load_hub_settings(data_dir);
+      // Read again every time: a kiosk enrolled (or reconfigured) while it
+      // runs is picked up without a restart.
+      auto install = Install::open(data_dir, clock);
+      open_store(install ? *install : Install::defaults(data_dir, clock), st);
+      int64_t next = mono_ms() + opts.idle_interval_s * 1000LL;
+      // A broken config.json stops the sync (code "config") until it is fixed.
+      Expected<HubSettings> hub =
+          install ? install->hub()
+                  : Expected<HubSettings>(Error{ErrorKind::Config, install.error().message,
+                                                install.error().field, install.error().detail});
       st.hub_configured = hub && hub->configured();
-      if (store) {
-        QueueStats qs = store->stats();
-        st.waiting = qs.queued + qs.sending;
-        st.quarantined = qs.quarantined;
-      }
+      count_queue(st);
       if (!hub) {
         st.online = false;
         st.stopped = true;
@@ -103,40 +157,37 @@ struct SyncService::Impl {
         st.last_error.clear();
         st.last_error_text = {};
       } else if (st.stopped && stopped_token_mtime == file_mtime_ns(dd.device_token_file()) &&
-                 stopped_hub_mtime == file_mtime_ns(data_dir + "/hub.json") &&
                  stopped_cfg_mtime == file_mtime_ns(dd.config_file()) && !woken_) {
         // Refused or misconfigured: nothing changes until a technician
         // re-enrolls or fixes the config, so the hub is not hammered.
       } else if (store) {
         st.stopped = false;
-        TransportOptions t;
-        t.connect_timeout_ms = opts.connect_timeout_ms;
-        t.total_timeout_ms = opts.total_timeout_ms;
-        t.abort = &abort;
-        SyncClient client(*store, *hub, t);
-        const bool hb = unix_ms() - last_heartbeat >= opts.heartbeat_interval_s * 1000LL;
-        CycleReport rep = client.run_cycle(data_dir, hb);
-        QueueStats qs = store->stats();
-        st.waiting = qs.queued + qs.sending;
-        st.quarantined = qs.quarantined;
-        if (rep.heartbeat_sent && hb) last_heartbeat = unix_ms();
+        SyncClient& c = client_for(*hub);
+        const bool hb = !heartbeat_ever || mono_ms() - last_heartbeat >= opts.heartbeat_interval_s * 1000LL;
+        CycleReport rep = c.run_cycle(data_dir, hb);
+        ++st.cycles;
+        st.connections = connections_before + c.connections_opened();
+        count_queue(st);
+        if (rep.heartbeat_sent && hb) {
+          last_heartbeat = mono_ms();
+          heartbeat_ever = true;
+        }
         if (rep.ok()) {
           failures = 0;
           st.online = true;
           st.last_error.clear();
           st.last_error_text = {};
-          st.last_success_ms = unix_ms();
+          st.last_success_ms = clock();
         } else if (rep.error == "busy") {
-          next = unix_ms() + 1000;  // a technician's cycle is running
+          next = mono_ms() + 1000;  // a technician's cycle is running
         } else {
-          st.online = rep.outcome == NetKind::Transient && rep.error != "offline" &&
-                      rep.error != "timeout" && rep.error != "connection_lost";
+          // Online: the hub answered, even if only to say it is busy.
+          st.online = rep.outcome == NetKind::Transient && rep.reach != Reach::Down;
           st.last_error = rep.error;
           st.last_error_text = tr("sync.error." + rep.error);
           if (rep.outcome == NetKind::Refused || rep.outcome == NetKind::Misconfigured) {
             st.stopped = true;
             stopped_token_mtime = file_mtime_ns(dd.device_token_file());
-            stopped_hub_mtime = file_mtime_ns(data_dir + "/hub.json");
             stopped_cfg_mtime = file_mtime_ns(dd.config_file());
             log::event(log::Level::Error, "sync", "stopped: hub refused this kiosk or config",
                        {{"error", rep.error}});
@@ -145,39 +196,43 @@ struct SyncService::Impl {
             int64_t delay = backoff_ms(failures);
             if (rep.retry_after_s >= 0)
               delay = std::max<int64_t>(rep.retry_after_s * 1000LL, opts.backoff_base_ms / 2);
-            next = unix_ms() + delay;
+            next = mono_ms() + delay;
           }
         }
       }
       woken_ = false;
-      st.next_attempt_ms = next;
+      st.next_attempt_ms = clock() + std::max<int64_t>(0, next - mono_ms());
       publish(st);
       // Between cycles the waiting count is refreshed every 2 s, so a request
       // just submitted shows up in the UI without a network exchange. With
       // no hub there is nothing to show it beside: sleep to the next look.
       Woke w = Woke::Deadline;
       while (true) {
-        w = wait_until(st.hub_configured ? std::min(next, unix_ms() + 2000) : next);
-        if (w != Woke::Deadline || unix_ms() >= next) break;
+        w = wait_until(st.hub_configured ? std::min(next, mono_ms() + 2000) : next);
+        if (w != Woke::Deadline || mono_ms() >= next) break;
         if (store) {
-          QueueStats qs = store->stats();
-          st.waiting = qs.queued + qs.sending;
-          st.quarantined = qs.quarantined;
+          count_queue(st);
           publish(st);
         }
       }
       if (w == Woke::Stop) break;
       woken_ = w == Woke::Now;
     }
+    client.reset();
+    store.reset();
   }
   bool woken_ = false;  // this loop was started by send_now()
 };
 
-SyncService::SyncService(std::string data_dir, SyncServiceOptions opts)
+SyncService::SyncService(const Install& install, SyncServiceOptions opts)
     : impl_(std::make_unique<Impl>()) {
-  impl_->data_dir = std::move(data_dir);
+  impl_->data_dir = install.root();
+  impl_->clock = install.clock();
   impl_->opts = opts;
 }
+
+SyncService::SyncService(std::string data_dir, SyncServiceOptions opts)
+    : SyncService(Install::defaults(std::move(data_dir)), opts) {}
 
 SyncService::~SyncService() { stop(); }
 

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "kiosk/base/text.hpp"
+#include "kiosk/install/install.hpp"
 
 namespace kiosk::sync {
 
@@ -21,6 +22,8 @@ struct SyncStatus {
   Text last_error_text;         // the same, for people (zh + en)
   int64_t last_success_ms = 0;  // unix ms of the last full successful cycle
   int64_t next_attempt_ms = 0;  // unix ms of the next planned attempt
+  int64_t cycles = 0;           // cycles run since start(): a test waits on it
+  int connections = 0;          // TCP connections the client opened to the hub so far
 };
 
 struct SyncServiceOptions {
@@ -32,9 +35,17 @@ struct SyncServiceOptions {
   int total_timeout_ms = 60000;
 };
 
+// The install's sync_interval_s and sync_backoff_max_s, the rest as above.
+SyncServiceOptions sync_service_options(const Install& install);
+
 class SyncService {
  public:
-  // Opens its own connection to data_dir/requests.db when started.
+  // Opens its own connection to the install's queue, with the install's
+  // options, when started; one client (one keep-alive connection to the hub)
+  // lives as long as the hub's settings do. The install's clock stamps the
+  // queue; waits run on the monotonic clock.
+  explicit SyncService(const Install& install, SyncServiceOptions opts = {});
+  // The same for the install at data_dir.
   explicit SyncService(std::string data_dir, SyncServiceOptions opts = {});
   ~SyncService();  // stop()
   SyncService(const SyncService&) = delete;
@@ -43,7 +54,7 @@ class SyncService {
   void start();
   void stop();      // wakes the thread, abandons an exchange in flight, joins
   // Safe to start with no hub configured: it idles and looks again for an
-  // enrollment (config.json / hub.json / device-token) every idle interval.
+  // enrollment (config.json / device-token) every idle interval.
   void send_now();  // wake up and run a cycle now (also clears a backoff wait)
   SyncStatus status() const;
 

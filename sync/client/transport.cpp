@@ -175,6 +175,12 @@ struct HubTransport::Impl {
   TransportOptions opt;
   CURL* curl = nullptr;  // kept between calls: connection reuse (keep-alive)
   std::string base;
+  int connections = 0;
+
+  void count_connects(CURL* c) {
+    long n = 0;
+    if (curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &n) == CURLE_OK) connections += static_cast<int>(n);
+  }
 
   HubReply perform(std::string_view path, const std::string* body) {
     HubReply r;
@@ -241,12 +247,16 @@ struct HubTransport::Impl {
       int ra = r.retry_after_s;
       r = classify_curl(rc);
       r.retry_after_s = ra;
+      r.reach = Reach::Down;
+      count_connects(c);
       // A broken connection is not reused.
       curl_easy_cleanup(curl);
       curl = nullptr;
       return r;
     }
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
+    r.reach = Reach::Up;
+    count_connects(c);
     classify_status(r);
     return r;
   }
@@ -274,5 +284,7 @@ HubReply HubTransport::get(std::string_view path_and_query) {
 }
 
 const HubEndpoint& HubTransport::endpoint() const { return impl_->ep; }
+
+int HubTransport::connections_opened() const { return impl_->connections; }
 
 }  // namespace kiosk::sync

@@ -20,6 +20,15 @@ enum class NetKind {
 };
 std::string_view to_string(NetKind k);
 
+// Whether an exchange reached the hub at all, classified beside the kind:
+// what the sync status calls "online". A 503 is Transient and Up; a refused
+// connection is Transient and Down.
+enum class Reach {
+  Unknown,  // no exchange was tried (the URL was refused before sending)
+  Down,     // no HTTP answer: cannot resolve or connect, timeout, reset
+  Up,       // an HTTP status came back
+};
+
 struct HubEndpoint {
   std::string url;      // "https://hub.example:8443" (no trailing path)
   std::string ca_file;  // PEM the hub must chain to; empty: the system's CAs
@@ -39,6 +48,7 @@ struct HubReply {
   NetKind kind = NetKind::Transient;
   long status = 0;         // HTTP status, 0 if none arrived
   std::string body;
+  Reach reach = Reach::Unknown;
   int retry_after_s = -1;  // Retry-After, if the hub sent one (capped at 1 h)
   std::string error;       // short code for logs and the UI: "offline", "timeout", ...
   std::string detail;      // technical detail, no personal data
@@ -57,6 +67,9 @@ class HubTransport {
   HubReply post(std::string_view path, const std::string& json_body);
   HubReply get(std::string_view path_and_query);
   const HubEndpoint& endpoint() const;
+  // TCP connections opened so far: one for the life of the transport while
+  // the hub keeps the connection alive.
+  int connections_opened() const;
 
  private:
   struct Impl;

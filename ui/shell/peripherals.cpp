@@ -61,9 +61,9 @@ struct Peripherals::Impl {
   bool hub_in_config = false;  // until the thread's first report says otherwise
 };
 
-Peripherals::Peripherals(const std::string& data_dir, const KioskConfig& config, bool store_ok)
+Peripherals::Peripherals(const Install& install, const std::string& scan_source, bool store_ok)
     : impl_(std::make_unique<Impl>()) {
-  auto source = scan::make_scan_source(config.scan_source);
+  auto source = scan::make_scan_source(scan_source);
   if (source) {
     impl_->scan = std::make_unique<scan::ScanService>(std::move(*source));
   } else {
@@ -74,15 +74,9 @@ Peripherals::Peripherals(const std::string& data_dir, const KioskConfig& config,
   // Started even with no hub: a technician may enroll the kiosk while it
   // runs (`union-kiosk enroll`), and the thread picks that up by itself.
   if (store_ok) {
-    sync::SyncServiceOptions so;
-    so.idle_interval_s = config.sync_interval_s;
-    so.backoff_max_ms = config.sync_backoff_max_s * 1000;
-    impl_->sync = std::make_unique<sync::SyncService>(data_dir, so);
-    impl_->hub_in_config = !config.hub_url.empty();
+    impl_->sync = std::make_unique<sync::SyncService>(install, sync::sync_service_options(install));
+    impl_->hub_in_config = !install.config().hub_url.empty();
   }
-  (void)data_dir;
-  (void)config;
-  (void)store_ok;
 }
 
 Peripherals::~Peripherals() = default;

@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-#include "kiosk/install/config.hpp"
+#include "kiosk/install/install.hpp"
 
 namespace kiosk::ui {
 
@@ -16,8 +16,9 @@ class PlatformWindow;
 
 class Peripherals {
  public:
-  // `store_ok`: the sync thread is made only when the queue opened.
-  Peripherals(const std::string& data_dir, const KioskConfig& config, bool store_ok);
+  // `scan_source`: the config's or the command line's. `store_ok`: the sync
+  // thread is made only when the queue opened.
+  Peripherals(const Install& install, const std::string& scan_source, bool store_ok);
   ~Peripherals();
   Peripherals(const Peripherals&) = delete;
   Peripherals& operator=(const Peripherals&) = delete;

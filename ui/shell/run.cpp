@@ -14,10 +14,8 @@
 #include <optional>
 #include <string>
 
-#include "kiosk/install/active_content.hpp"
-#include "kiosk/install/config.hpp"
 #include "kiosk/base/log.hpp"
-#include "kiosk/install/paths.hpp"
+#include "kiosk/install/install.hpp"
 #include "kiosk/store/store.hpp"
 #include "kiosk/store/submit.hpp"
 #include "ui/screens/fault_screen.hpp"
@@ -111,24 +109,23 @@ int run_touch_ui(const std::string& data_dir, const std::vector<std::string>& ar
   auto since = [&] { return static_cast<int64_t>((mono_s() - t_start) * 1000.0); };
   int64_t ms_content = 0, ms_store = 0, ms_window = 0, ms_fonts = 0, ms_ime = 0, ms_app = 0;
 
-  std::string dir_error;
-  if (!ensure_dir(data_dir, &dir_error))
-    log::event(log::Level::Error, "ui", "data dir unusable", {{"detail", dir_error}});
-  const DataDir dd{data_dir};
-
-  KioskConfig config;
-  if (auto c = load_config(dd.config_file())) {
-    config = *c;
-  } else {
+  auto opened = Install::open(data_dir);
+  if (!opened) {
     // A bad config file must not stop the kiosk: defaults, and say which key.
     log::event(log::Level::Error, "ui", "config rejected, using defaults",
-               {{"code", c.error().name()}, {"field", c.error().field}});
+               {{"code", opened.error().name()}, {"field", opened.error().field}});
   }
+  const Install install = opened ? std::move(*opened) : Install::defaults(data_dir);
+  if (auto st = install.ensure_dir(); !st)
+    log::event(log::Level::Error, "ui", "data dir unusable", {{"detail", st.error().detail}});
+  const DataDir& dd = install.dir();
+
+  KioskConfig config = install.config();
   if (opt.idle_timeout_s) config.idle_timeout_s = *opt.idle_timeout_s;
   if (opt.idle_countdown_s) config.idle_countdown_s = *opt.idle_countdown_s;
   if (!opt.scan_source.empty()) config.scan_source = opt.scan_source;
 
-  auto active = load_active_content(dd);
+  auto active = install.active_content();
   if (!active) {
     log::event(log::Level::Error, "ui", "no content", {{"code", active.error().name()}});
     std::fprintf(stderr, "union-kiosk: %s\n  %s\n", active.error().message.zh.c_str(),
@@ -145,11 +142,12 @@ int run_touch_ui(const std::string& data_dir, const std::vector<std::string>& ar
   for (const auto& k : config.extra_trusted_keys) active->bundle.trusted_keys.push_back(k);
   for (const auto& m : config.extra_revoked_members) active->bundle.revoked_members.push_back(m);
 
-  StoreOptions so;
-  so.retention_ms = static_cast<int64_t>(config.retention_days) * 24 * 3600 * 1000;
-  auto store = RequestStore::open(dd.requests_db(), so);
+  auto store = install.open_store();
   std::optional<Error> store_error;
-  if (!store) {
+  if (store) {
+    // What the heartbeat reports as shown, without loading the bundle again.
+    (void)(*store)->set_setting(kSettingContentVersion, active->bundle.version);
+  } else {
     store_error = store.error();
     log::event(log::Level::Error, "ui", "request store unusable",
                {{"code", store.error().name()}, {"detail", store.error().detail}});
@@ -179,7 +177,7 @@ int run_touch_ui(const std::string& data_dir, const std::vector<std::string>& ar
   GlyphSet extra;
   if (active->source == "data-dir") add_directory_text(extra, dd.content_dir());
   extra.add_utf8(config.kiosk_name);
-  const std::string cache_dir = data_dir + "/cache";
+  const std::string cache_dir = install.root() + "/cache";
   FontState fonts;
   build_fonts(*window, fonts, opt.large_text ? 1.5f : 1.0f, extra, opt, cache_dir);
 
@@ -202,7 +200,7 @@ int run_touch_ui(const std::string& data_dir, const std::vector<std::string>& ar
     deps.store = store->get();
     deps.content = &active->bundle;
     deps.ime = ime.get();
-    deps.data_dir = data_dir;
+    deps.data_dir = install.root();
     deps.idle_timeout_s = config.idle_timeout_s;
     deps.idle_countdown_s = config.idle_countdown_s;
     deps.start_lang = opt.lang.value_or(Lang::Zh);
@@ -211,7 +209,7 @@ int run_touch_ui(const std::string& data_dir, const std::vector<std::string>& ar
     app = std::make_unique<KioskApp>(std::move(deps));
   }
 
-  Peripherals peripherals(data_dir, config, store ? true : false);
+  Peripherals peripherals(install, config.scan_source, store ? true : false);
   ms_app = since();
   FrameStats stats(opt.stats_file);
   LoopSink sink(app.get(), peripherals);

@@ -12,6 +12,7 @@
 #include "kiosk/card/member_card.hpp"
 
 using namespace kiosk::card;
+using kiosk::base64url_encode;
 std::string test_sign(const IssuerKey& key, const std::string& input);  // sign_helper.cpp
 
 namespace {

@@ -98,7 +98,7 @@ struct FaultProxy::Impl {
   std::mutex mu;
   Fault fault = Fault::None;
   int left = 0, delay_ms = 3000, retry_after_s = 1;
-  std::atomic<int> faulted{0}, forwarded{0};
+  std::atomic<int> faulted{0}, forwarded{0}, accepted{0};
   std::thread acceptor;
   std::list<std::thread> conns;
 
@@ -192,6 +192,7 @@ FaultProxy::FaultProxy(int upstream_port) : impl_(std::make_unique<Impl>()) {
       if (::poll(&p, 1, 100) <= 0) continue;
       int cfd = ::accept4(impl_->listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
       if (cfd < 0) continue;
+      ++impl_->accepted;
       std::lock_guard lock(impl_->mu);
       impl_->conns.emplace_back([this, cfd] { impl_->serve(cfd); });
     }
@@ -221,5 +222,6 @@ int FaultProxy::faults_left() const {
 }
 int FaultProxy::faulted() const { return impl_->faulted; }
 int FaultProxy::forwarded() const { return impl_->forwarded; }
+int FaultProxy::accepted() const { return impl_->accepted; }
 
 }  // namespace kiosk::synctest

@@ -30,6 +30,7 @@ class FaultProxy {
   int faults_left() const;
   int faulted() const;    // exchanges broken so far
   int forwarded() const;  // requests that reached the hub
+  int accepted() const;   // TCP connections the kiosk opened to the proxy
 
  private:
   struct Impl;

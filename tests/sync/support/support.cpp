@@ -21,6 +21,7 @@
 #include <nlohmann/json.hpp>
 
 #include "kiosk/base/log.hpp"
+#include "kiosk/install/install.hpp"
 #include "kiosk/store/store.hpp"
 #include "sync/hub/hub_db.hpp"
 
@@ -193,18 +194,24 @@ void enroll(const std::string& data_dir, HubProcess& hub, const std::string& hub
   REQUIRE(r.code == 0);
 }
 
-std::vector<std::string> queue_requests(const std::string& data_dir, int n,
-                                        const std::string& service) {
-  fs::create_directories(data_dir);
-  log::set_min_level(log::Level::Warn);  // one INFO line per request is noise here
-  auto store = RequestStore::open(data_dir + "/requests.db");
+// The queue as the kiosk opens it: the install's options (retention_days).
+std::unique_ptr<RequestStore> open_kiosk_store(const std::string& data_dir) {
+  auto install = Install::open(data_dir);
+  REQUIRE(install.ok());
+  auto store = install->open_store();
   REQUIRE(store.ok());
+  return std::move(*store);
+}
+
+std::vector<std::string> queue_requests(const std::string& data_dir, int n,
+                                        const std::string& service, int64_t now_ms) {
+  log::set_min_level(log::Level::Warn);  // one INFO line per request is noise here
+  auto store = open_kiosk_store(data_dir);
   std::vector<std::string> ids;
   // Strictly increasing across calls too, so creation order is the order of the calls.
   static int64_t last = 0;
-  int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                    std::chrono::system_clock::now().time_since_epoch()).count();
-  now = std::max(now, last + 1);
+  int64_t now = now_ms > 0 ? now_ms : system_clock_ms();
+  if (now_ms <= 0) now = std::max(now, last + 1);
   last = now + n;
   for (int i = 0; i < n; ++i) {
     NewRequest req;
@@ -213,7 +220,7 @@ std::vector<std::string> queue_requests(const std::string& data_dir, int n,
     req.content_version = "2026.11-test";
     req.plan.answers = json{{"dispute", "wage_arrears"}, {"employer", "长春某建筑公司"},
                             {"description", "三个月工资未发 #" + std::to_string(i)}};
-    auto rec = (*store)->submit(req, now + i);
+    auto rec = store->submit(req, now + i);
     REQUIRE(rec.ok());
     ids.push_back(rec->id);
   }
@@ -239,9 +246,8 @@ HubView hub_view(const std::string& hub_dir) {
 }
 
 KioskView kiosk_view(const std::string& data_dir) {
-  auto store = RequestStore::open(data_dir + "/requests.db");
-  REQUIRE(store.ok());
-  QueueStats s = (*store)->stats();
+  auto store = open_kiosk_store(data_dir);
+  QueueStats s = store->stats();
   return KioskView{s.queued, s.sending, s.delivered, s.handled, s.quarantined};
 }
 

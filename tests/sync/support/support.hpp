@@ -5,8 +5,14 @@
 #pragma once
 #include <sys/types.h>
 
+#include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
+
+namespace kiosk {
+class RequestStore;
+}
 
 namespace kiosk::synctest {
 
@@ -68,9 +74,13 @@ std::vector<std::string> fast_sync_args();
 void enroll(const std::string& data_dir, HubProcess& hub, const std::string& hub_url,
             const std::string& name = "长春市工人文化宫 1号机");
 
+// The kiosk's queue, opened through its Install (with the config's options).
+std::unique_ptr<RequestStore> open_kiosk_store(const std::string& data_dir);
+
 // Queues n requests through the store; returns their ids in creation order.
+// now_ms > 0: created then (a test's clock), else now by the wall clock.
 std::vector<std::string> queue_requests(const std::string& data_dir, int n,
-                                        const std::string& service = "legal");
+                                        const std::string& service = "legal", int64_t now_ms = 0);
 
 struct HubView {
   std::vector<std::string> ids;  // by kiosk, then kiosk_seq

@@ -1,0 +1,90 @@
+// One kiosk install: its data directory, its validated settings
+// (config.json, the hub's address included) and the factories every entry
+// point (the touch UI, each CLI command, the sync thread, the tests) builds
+// its parts with, so that every path opens the queue with the same options.
+//
+//   auto install = Install::open(dir);      // reads + checks config.json once
+//   auto store = install->open_store();     // retention_days from the config
+//   auto content = install->active_content();
+//   auto hub = install->hub();              // + the device token (0600)
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "kiosk/base/expected.hpp"
+#include "kiosk/install/active_content.hpp"
+#include "kiosk/install/config.hpp"
+#include "kiosk/install/paths.hpp"
+#include "kiosk/store/store.hpp"
+
+namespace kiosk {
+
+// Unix milliseconds. The wall clock unless a test injects another (to move
+// a day on and watch the retention purge, say).
+using WallClock = std::function<int64_t()>;
+int64_t system_clock_ms();
+
+// Where the hub is and who this kiosk is, as the sync client needs it.
+struct HubSettings {
+  std::string hub_url;
+  std::string hub_ca_file;
+  bool allow_plain_http_loopback = false;
+  std::string kiosk_id;
+  std::string kiosk_name;
+  std::string token;
+  bool configured() const { return !hub_url.empty() && !token.empty(); }
+  bool operator==(const HubSettings&) const = default;
+};
+
+// What `enroll` learnt from the hub.
+struct Enrollment {
+  std::string hub_url;
+  std::string hub_ca_file;  // the copy in the data dir, "" for the system's CAs
+  bool allow_plain_http_loopback = false;
+  std::string kiosk_id;
+  std::string kiosk_name;
+  std::string token;
+};
+
+class Install {
+ public:
+  // Reads and checks data_dir/config.json (a missing file is the defaults)
+  // and, once, folds the hub.json older versions wrote into it. Nothing is
+  // created. An empty data_dir is default_data_dir(). Errors: config_*.
+  static Expected<Install> open(std::string data_dir, WallClock clock = {});
+  // The embedded defaults for data_dir: what the touch UI runs on when
+  // config.json is broken (it must start, and says which key is wrong).
+  static Install defaults(std::string data_dir, WallClock clock = {});
+
+  const DataDir& dir() const { return dir_; }
+  const std::string& root() const { return dir_.root; }
+  const KioskConfig& config() const { return config_; }
+  const WallClock& clock() const { return clock_; }
+  int64_t now_ms() const { return clock_(); }
+
+  // The data directory, created 0700 if missing. Errors: "read_only".
+  Status ensure_dir() const;
+  StoreOptions store_options() const;
+  // The request queue with the config's options; create_if_missing also
+  // creates the data directory. Errors: the store's ("store_missing", ...).
+  Expected<std::unique_ptr<RequestStore>> open_store(bool create_if_missing = true) const;
+  // The pushed bundle if it checks clean, else the embedded one.
+  Expected<ActiveContent> active_content() const;
+  // The hub from the config and the token from device-token; a token file
+  // others can read is tightened to 0600 first. Not enrolled is not an
+  // error (configured() is false). Errors: "token_unsafe".
+  Expected<HubSettings> hub() const;
+  // The token (0600) and the hub's keys into config.json, each atomically;
+  // the installer's other keys stay as they are. Errors: "io", "config".
+  Status record_enrollment(const Enrollment& e);
+
+ private:
+  Install(DataDir dir, KioskConfig config, WallClock clock);
+  DataDir dir_;
+  KioskConfig config_;
+  WallClock clock_;
+};
+
+}  // namespace kiosk
