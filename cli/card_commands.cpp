@@ -1,8 +1,7 @@
 // union-kiosk card verify | card keygen | card issue, and scan --image: the
 // technician's tools to check a card or a scanner, and the admin's to make
-// test and demo cards. Exit codes: 0 done (verify: the card is valid);
-// 1 refused (verify: any other verdict; scan: no code found); 2 usage;
-// 3 cannot work (unreadable image, no content, key file trouble).
+// test and demo cards. Exit codes (cli/exit_codes.hpp): verify exits 0 for a
+// valid card and 1 for any other verdict; scan exits 1 when no code is found.
 #include <sys/stat.h>
 
 #include <ctime>
@@ -16,6 +15,8 @@
 #include "kiosk/card/member_card.hpp"
 #include "kiosk/card/trust.hpp"
 #include "cli/command.hpp"
+#include "cli/exit_codes.hpp"
+#include "cli/output.hpp"
 #include "kiosk/install/config.hpp"
 #include "kiosk/domain/content.hpp"
 #include "kiosk/install/paths.hpp"
@@ -29,7 +30,7 @@ namespace {
 using nlohmann::json;
 using card::CardVerdict;
 
-constexpr int kOk = 0, kRefused = 1, kUsage = 2, kBroken = 3;
+constexpr int kOk = kExitOk, kRefused = kExitRefused, kUsage = kExitUsage, kBroken = kExitCannotWork;
 
 // --name value / --name=value / --flag; anything else is a usage error.
 struct Opts {
@@ -72,14 +73,7 @@ void print_text(std::ostream& o, const Text& t) { o << t.zh << "\n" << t.en << "
 json text_json(const Text& t) { return json{{"zh", t.zh}, {"en", t.en}}; }
 
 int fail(CliEnv& env, const Error& e, int code) {
-  if (env.json) {
-    out(env) << json{{"ok", false}, {"error", e.name()}, {"message", text_json(e.message)}, {"detail", e.detail}}.dump(1)
-             << "\n";
-  } else {
-    print_text(err(env), e.message);
-    if (!e.detail.empty()) err(env) << "(" << e.name() << ": " << e.detail << ")\n";
-  }
-  return code;
+  return print_failure(out(env), err(env), env.json, e, code);
 }
 
 int usage(CliEnv& env, const std::string& text, const std::string& bad = {}) {

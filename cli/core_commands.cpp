@@ -1,7 +1,6 @@
 // union-kiosk submit | queue | content: the core's commands for technicians
-// and scripts, on the same data directory as the touch UI.
-// Exit codes: 0 done; 1 refused (validation errors, not found, content
-// problems); 2 usage; 3 the kiosk cannot work (store, config, content).
+// and scripts, on the same data directory as the touch UI. Exit codes:
+// cli/exit_codes.hpp.
 #include <cstdio>
 #include <ctime>
 #include <fstream>
@@ -12,6 +11,8 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command.hpp"
+#include "cli/exit_codes.hpp"
+#include "cli/output.hpp"
 #include "kiosk/install/active_content.hpp"
 #include "kiosk/install/config.hpp"
 #include "kiosk/base/log.hpp"
@@ -28,7 +29,7 @@ namespace {
 using nlohmann::json;
 using store_detail::fill;
 
-constexpr int kOk = 0, kRefused = 1, kUsage = 2, kBroken = 3;
+constexpr int kOk = kExitOk, kRefused = kExitRefused, kUsage = kExitUsage, kBroken = kExitCannotWork;
 
 // --name value, --name=value, bare flags and positional words.
 struct Args {
@@ -85,19 +86,8 @@ std::ostream& err(CliEnv& env) { return env.err ? *env.err : std::cerr; }
 
 void print_text(std::ostream& o, const Text& t) { o << t.zh << "\n" << t.en << "\n"; }
 
-json error_json(const Error& e) {
-  return {{"code", e.name()}, {"zh", e.message.zh}, {"en", e.message.en}, {"field", e.field},
-          {"detail", e.detail}};
-}
-
 int fail(CliEnv& env, const Error& e, int code) {
-  if (wants_json(env)) {
-    out(env) << json{{"ok", false}, {"error", error_json(e)}}.dump(2) << "\n";
-  } else {
-    print_text(err(env), e.message);
-    if (!e.detail.empty()) err(env) << "(" << e.name() << ": " << e.detail << ")\n";
-  }
-  return code;
+  return print_failure(out(env), err(env), wants_json(env), e, code);
 }
 
 int usage(CliEnv& env, const Text& t, const std::string& usage_line) {

@@ -9,6 +9,8 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command.hpp"
+#include "cli/exit_codes.hpp"
+#include "cli/output.hpp"
 #include "kiosk/install/paths.hpp"
 #include "kiosk/store/store.hpp"
 #include "kiosk/base/strings.hpp"
@@ -21,8 +23,15 @@ namespace {
 using nlohmann::json;
 using sync::NetKind;
 
-// Exit codes of `sync --once` (docs/sync-protocol.md).
-enum Exit { kOk = 0, kRetryLater = 1, kUsage = 2, kRefused = 3, kNotConfigured = 4, kStore = 5 };
+// What each outcome of sync and enroll exits with (cli/exit_codes.hpp).
+enum Exit {
+  kOk = kExitOk,
+  kRefused = kExitRefused,
+  kUsage = kExitUsage,
+  kNotConfigured = kExitCannotWork,
+  kStore = kExitCannotWork,
+  kRetryLater = kExitRetryLater,
+};
 
 struct Opts {
   std::map<std::string, std::string> kv;
@@ -51,17 +60,7 @@ Opts parse(const std::vector<std::string>& args) {
   return o;
 }
 
-void say_error(CliEnv& env, const Error& e) {
-  if (env.json) {
-    *env.out << json{{"ok", false}, {"error", e.name()}, {"message", {{"zh", e.message.zh}, {"en", e.message.en}}},
-                     {"detail", e.detail}}.dump()
-             << "\n";
-  } else {
-    *env.err << e.message.zh << "\n" << e.message.en;
-    if (!e.detail.empty()) *env.err << " (" << e.detail << ")";
-    *env.err << "\n";
-  }
-}
+void say_error(CliEnv& env, const Error& e) { print_failure(*env.out, *env.err, env.json, e, 0); }
 
 int sync_once(CliEnv& env, const Opts& o) {
   auto hub = sync::load_hub_settings(env.data_dir);
@@ -226,7 +225,6 @@ void register_sync_commands(CommandTable& t) {
       "sync",
       "  sync --once [--timeout-ms N] [--connect-timeout-ms N] [--batch-items N] [--batch-bytes N]\n"
       "      One full cycle: upload the queue, pull staff decisions, heartbeat.\n"
-      "      Exit 0 all done, 1 retry later, 3 refused by the hub, 4 not enrolled/misconfigured, 5 store.\n"
       "  sync status [--json]   Hub, queue depth, last error, quarantined requests.",
       [](CliEnv& env) {
         return guarded(env, [](CliEnv& e, const Opts& o) {
