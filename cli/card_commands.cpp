@@ -6,14 +6,13 @@
 
 #include <ctime>
 #include <fstream>
-#include <map>
 #include <nlohmann/json.hpp>
 #include <ostream>
-#include <set>
 
 #include "kiosk/card/issue.hpp"
 #include "kiosk/card/member_card.hpp"
 #include "kiosk/card/trust.hpp"
+#include "cli/args.hpp"
 #include "cli/command.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/output.hpp"
@@ -31,39 +30,6 @@ using nlohmann::json;
 using card::CardVerdict;
 
 constexpr int kOk = kExitOk, kRefused = kExitRefused, kUsage = kExitUsage, kBroken = kExitCannotWork;
-
-// --name value / --name=value / --flag; anything else is a usage error.
-struct Opts {
-  std::map<std::string, std::string> values;
-  std::set<std::string> flags;
-  std::string bad;
-
-  Opts(const std::vector<std::string>& in, size_t from, std::initializer_list<const char*> with_value,
-       std::initializer_list<const char*> bare) {
-    auto in_list = [](std::initializer_list<const char*> l, const std::string& n) {
-      for (const char* k : l)
-        if (n == k) return true;
-      return false;
-    };
-    for (size_t i = from; i < in.size() && bad.empty(); ++i) {
-      const std::string& a = in[i];
-      if (a == "--json") continue;  // global; main sets env.json
-      auto eq = a.find('=');
-      std::string name = a.substr(0, eq);
-      if (in_list(with_value, name)) {
-        if (eq != std::string::npos) values[name] = a.substr(eq + 1);
-        else if (i + 1 < in.size()) values[name] = in[++i];
-        else bad = a;
-      } else if (in_list(bare, a)) {
-        flags.insert(a);
-      } else {
-        bad = a;
-      }
-    }
-  }
-  bool has(const std::string& k) const { return values.count(k) > 0; }
-  const std::string& get(const std::string& k) const { return values.at(k); }
-};
 
 std::ostream& out(CliEnv& e) { return *e.out; }
 std::ostream& err(CliEnv& e) { return *e.err; }
@@ -187,7 +153,7 @@ const char* kCardUsage =
     "      Issue a member card: prints the QR text; --png writes a printable QR image.";
 
 int run_verify(CliEnv& env) {
-  Opts o(env.args, 1, {"--image", "--text", "--now"}, {});
+  Args o(env.args, {"--image", "--text", "--now"}, {}, 1, false);
   if (!o.bad.empty() || o.has("--image") == o.has("--text")) return usage(env, kCardUsage, o.bad);
   int64_t now = static_cast<int64_t>(std::time(nullptr));
   if (o.has("--now") && !parse_int64(o.get("--now"), now)) return usage(env, kCardUsage, o.get("--now"));
@@ -223,12 +189,12 @@ int run_verify(CliEnv& env) {
 // --- card keygen -----------------------------------------------------------
 
 int run_keygen(CliEnv& env) {
-  Opts o(env.args, 1, {"--kid", "--out", "--seed-hex"}, {"--force"});
+  Args o(env.args, {"--kid", "--out", "--seed-hex"}, {"--force"}, 1, false);
   if (!o.bad.empty() || !o.has("--kid") || !o.has("--out")) return usage(env, kCardUsage, o.bad);
   auto key = o.has("--seed-hex") ? card::issuer_key_from_seed_hex(o.get("--kid"), o.get("--seed-hex"))
                                  : card::generate_issuer_key(o.get("--kid"));
   if (!key) return fail(env, key.error(), kUsage);
-  auto st = card::write_issuer_key_file(o.get("--out"), *key, o.flags.count("--force") > 0);
+  auto st = card::write_issuer_key_file(o.get("--out"), *key, o.has("--force"));
   if (!st) return fail(env, st.error(), kBroken);
   out(env) << card::public_key_json(*key) << "\n";
   return kOk;
@@ -237,10 +203,10 @@ int run_keygen(CliEnv& env) {
 // --- card issue ------------------------------------------------------------
 
 int run_issue(CliEnv& env) {
-  Opts o(env.args, 1,
+  Args o(env.args,
          {"--key", "--sub", "--name", "--iss", "--org", "--role", "--iat", "--exp", "--days", "--png",
           "--module-px", "--claims"},
-         {});
+         {}, 1, false);
   if (!o.bad.empty() || !o.has("--key")) return usage(env, kCardUsage, o.bad);
   auto key = card::read_issuer_key_file(o.get("--key"));
   if (!key) return fail(env, key.error(), kBroken);
@@ -315,14 +281,14 @@ const char* kScanUsage =
     "      Print every code found in an image (QR and other formats), one a line.";
 
 int run_scan(CliEnv& env) {
-  Opts o(env.args, 0, {"--image"}, {"--fast"});
+  Args o(env.args, {"--image"}, {"--fast"}, 0, false);
   if (!o.bad.empty() || !o.has("--image")) return usage(env, kScanUsage, o.bad);
   auto img = scan::load_image_file(o.get("--image"));
   if (!img) return fail(env, img.error(), kBroken);
   scan::DecodeOptions d;
   // A technician checking a scanner or a printout wants every format found.
   d.qr_only = false;
-  d.try_harder = o.flags.count("--fast") == 0;
+  d.try_harder = !o.has("--fast");
   d.max_codes = 32;
   auto codes = scan::decode_codes(img->view(), d);
   auto kind = [](const std::string& t) {

@@ -5,11 +5,11 @@
 #include <ctime>
 #include <fstream>
 #include <iostream>
-#include <map>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
 
+#include "cli/args.hpp"
 #include "cli/command.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/output.hpp"
@@ -30,49 +30,6 @@ using nlohmann::json;
 using store_detail::fill;
 
 constexpr int kOk = kExitOk, kRefused = kExitRefused, kUsage = kExitUsage, kBroken = kExitCannotWork;
-
-// --name value, --name=value, bare flags and positional words.
-struct Args {
-  std::map<std::string, std::string> opts;
-  std::vector<std::string> words;
-  std::string bad;  // first malformed option, if any
-
-  Args(const std::vector<std::string>& in, std::initializer_list<const char*> with_value,
-       std::initializer_list<const char*> flags) {
-    auto known = [](std::initializer_list<const char*> l, const std::string& n) {
-      for (const char* k : l)
-        if (n == k) return true;
-      return false;
-    };
-    for (size_t i = 0; i < in.size(); ++i) {
-      const std::string& a = in[i];
-      if (a == "--json") continue;  // global, handled by main (kept here for direct calls)
-      if (a.rfind("--", 0) != 0) {
-        words.push_back(a);
-        continue;
-      }
-      const auto eq = a.find('=');
-      const std::string name = a.substr(0, eq);
-      if (known(with_value, name)) {
-        if (eq != std::string::npos)
-          opts[name] = a.substr(eq + 1);
-        else if (i + 1 < in.size())
-          opts[name] = in[++i];
-        else if (bad.empty())
-          bad = a;
-      } else if (known(flags, name) && eq == std::string::npos) {
-        opts[name] = "1";
-      } else if (bad.empty()) {
-        bad = a;
-      }
-    }
-  }
-  bool has(const std::string& k) const { return opts.count(k) > 0; }
-  std::string get(const std::string& k) const {
-    auto it = opts.find(k);
-    return it == opts.end() ? std::string() : it->second;
-  }
-};
 
 bool wants_json(const CliEnv& env) {
   if (env.json) return true;
