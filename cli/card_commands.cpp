@@ -1,21 +1,22 @@
 // union-kiosk card verify | card keygen | card issue, and scan --image: the
 // technician's tools to check a card or a scanner, and the admin's to make
-// test and demo cards. Exit codes: 0 done (verify: the card is valid);
-// 1 refused (verify: any other verdict; scan: no code found); 2 usage;
-// 3 cannot work (unreadable image, no content, key file trouble).
+// test and demo cards. Exit codes (cli/exit_codes.hpp): verify exits 0 for a
+// valid card and 1 for any other verdict; scan exits 1 when no code is found.
 #include <sys/stat.h>
 
 #include <ctime>
 #include <fstream>
-#include <map>
 #include <nlohmann/json.hpp>
 #include <ostream>
-#include <set>
 
 #include "kiosk/card/issue.hpp"
 #include "kiosk/card/member_card.hpp"
 #include "kiosk/card/trust.hpp"
+#include "cli/args.hpp"
 #include "cli/command.hpp"
+#include "cli/exit_codes.hpp"
+#include "cli/output.hpp"
+#include "kiosk/install/config.hpp"
 #include "kiosk/domain/content.hpp"
 #include "kiosk/install/install.hpp"
 #include "kiosk/base/strings.hpp"
@@ -28,40 +29,7 @@ namespace {
 using nlohmann::json;
 using card::CardVerdict;
 
-constexpr int kOk = 0, kRefused = 1, kUsage = 2, kBroken = 3;
-
-// --name value / --name=value / --flag; anything else is a usage error.
-struct Opts {
-  std::map<std::string, std::string> values;
-  std::set<std::string> flags;
-  std::string bad;
-
-  Opts(const std::vector<std::string>& in, size_t from, std::initializer_list<const char*> with_value,
-       std::initializer_list<const char*> bare) {
-    auto in_list = [](std::initializer_list<const char*> l, const std::string& n) {
-      for (const char* k : l)
-        if (n == k) return true;
-      return false;
-    };
-    for (size_t i = from; i < in.size() && bad.empty(); ++i) {
-      const std::string& a = in[i];
-      if (a == "--json") continue;  // global; main sets env.json
-      auto eq = a.find('=');
-      std::string name = a.substr(0, eq);
-      if (in_list(with_value, name)) {
-        if (eq != std::string::npos) values[name] = a.substr(eq + 1);
-        else if (i + 1 < in.size()) values[name] = in[++i];
-        else bad = a;
-      } else if (in_list(bare, a)) {
-        flags.insert(a);
-      } else {
-        bad = a;
-      }
-    }
-  }
-  bool has(const std::string& k) const { return values.count(k) > 0; }
-  const std::string& get(const std::string& k) const { return values.at(k); }
-};
+constexpr int kOk = kExitOk, kRefused = kExitRefused, kUsage = kExitUsage, kBroken = kExitCannotWork;
 
 std::ostream& out(CliEnv& e) { return *e.out; }
 std::ostream& err(CliEnv& e) { return *e.err; }
@@ -71,14 +39,7 @@ void print_text(std::ostream& o, const Text& t) { o << t.zh << "\n" << t.en << "
 json text_json(const Text& t) { return json{{"zh", t.zh}, {"en", t.en}}; }
 
 int fail(CliEnv& env, const Error& e, int code) {
-  if (env.json) {
-    out(env) << json{{"ok", false}, {"error", e.name()}, {"message", text_json(e.message)}, {"detail", e.detail}}.dump(1)
-             << "\n";
-  } else {
-    print_text(err(env), e.message);
-    if (!e.detail.empty()) err(env) << "(" << e.name() << ": " << e.detail << ")\n";
-  }
-  return code;
+  return print_failure(out(env), err(env), env.json, e, code);
 }
 
 int usage(CliEnv& env, const std::string& text, const std::string& bad = {}) {
@@ -179,7 +140,7 @@ const char* kCardUsage =
     "      Issue a member card: prints the QR text; --png writes a printable QR image.";
 
 int run_verify(CliEnv& env) {
-  Opts o(env.args, 1, {"--image", "--text", "--now"}, {});
+  Args o(env.args, {"--image", "--text", "--now"}, {}, 1, false);
   if (!o.bad.empty() || o.has("--image") == o.has("--text")) return usage(env, kCardUsage, o.bad);
   int64_t now = static_cast<int64_t>(std::time(nullptr));
   if (o.has("--now") && !parse_int64(o.get("--now"), now)) return usage(env, kCardUsage, o.get("--now"));
@@ -215,12 +176,12 @@ int run_verify(CliEnv& env) {
 // --- card keygen -----------------------------------------------------------
 
 int run_keygen(CliEnv& env) {
-  Opts o(env.args, 1, {"--kid", "--out", "--seed-hex"}, {"--force"});
+  Args o(env.args, {"--kid", "--out", "--seed-hex"}, {"--force"}, 1, false);
   if (!o.bad.empty() || !o.has("--kid") || !o.has("--out")) return usage(env, kCardUsage, o.bad);
   auto key = o.has("--seed-hex") ? card::issuer_key_from_seed_hex(o.get("--kid"), o.get("--seed-hex"))
                                  : card::generate_issuer_key(o.get("--kid"));
   if (!key) return fail(env, key.error(), kUsage);
-  auto st = card::write_issuer_key_file(o.get("--out"), *key, o.flags.count("--force") > 0);
+  auto st = card::write_issuer_key_file(o.get("--out"), *key, o.has("--force"));
   if (!st) return fail(env, st.error(), kBroken);
   out(env) << card::public_key_json(*key) << "\n";
   return kOk;
@@ -229,10 +190,10 @@ int run_keygen(CliEnv& env) {
 // --- card issue ------------------------------------------------------------
 
 int run_issue(CliEnv& env) {
-  Opts o(env.args, 1,
+  Args o(env.args,
          {"--key", "--sub", "--name", "--iss", "--org", "--role", "--iat", "--exp", "--days", "--png",
           "--module-px", "--claims"},
-         {});
+         {}, 1, false);
   if (!o.bad.empty() || !o.has("--key")) return usage(env, kCardUsage, o.bad);
   auto key = card::read_issuer_key_file(o.get("--key"));
   if (!key) return fail(env, key.error(), kBroken);
@@ -307,14 +268,14 @@ const char* kScanUsage =
     "      Print every code found in an image (QR and other formats), one a line.";
 
 int run_scan(CliEnv& env) {
-  Opts o(env.args, 0, {"--image"}, {"--fast"});
+  Args o(env.args, {"--image"}, {"--fast"}, 0, false);
   if (!o.bad.empty() || !o.has("--image")) return usage(env, kScanUsage, o.bad);
   auto img = scan::load_image_file(o.get("--image"));
   if (!img) return fail(env, img.error(), kBroken);
   scan::DecodeOptions d;
   // A technician checking a scanner or a printout wants every format found.
   d.qr_only = false;
-  d.try_harder = o.flags.count("--fast") == 0;
+  d.try_harder = !o.has("--fast");
   d.max_codes = 32;
   auto codes = scan::decode_codes(img->view(), d);
   auto kind = [](const std::string& t) {

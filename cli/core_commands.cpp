@@ -1,17 +1,20 @@
 // union-kiosk submit | queue | content: the core's commands for technicians
-// and scripts, on the same data directory as the touch UI.
-// Exit codes: 0 done; 1 refused (validation errors, not found, content
-// problems); 2 usage; 3 the kiosk cannot work (store, config, content).
+// and scripts, on the same data directory as the touch UI. Exit codes:
+// cli/exit_codes.hpp.
 #include <cstdio>
 #include <ctime>
 #include <fstream>
 #include <iostream>
-#include <map>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
 
+#include "cli/args.hpp"
 #include "cli/command.hpp"
+#include "cli/exit_codes.hpp"
+#include "cli/output.hpp"
+#include "kiosk/install/active_content.hpp"
+#include "kiosk/install/config.hpp"
 #include "kiosk/base/log.hpp"
 #include "kiosk/install/install.hpp"
 #include "kiosk/store/store.hpp"
@@ -26,50 +29,7 @@ namespace {
 using nlohmann::json;
 using store_detail::fill;
 
-constexpr int kOk = 0, kRefused = 1, kUsage = 2, kBroken = 3;
-
-// --name value, --name=value, bare flags and positional words.
-struct Args {
-  std::map<std::string, std::string> opts;
-  std::vector<std::string> words;
-  std::string bad;  // first malformed option, if any
-
-  Args(const std::vector<std::string>& in, std::initializer_list<const char*> with_value,
-       std::initializer_list<const char*> flags) {
-    auto known = [](std::initializer_list<const char*> l, const std::string& n) {
-      for (const char* k : l)
-        if (n == k) return true;
-      return false;
-    };
-    for (size_t i = 0; i < in.size(); ++i) {
-      const std::string& a = in[i];
-      if (a == "--json") continue;  // global, handled by main (kept here for direct calls)
-      if (a.rfind("--", 0) != 0) {
-        words.push_back(a);
-        continue;
-      }
-      const auto eq = a.find('=');
-      const std::string name = a.substr(0, eq);
-      if (known(with_value, name)) {
-        if (eq != std::string::npos)
-          opts[name] = a.substr(eq + 1);
-        else if (i + 1 < in.size())
-          opts[name] = in[++i];
-        else if (bad.empty())
-          bad = a;
-      } else if (known(flags, name) && eq == std::string::npos) {
-        opts[name] = "1";
-      } else if (bad.empty()) {
-        bad = a;
-      }
-    }
-  }
-  bool has(const std::string& k) const { return opts.count(k) > 0; }
-  std::string get(const std::string& k) const {
-    auto it = opts.find(k);
-    return it == opts.end() ? std::string() : it->second;
-  }
-};
+constexpr int kOk = kExitOk, kRefused = kExitRefused, kUsage = kExitUsage, kBroken = kExitCannotWork;
 
 bool wants_json(const CliEnv& env) {
   if (env.json) return true;
@@ -83,19 +43,8 @@ std::ostream& err(CliEnv& env) { return env.err ? *env.err : std::cerr; }
 
 void print_text(std::ostream& o, const Text& t) { o << t.zh << "\n" << t.en << "\n"; }
 
-json error_json(const Error& e) {
-  return {{"code", e.name()}, {"zh", e.message.zh}, {"en", e.message.en}, {"field", e.field},
-          {"detail", e.detail}};
-}
-
 int fail(CliEnv& env, const Error& e, int code) {
-  if (wants_json(env)) {
-    out(env) << json{{"ok", false}, {"error", error_json(e)}}.dump(2) << "\n";
-  } else {
-    print_text(err(env), e.message);
-    if (!e.detail.empty()) err(env) << "(" << e.name() << ": " << e.detail << ")\n";
-  }
-  return code;
+  return print_failure(out(env), err(env), wants_json(env), e, code);
 }
 
 int usage(CliEnv& env, const Text& t, const std::string& usage_line) {

@@ -1,14 +1,15 @@
 // `union-kiosk sync --once | sync status` and `union-kiosk enroll`: the
 // technician's view of the sync, and what the tests drive.
 #include <iostream>
-#include <map>
-#include <set>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "cli/args.hpp"
 #include "cli/command.hpp"
+#include "cli/exit_codes.hpp"
+#include "cli/output.hpp"
 #include "kiosk/base/strings.hpp"
 #include "kiosk/install/install.hpp"
 #include "kiosk/store/store.hpp"
@@ -22,52 +23,22 @@ namespace {
 using nlohmann::json;
 using sync::NetKind;
 
-// Exit codes of `sync --once` (docs/sync-protocol.md).
-enum Exit { kOk = 0, kRetryLater = 1, kUsage = 2, kRefused = 3, kNotConfigured = 4, kStore = 5 };
-
-struct Opts {
-  std::map<std::string, std::string> kv;
-  std::vector<std::string> words;
-  bool flag(const std::string& k) const { return kv.count(k) != 0; }
-  std::string get(const std::string& k, const std::string& d = {}) const {
-    auto it = kv.find(k);
-    return it == kv.end() ? d : it->second;
-  }
+// What each outcome of sync and enroll exits with (cli/exit_codes.hpp).
+enum Exit {
+  kOk = kExitOk,
+  kRefused = kExitRefused,
+  kUsage = kExitUsage,
+  kNotConfigured = kExitCannotWork,
+  kStore = kExitCannotWork,
+  kRetryLater = kExitRetryLater,
 };
 
-Opts parse(const std::vector<std::string>& args) {
-  static const std::set<std::string> flags = {"--once", "--allow-plain-http-loopback", "--no-heartbeat"};
-  Opts o;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (a.rfind("--", 0) == 0) {
-      const size_t eq = a.find('=');
-      if (eq != std::string::npos) o.kv[std::string(a, 0, eq)] = std::string(a.begin() + static_cast<long>(eq) + 1, a.end());
-      else if (flags.count(a) || i + 1 >= args.size()) o.kv[a].assign(1, '1');
-      else o.kv[a] = args[++i];
-    } else {
-      o.words.push_back(a);
-    }
-  }
-  return o;
-}
-
-void say_error(CliEnv& env, const Error& e) {
-  if (env.json) {
-    *env.out << json{{"ok", false}, {"error", e.name()}, {"message", {{"zh", e.message.zh}, {"en", e.message.en}}},
-                     {"detail", e.detail}}.dump()
-             << "\n";
-  } else {
-    *env.err << e.message.zh << "\n" << e.message.en;
-    if (!e.detail.empty()) *env.err << " (" << e.detail << ")";
-    *env.err << "\n";
-  }
-}
+void say_error(CliEnv& env, const Error& e) { print_failure(*env.out, *env.err, env.json, e, 0); }
 
 // The install's config error as sync has always reported it ("config").
 Error config_error(const Error& e) { return Error{ErrorKind::Config, e.message, e.field, e.detail}; }
 
-int sync_once(CliEnv& env, const Opts& o) {
+int sync_once(CliEnv& env, const Args& o) {
   auto install = Install::open(env.data_dir, env.clock);
   if (!install) {
     say_error(env, config_error(install.error()));
@@ -100,7 +71,7 @@ int sync_once(CliEnv& env, const Opts& o) {
   b.max_items = std::stoi(o.get("--batch-items", "200"));
   b.max_bytes = std::stoll(o.get("--batch-bytes", "524288"));
   sync::SyncClient client(**store, *hub, t, b, install->clock());
-  sync::CycleReport r = client.run_cycle(env.data_dir, !o.flag("--no-heartbeat"));
+  sync::CycleReport r = client.run_cycle(env.data_dir, !o.has("--no-heartbeat"));
   QueueStats qs = (*store)->stats();
   int code = kOk;
   if (!r.ok()) {
@@ -184,7 +155,7 @@ int sync_status(CliEnv& env) {
   return 0;
 }
 
-int enroll(CliEnv& env, const Opts& o) {
+int enroll(CliEnv& env, const Args& o) {
   const std::string hub = o.get("--hub"), code = o.get("--code");
   if (hub.empty() || code.empty()) {
     *env.err << "usage: union-kiosk enroll --hub URL --code CODE [--ca PEM] [--allow-plain-http-loopback]\n";
@@ -199,7 +170,7 @@ int enroll(CliEnv& env, const Opts& o) {
     say_error(env, Error{ErrorKind::Io, tr("sync.write_failed"), "", st.error().detail});
     return kStore;
   }
-  auto r = sync::enroll_kiosk(*install, hub, code, o.get("--ca"), o.flag("--allow-plain-http-loopback"));
+  auto r = sync::enroll_kiosk(*install, hub, code, o.get("--ca"), o.has("--allow-plain-http-loopback"));
   if (!r) {
     say_error(env, r.error());
     switch (r.error().kind) {
@@ -222,9 +193,17 @@ int enroll(CliEnv& env, const Opts& o) {
   return kOk;
 }
 
-int guarded(CliEnv& env, int (*f)(CliEnv&, const Opts&)) {
+int guarded(CliEnv& env, int (*f)(CliEnv&, const Args&)) {
+  const Args args(env.args,
+                  {"--hub", "--code", "--ca", "--connect-timeout-ms", "--timeout-ms", "--low-speed-time-s",
+                   "--low-speed-bytes", "--batch-items", "--batch-bytes"},
+                  {"--once", "--allow-plain-http-loopback", "--no-heartbeat"});
+  if (!args.bad.empty()) {
+    *env.err << "union-kiosk: unexpected '" << args.bad << "' (see --help)\n";
+    return kUsage;
+  }
   try {
-    return f(env, parse(env.args));
+    return f(env, args);
   } catch (const std::exception& e) {  // a bad number in an option
     *env.err << "union-kiosk: bad option value (" << e.what() << ")\n";
     return kUsage;
@@ -238,11 +217,10 @@ void register_sync_commands(CommandTable& t) {
       "sync",
       "  sync --once [--timeout-ms N] [--connect-timeout-ms N] [--batch-items N] [--batch-bytes N]\n"
       "      One full cycle: upload the queue, pull staff decisions, heartbeat.\n"
-      "      Exit 0 all done, 1 retry later, 3 refused by the hub, 4 not enrolled/misconfigured, 5 store.\n"
       "  sync status [--json]   Hub, queue depth, last error, quarantined requests.",
       [](CliEnv& env) {
-        return guarded(env, [](CliEnv& e, const Opts& o) {
-          if (o.flag("--once")) return sync_once(e, o);
+        return guarded(env, [](CliEnv& e, const Args& o) {
+          if (o.has("--once")) return sync_once(e, o);
           if (!o.words.empty() && o.words[0] == "status") return sync_status(e);
           *e.err << "usage: union-kiosk sync --once | sync status [--json]\n";
           return static_cast<int>(kUsage);

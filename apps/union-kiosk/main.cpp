@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "cli/command.hpp"
+#include "cli/exit_codes.hpp"
 #include "kiosk/install/paths.hpp"
 #include "ui/shell/options.hpp"
 #include "ui/shell/run.hpp"
@@ -19,7 +20,7 @@ void print_help(const kiosk::cli::CommandTable& table) {
             << "  union-kiosk [--data-dir DIR] [--json] COMMAND ...\n\n"
             << "Commands:\n";
   for (const auto& c : table.all()) std::cout << c.usage << "\n";
-  std::cout << "  --version\n";
+  std::cout << "  --version\n\n" << kiosk::cli::kExitCodeHelp;
 }
 
 }  // namespace
@@ -57,7 +58,7 @@ int main(int argc, char** argv) {
       // the words after it belong to the command
     } else if (!command && !a.empty() && a[0] != '-') {
       std::cerr << "union-kiosk: unknown command '" << a << "' (see --help)\n";
-      return 2;
+      return kiosk::cli::kExitUsage;
     } else {
       rest.push_back(a);
     }

@@ -1,5 +1,6 @@
 #include "sync/hub/hub_db.hpp"
 #include "kiosk/base/hash.hpp"
+#include "kiosk/base/sqlite.hpp"
 
 #include <sodium.h>
 #include <sqlite3.h>
@@ -61,13 +62,10 @@ CREATE TABLE IF NOT EXISTS changes (
 CREATE INDEX IF NOT EXISTS changes_kiosk ON changes(kiosk_id, seq);
 )sql";
 
+// Classified as the kiosk's store does (kiosk/base/sqlite); one message for all.
 Error db_error(sqlite3* db, const char* what) {
-  int code = sqlite3_extended_errcode(db);
-  ErrorKind kind = ErrorKind::Io;
-  if ((code & 0xff) == SQLITE_FULL) kind = ErrorKind::DiskFull;
-  if ((code & 0xff) == SQLITE_READONLY) kind = ErrorKind::ReadOnly;
-  if ((code & 0xff) == SQLITE_BUSY) kind = ErrorKind::Busy;
-  return Error{kind, tr("sync.hub.storage"), "", std::string(what) + ": " + sqlite3_errmsg(db)};
+  SqliteFailure f = classify_sqlite(db, sqlite3_extended_errcode(db), what);
+  return Error{f.kind, tr("sync.hub.storage"), "", std::move(f.detail)};
 }
 
 // A prepared statement with bind/step helpers; finalised on scope exit.

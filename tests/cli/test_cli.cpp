@@ -162,7 +162,7 @@ TEST_CASE("submit: usage errors say what is missing, exit 2") {
   auto unknown = run(dir.path(), {"submit", "--service", "nope", "--answers", answers_file(dir, "a.json", kHardship)},
                      true);
   CHECK(unknown.code == 3);
-  CHECK(unknown.j()["error"]["code"] == "unknown_service");
+  CHECK(unknown.j()["error"] == "unknown_service");
 }
 
 TEST_CASE("queue list / show / stats") {
@@ -200,7 +200,7 @@ TEST_CASE("queue list / show / stats") {
   CHECK(text.out.find("王小明") == std::string::npos);
   auto missing = run(data, {"queue", "show", "K-0999"}, true);
   CHECK(missing.code == 1);
-  CHECK(missing.j()["error"]["code"] == "not_found");
+  CHECK(missing.j()["error"] == "not_found");
   auto stats = run(data, {"queue", "stats"}, true);
   CHECK(stats.j()["queued"] == 2);
 
@@ -222,7 +222,7 @@ TEST_CASE("queue list / show / stats") {
   write_file(data + "/config.json", R"({"retention_days": "zero"})");
   auto badcfg = run(data, {"queue", "list"}, true);
   CHECK(badcfg.code == 3);
-  CHECK(badcfg.j()["error"]["field"] == "retention_days");
+  CHECK(badcfg.j()["field"] == "retention_days");
 }
 
 TEST_CASE("queue on a damaged database: says so, exit 3, file kept") {
@@ -236,7 +236,7 @@ TEST_CASE("queue on a damaged database: says so, exit 3, file kept") {
   auto s = run(dir.path(), {"submit", "--service", "hardship", "--answers", answers_file(dir, "a.json", kHardship)},
                true);
   CHECK(s.code == 3);
-  CHECK(s.j()["error"]["code"] == "store_damaged");
+  CHECK(s.j()["error"] == "store_damaged");
 }
 
 TEST_CASE("content check: the embedded-style bundle is clean, a broken one lists every problem") {

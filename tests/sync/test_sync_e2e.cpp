@@ -51,7 +51,7 @@ TEST_CASE("hub down at start, then up") {
   hub.stop();
   auto ids = queue_requests(f.kiosk_dir, 120);
   auto r = run_kiosk(f.kiosk_dir, fast_sync_args());
-  CHECK(r.code == 1);  // retry later
+  CHECK(r.code == 4);  // retry later
   CHECK(kiosk_view(f.kiosk_dir).queued == 120);
   auto st = run_kiosk(f.kiosk_dir, {"--json", "sync", "status"});
   CHECK(json::parse(st.out)["last_error"] == "offline");
@@ -76,7 +76,7 @@ TEST_CASE("hub killed with SIGKILL in the middle of a batch, then restarted") {
   REQUIRE(held_soon(f.hub_dir, 300, k));
   hub.kill9();
   int code = k.wait();
-  CHECK(code == 1);
+  CHECK(code == 4);
   size_t held = hub_view(f.hub_dir).ids.size();
   MESSAGE("hub held " << held << " of " << ids.size() << " when killed");
   CHECK(held > 0);
@@ -116,7 +116,7 @@ TEST_CASE("network faults through a proxy: reset, slow, trickle, 500, 503, not J
     int before = proxy.faulted();
     auto r = run_kiosk(f.kiosk_dir, {"--json", "sync", "--once", "--connect-timeout-ms", "500", "--timeout-ms",
                                  "2000", "--low-speed-time-s", "1", "--low-speed-bytes", "100"});
-    CHECK(r.code == 1);
+    CHECK(r.code == 4);
     CHECK(proxy.faulted() > before);
     json j = json::parse(r.out);
     if (c.fault == Fault::Status503) CHECK(j["retry_after_s"] == 7);
@@ -137,11 +137,11 @@ TEST_CASE("a revoked kiosk is refused, keeps its queue, and drains after re-enro
   REQUIRE(run_kiosk(f.kiosk_dir, {"enroll", "--hub", hub.url(), "--code", code, "--allow-plain-http-loopback"}).code == 0);
   // The code was for one use.
   TempDir other;
-  CHECK(run_kiosk(other.path, {"enroll", "--hub", hub.url(), "--code", code, "--allow-plain-http-loopback"}).code == 3);
+  CHECK(run_kiosk(other.path, {"enroll", "--hub", hub.url(), "--code", code, "--allow-plain-http-loopback"}).code == 1);
   auto ids = queue_requests(f.kiosk_dir, 30);
   REQUIRE(hub.revoke(kiosk_id) == 0);
   auto r = run_kiosk(f.kiosk_dir, {"--json", "sync", "--once"});
-  CHECK(r.code == 3);
+  CHECK(r.code == 1);
   CHECK(json::parse(r.out)["error"] == "revoked");
   CHECK(hub_view(f.hub_dir).ids.empty());  // nothing stored
   CHECK(kiosk_view(f.kiosk_dir).queued == 30);
@@ -158,7 +158,7 @@ TEST_CASE("a week offline: 10,000 requests queued, then the hub appears") {
   enroll(f.kiosk_dir, hub, hub.url());
   hub.stop();
   auto ids = queue_requests(f.kiosk_dir, 10000);
-  CHECK(run_kiosk(f.kiosk_dir, fast_sync_args()).code == 1);
+  CHECK(run_kiosk(f.kiosk_dir, fast_sync_args()).code == 4);
   hub.start();
   auto t0 = std::chrono::steady_clock::now();
   auto r = run_kiosk(f.kiosk_dir, {"--json", "sync", "--once"});
@@ -278,9 +278,9 @@ TEST_CASE("TLS: the kiosk verifies the hub against its CA and refuses a wrong on
   hub.start();
   // Plain http:// to a TLS hub is refused by policy before any byte is sent.
   std::string code = hub.add_kiosk("TLS 测试机");
-  CHECK(run_kiosk(f.kiosk_dir, {"enroll", "--hub", "http://127.0.0.1:" + std::to_string(hub.port()), "--code", code}).code == 4);
+  CHECK(run_kiosk(f.kiosk_dir, {"enroll", "--hub", "http://127.0.0.1:" + std::to_string(hub.port()), "--code", code}).code == 3);
   // A CA that did not sign the hub: refused.
-  CHECK(run_kiosk(f.kiosk_dir, {"enroll", "--hub", hub.url(), "--code", code, "--ca", d + "/evil.pem"}).code == 4);
+  CHECK(run_kiosk(f.kiosk_dir, {"enroll", "--hub", hub.url(), "--code", code, "--ca", d + "/evil.pem"}).code == 3);
   // Its own CA: accepted (the code was not spent by the refused attempts).
   REQUIRE(run_kiosk(f.kiosk_dir, {"enroll", "--hub", hub.url(), "--code", code, "--ca", d + "/ca.pem"}).code == 0);
   auto ids = queue_requests(f.kiosk_dir, 25);
@@ -289,7 +289,7 @@ TEST_CASE("TLS: the kiosk verifies the hub against its CA and refuses a wrong on
   auto more = queue_requests(f.kiosk_dir, 5);
   fs::copy_file(d + "/evil.pem", f.kiosk_dir + "/hub-ca.pem", fs::copy_options::overwrite_existing);
   auto r = run_kiosk(f.kiosk_dir, {"--json", "sync", "--once"});
-  CHECK(r.code == 4);
+  CHECK(r.code == 3);
   CHECK(json::parse(r.out)["error"] == "tls_failed");
   CHECK(kiosk_view(f.kiosk_dir).queued == 5);
   fs::copy_file(d + "/ca.pem", f.kiosk_dir + "/hub-ca.pem", fs::copy_options::overwrite_existing);
@@ -320,7 +320,7 @@ TEST_CASE("the device token is kept 0600 and plain http to a non-loopback host i
   std::string code = hub.add_kiosk("x");
   TempDir other;
   CHECK(run_kiosk(other.path, {"enroll", "--hub", "http://union-hub.invalid:8443", "--code", code,
-                           "--allow-plain-http-loopback"}).code == 4);
+                           "--allow-plain-http-loopback"}).code == 3);
   CHECK(!fs::exists(other.path + "/device-token"));
 }
 
