@@ -13,6 +13,7 @@
 #include <mutex>
 
 #include "kiosk/base/strings.hpp"
+#include "kiosk/domain/content.hpp"
 
 namespace kiosk::hub {
 
@@ -216,6 +217,12 @@ HubServer::~HubServer() { stop(); }
 Expected<std::unique_ptr<HubServer>> HubServer::create(const HubOptions& opts) {
   auto impl = std::make_unique<Impl>();
   impl->opts = opts;
+  if (impl->opts.services.empty()) {
+    ContentLoad embedded = load_embedded_content();
+    if (!embedded.bundle)
+      return Error{ErrorKind::NoContent, tr("submit.no_content"), "", "embedded content does not load"};
+    for (const auto& svc : embedded.bundle->services) impl->opts.services.insert(svc.id);
+  }
   const bool want_tls = !opts.cert_file.empty() || !opts.key_file.empty();
   if (want_tls && (opts.cert_file.empty() || opts.key_file.empty()))
     return Error{ErrorKind::BadOption, tr("sync.hub.tls_pair"), "--cert", "need both --cert and --key"};

@@ -17,7 +17,9 @@ struct HubOptions {
   int port = 8443;                // 0: any free port (see port())
   std::string cert_file, key_file;
   bool allow_plain_http = false;  // refused unless `bind` is loopback
-  std::set<std::string> services = {"legal", "hardship", "mixer", "childcare"};
+  // Service ids a request may name. Empty: those of the content the hub was
+  // built with (the kiosks' embedded bundle), never a list written out here.
+  std::set<std::string> services;
   int threads = 64;
   bool quiet = false;             // no per-request log lines
 };
