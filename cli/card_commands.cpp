@@ -279,10 +279,10 @@ int run_scan(CliEnv& env) {
   d.max_codes = 32;
   auto codes = scan::decode_codes(img->view(), d);
   auto kind = [](const std::string& t) {
-    switch (scan::classify_code(t)) {
-      case scan::CodeKind::Ticket: return "ticket";
-      case scan::CodeKind::MemberCard: return "member_card";
-      case scan::CodeKind::Other: break;
+    switch (card::classify_code(t)) {
+      case card::CodeKind::Ticket: return "ticket";
+      case card::CodeKind::MemberCard: return "member_card";
+      case card::CodeKind::Other: break;
     }
     return "other";
   };

@@ -2,7 +2,7 @@
 
 #include "kiosk/card/member_card.hpp"
 
-namespace kiosk::scan {
+namespace kiosk::card {
 namespace {
 
 bool is_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
@@ -66,4 +66,4 @@ CodeKind classify_code(std::string_view text) {
   return CodeKind::Other;
 }
 
-}  // namespace kiosk::scan
+}  // namespace kiosk::card

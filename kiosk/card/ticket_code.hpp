@@ -12,7 +12,7 @@
 #include <string>
 #include <string_view>
 
-namespace kiosk::scan {
+namespace kiosk::card {
 
 inline constexpr std::string_view kTicketCodePrefix = "GHREQ1:";
 
@@ -34,4 +34,4 @@ enum class CodeKind {
 };
 CodeKind classify_code(std::string_view text);
 
-}  // namespace kiosk::scan
+}  // namespace kiosk::card

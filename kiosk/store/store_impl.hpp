@@ -33,8 +33,10 @@ struct RequestStore::Impl {
   StoreOptions opts;
   bool read_only = false;
   int64_t last_purge_ms = 0;  // mark_delivered purges expired answers at most hourly
-  // The UI thread and the sync thread share one store; SQLite statements are not
-  // re-entrant, so every method holds this for its whole transaction.
+  // The UI and the sync thread each open their own store (WAL lets them work
+  // side by side); a store used from two threads anyway stays safe, since
+  // every method holds this for its whole transaction (statements are not
+  // re-entrant).
   std::mutex mu;
 };
 

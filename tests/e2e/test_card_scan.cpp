@@ -198,7 +198,7 @@ void run_language(const std::string& lang) {
   REQUIRE(k.wait_screen("attract"));
   k.tap("attract.start");
   REQUIRE(k.wait_screen("home"));
-  std::string code = kiosk::scan::make_ticket_code({id, ticket});
+  std::string code = kiosk::card::make_ticket_code({id, ticket});
   REQUIRE_FALSE(code.empty());
   wedge(k, code);
   CHECK_MESSAGE(k.wait_screen("check_request"), "the ticket code did not open check my request");

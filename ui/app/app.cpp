@@ -133,7 +133,7 @@ void KioskApp::Impl::run(const Effect& effect) {
           }
         } else if constexpr (std::is_same_v<F, fx::ShowTicketQr>) {
           ticket_qr = QrImage{};
-          const std::string text = scan::make_ticket_code({f.request_id, f.ticket});
+          const std::string text = card::make_ticket_code({f.request_id, f.ticket});
           if (text.empty()) return;
           auto qr = scan::encode_qr(text, scan::QrEcc::M, 0);
           if (!qr) return;
@@ -169,11 +169,11 @@ void KioskApp::Impl::run(const Effect& effect) {
 }
 
 void KioskApp::Impl::code_scanned(const std::string& text) {
-  const auto kind = scan::classify_code(text);
-  if (kind == scan::CodeKind::Ticket) {
-    auto t = scan::parse_ticket_code(text);
+  const auto kind = card::classify_code(text);
+  if (kind == card::CodeKind::Ticket) {
+    auto t = card::parse_ticket_code(text);
     if (t) dispatch(ev::TicketScanned{t->ticket, t->request_id});
-  } else if (kind == scan::CodeKind::MemberCard) {
+  } else if (kind == card::CodeKind::MemberCard) {
     dispatch(ev::CardShown{text});
   } else {
     dispatch(ev::OtherCodeShown{std::string(card::verdict_code(card::CardVerdict::NotACard)),

@@ -172,7 +172,7 @@ TEST_CASE("scan --image prints every code found, with its kind") {
   TempDir dd("scan");
   auto v = vectors();
   std::string card = v["cases"][0]["qr_text"].get<std::string>();
-  std::string ticket = kiosk::scan::make_ticket_code({"0193a6f2-7c4b-7d3e-9a10-4f5e6d7c8b9a", "K-0012"});
+  std::string ticket = kiosk::card::make_ticket_code({"0193a6f2-7c4b-7d3e-9a10-4f5e6d7c8b9a", "K-0012"});
   auto a = kiosk::scan::render_qr(*kiosk::scan::encode_qr(card), 4);
   auto b = kiosk::scan::render_qr(*kiosk::scan::encode_qr(ticket), 6);
   kiosk::scan::Image frame(a.width + b.width + 60, std::max(a.height, b.height) + 40, kiosk::scan::PixelFormat::Lum, 255);

@@ -15,6 +15,7 @@
 #include "synth.hpp"
 
 using namespace kiosk::scan;
+using namespace kiosk::card;
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 

@@ -7,6 +7,7 @@
 #include "synth.hpp"
 
 using namespace kiosk::scan;
+using namespace kiosk::card;
 
 TEST_CASE("make and parse a ticket code") {
   TicketCode t{"0193a6f2-7c4b-7d3e-9a10-4f5e6d7c8b9a", "F-0427"};
