@@ -1,4 +1,4 @@
-// Files of assets/ compiled into the binary (see cmake/embed.cmake).
+// Files of assets/ compiled into the binary (embed_files() in cmake/kiosk.cmake).
 // Names are relative to assets/, e.g. "content/services.json", "strings/ui.json".
 #pragma once
 #include <optional>
