@@ -8,7 +8,8 @@ PACKAGES=(
   cmake g++ make pkg-config git ca-certificates
   # libraries
   libsdl2-dev libx11-dev libxext-dev libimgui-dev libgl-dev libsqlite3-dev libcurl4-openssl-dev
-  libzxing-dev nlohmann-json3-dev libsodium-dev libcpp-httplib-dev libssl-dev
+  libzxing-dev nlohmann-json3-dev libsodium-dev libssl-dev
+  libmicrohttpd-dev  # the hub's HTTP(S) server (built with GnuTLS)
   libgooglepinyin0-dev libfreetype-dev libpng-dev libv4l-dev
   # fonts
   fonts-noto-cjk

@@ -57,6 +57,25 @@ std::string timestamp() {
 
 }  // namespace
 
+std::string escape_control(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (u < 0x20 || u == 0x7f) {
+      char esc[5];
+      std::snprintf(esc, sizeof esc, "\\x%02x", u);
+      out += esc;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 std::string redact(std::string_view key, std::string_view value) {
   if (id_like_key(key)) {
     // Even id-like values are ASCII tokens; anything else is not an id.
@@ -113,19 +132,7 @@ void event(Level level, std::string_view module, std::string_view what,
     if (quote) line += '"';
     // One event is one line: no value can end it, forge a line after it,
     // or carry a terminal escape sequence into a technician's terminal.
-    for (char c : v) {
-      const auto u = static_cast<unsigned char>(c);
-      if (c == '"' || c == '\\') {
-        line += '\\';
-        line += c;
-      } else if (u < 0x20 || u == 0x7f) {
-        char esc[5];
-        std::snprintf(esc, sizeof esc, "\\x%02x", u);
-        line += esc;
-      } else {
-        line += c;
-      }
-    }
+    line += escape_control(v);
     if (quote) line += '"';
   }
   auto& h = holder();

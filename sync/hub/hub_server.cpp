@@ -1,19 +1,18 @@
-#include "kiosk/base/net.hpp"
 #include "sync/hub/hub_server.hpp"
-#include "kiosk/base/clock.hpp"
 
-#include <httplib.h>
-
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-
+#include <algorithm>
 #include <chrono>
+#include <fstream>
 #include <iostream>
 #include <mutex>
+#include <sstream>
 
+#include "kiosk/base/clock.hpp"
+#include "kiosk/base/log.hpp"
+#include "kiosk/base/net.hpp"
 #include "kiosk/base/strings.hpp"
 #include "kiosk/domain/content.hpp"
+#include "sync/hub/http_server.hpp"
 
 namespace kiosk::hub {
 
@@ -22,18 +21,22 @@ namespace {
 std::mutex g_log_mu;
 
 // Log lines hold methods, paths, statuses, kiosk ids, counts and error
-// codes: never a body, a name or an answer.
+// codes: never a body, a name or an answer. Paths come from anyone: every
+// control character is escaped (\x0a, \x00), so a request cannot forge a
+// line or put a NUL or a terminal escape into the log.
 void log_line(const std::string& s) {
+  std::string line = "union-hub: " + log::escape_control(s) + "\n";
   std::lock_guard lock(g_log_mu);
-  std::cerr << "union-hub: " << s << "\n";
+  std::cerr << line << std::flush;
 }
 
-void send_json(httplib::Response& res, int status, const std::string& body) {
+void send_json(HttpResponse& res, int status, const std::string& body) {
   res.status = status;
-  res.set_content(body, "application/json");
+  res.body = body;
+  res.content_type = "application/json";
 }
 
-void send_error(httplib::Response& res, int status, const std::string& code,
+void send_error(HttpResponse& res, int status, const std::string& code,
                 const std::string& detail_key = {}) {
   sync::HubError e;
   e.error = code;
@@ -43,31 +46,44 @@ void send_error(httplib::Response& res, int status, const std::string& code,
   send_json(res, status, sync::to_json(e));
 }
 
-std::string bearer_token(const httplib::Request& req) {
-  std::string h = req.get_header_value("Authorization");
+// The one place where a HubDb failure becomes an HTTP answer.
+void send_db_error(HttpResponse& res, const Error& e) {
+  switch (e.kind) {
+    case ErrorKind::InvalidCode: return send_error(res, 401, e.name(), "sync.enroll.invalid_code");
+    case ErrorKind::Unauthorized: return send_error(res, 401, "unauthorized", "sync.unauthorized");
+    case ErrorKind::Revoked: return send_error(res, 403, "revoked", "sync.revoked");
+    case ErrorKind::BadField: return send_error(res, 400, "bad_field");
+    default:
+      res.set_header("Retry-After", "10");
+      return send_error(res, 503, "storage");
+  }
+}
+
+std::string bearer_token(const HttpRequest& req) {
+  std::string h = req.header("Authorization");
   const std::string prefix = "Bearer ";
   if (h.size() <= prefix.size() || h.compare(0, prefix.size(), prefix) != 0) return {};
   return h.substr(prefix.size());
 }
 
-// Debian's libcpp-httplib is built with a listen backlog of 5: when a
-// hundred kiosks reconnect at once, SYNs overflow and clients wait through
-// TCP's retransmit backoff (1 s, 3 s, 7 s, ...). The library does not expose
-// its socket, so the listening socket on our port is found and listen() is
-// called again with a real backlog (Linux updates it in place).
-void widen_listen_backlog(int port) {
-  for (int fd = 3; fd < 1024; ++fd) {
-    int listening = 0;
-    socklen_t len = sizeof listening;
-    if (::getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) != 0 || !listening) continue;
-    sockaddr_storage ss{};
-    socklen_t sl = sizeof ss;
-    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&ss), &sl) != 0) continue;
-    int p = ss.ss_family == AF_INET ? ntohs(reinterpret_cast<sockaddr_in*>(&ss)->sin_port)
-            : ss.ss_family == AF_INET6 ? ntohs(reinterpret_cast<sockaddr_in6*>(&ss)->sin6_port)
-                                       : -1;
-    if (p == port) ::listen(fd, 1024);
-  }
+// `limit` of /v1/status: digits only, 1..kMaxStatusChanges.
+std::optional<int> parse_limit(const std::string& v) {
+  if (v.empty() || v.size() > 4 ||
+      !std::all_of(v.begin(), v.end(), [](unsigned char c) { return c >= '0' && c <= '9'; }))
+    return std::nullopt;
+  int n = std::stoi(v);
+  if (n < 1 || n > sync::kMaxStatusChanges) return std::nullopt;
+  return n;
+}
+
+std::optional<std::string> read_small_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  std::string s = ss.str();
+  if (s.empty() || s.size() > (1 << 20)) return std::nullopt;
+  return s;
 }
 
 }  // namespace
@@ -75,139 +91,104 @@ void widen_listen_backlog(int port) {
 struct HubServer::Impl {
   HubOptions opts;
   std::unique_ptr<HubDb> db;
-  std::unique_ptr<httplib::Server> http;
-  int port = 0;
-  bool tls = false;
+  std::unique_ptr<HttpServer> http;  // after db: stopped and gone before it
 
   void log(const std::string& s) const {
     if (!opts.quiet) log_line(s);
   }
 
-  // Authenticated kiosk id, or the response is already filled (401/403).
-  std::optional<int64_t> authenticate(const httplib::Request& req, httplib::Response& res) {
+  // Authenticated kiosk id, or the response is already filled (401/403/503).
+  std::optional<int64_t> authenticate(const HttpRequest& req, HttpResponse& res) {
     auto k = db->authenticate(bearer_token(req), unix_now_ms());
     if (k) return *k;
-    const Error& e = k.error();
-    if (e.kind == ErrorKind::Revoked) {
-      send_error(res, 403, "revoked", "sync.revoked");
-    } else if (e.kind == ErrorKind::Unauthorized) {
-      send_error(res, 401, "unauthorized", "sync.unauthorized");
-    } else {
-      res.set_header("Retry-After", "5");
-      send_error(res, 503, "storage");
-    }
-    log(req.path + " auth refused: " + e.name());
+    send_db_error(res, k.error());
+    log(req.path + " auth refused: " + k.error().name());
     return std::nullopt;
   }
 
-  void routes() {
-    auto& s = *http;
-    s.Get(sync::kPathHealth, [](const httplib::Request&, httplib::Response& res) {
-      send_json(res, 200, nlohmann::json{{"ok", true}, {"version", KIOSK_VERSION}}.dump());
-    });
+  void health(const HttpRequest&, HttpResponse& res) {
+    send_json(res, 200, nlohmann::json{{"ok", true}, {"version", KIOSK_VERSION}}.dump());
+  }
 
-    s.Post(sync::kPathEnroll, [this](const httplib::Request& req, httplib::Response& res) {
-      auto e = sync::parse_enroll_request(req.body);
-      if (!e) return send_error(res, 400, e.error().name());
-      auto r = db->enroll(e->code, unix_now_ms());
-      if (!r) {
-        const Error& err = r.error();
-        log("enroll refused: " + err.name());
-        if (err.kind == ErrorKind::InvalidCode) return send_error(res, 401, err.name(), "sync.enroll.invalid_code");
-        if (err.kind == ErrorKind::Revoked) return send_error(res, 403, err.name(), "sync.revoked");
-        res.set_header("Retry-After", "5");
-        return send_error(res, 503, "storage");
-      }
-      log("enrolled kiosk " + r->kiosk_id);
-      send_json(res, 200, sync::to_json(*r));
-    });
+  void enroll(const HttpRequest& req, HttpResponse& res) {
+    auto e = sync::parse_enroll_request(req.body);
+    if (!e) return send_error(res, 400, e.error().name());
+    auto r = db->enroll(e->code, unix_now_ms());
+    if (!r) {
+      log("enroll refused: " + r.error().name());
+      return send_db_error(res, r.error());
+    }
+    log("enrolled kiosk " + r->kiosk_id);
+    send_json(res, 200, sync::to_json(*r));
+  }
 
-    s.Post(sync::kPathRequests, [this](const httplib::Request& req, httplib::Response& res) {
-      auto kiosk = authenticate(req, res);
-      if (!kiosk) return;
-      auto batch = sync::parse_upload_batch(req.body);
-      if (!batch) {
-        log("kiosk " + std::to_string(*kiosk) + " batch refused: " + batch.error().name());
-        return send_error(res, 400, batch.error().name());
-      }
-      if (static_cast<int>(batch->requests.size()) > sync::kMaxBatchItems) {
-        log("kiosk " + std::to_string(*kiosk) + " batch refused: too_many_items");
-        return send_error(res, 413, "too_many_items");
-      }
-      auto t0 = std::chrono::steady_clock::now();
-      auto r = db->ingest(*kiosk, *batch, opts.services, unix_now_ms());
-      if (!r) {
-        log("kiosk " + std::to_string(*kiosk) + " batch not stored: " + r.error().name());
-        res.set_header("Retry-After", "10");
-        return send_error(res, 503, "storage");
-      }
-      int acc = 0, dup = 0, rej = 0;
-      for (const auto& o : r->results) {
-        if (o.result == sync::ItemResult::Accepted) ++acc;
-        else if (o.result == sync::ItemResult::Duplicate) ++dup;
-        else ++rej;
-      }
-      auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                    std::chrono::steady_clock::now() - t0).count();
-      log("kiosk " + std::to_string(*kiosk) + " batch of " +
-          std::to_string(batch->requests.size()) + ": accepted " + std::to_string(acc) +
-          ", duplicate " + std::to_string(dup) + ", rejected " + std::to_string(rej) + " (" +
-          std::to_string(ms) + " ms)");
-      send_json(res, 200, sync::to_json(*r));
-    });
+  void upload(const HttpRequest& req, HttpResponse& res) {
+    auto kiosk = authenticate(req, res);
+    if (!kiosk) return;
+    auto batch = sync::parse_upload_batch(req.body);
+    if (!batch) {
+      log("kiosk " + std::to_string(*kiosk) + " batch refused: " + batch.error().name());
+      return send_error(res, 400, batch.error().name());
+    }
+    if (static_cast<int>(batch->requests.size()) > sync::kMaxBatchItems) {
+      log("kiosk " + std::to_string(*kiosk) + " batch refused: too_many_items");
+      return send_error(res, 413, "too_many_items");
+    }
+    auto t0 = std::chrono::steady_clock::now();
+    auto r = db->ingest(*kiosk, *batch, opts.services, unix_now_ms());
+    if (!r) {
+      log("kiosk " + std::to_string(*kiosk) + " batch not stored: " + r.error().name());
+      return send_db_error(res, r.error());
+    }
+    int acc = 0, dup = 0, rej = 0;
+    for (const auto& o : r->results) {
+      if (o.result == sync::ItemResult::Accepted) ++acc;
+      else if (o.result == sync::ItemResult::Duplicate) ++dup;
+      else ++rej;
+    }
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                  std::chrono::steady_clock::now() - t0).count();
+    log("kiosk " + std::to_string(*kiosk) + " batch of " + std::to_string(batch->requests.size()) +
+        ": accepted " + std::to_string(acc) + ", duplicate " + std::to_string(dup) +
+        ", rejected " + std::to_string(rej) + " (" + std::to_string(ms) + " ms)");
+    send_json(res, 200, sync::to_json(*r));
+  }
 
-    s.Get(sync::kPathStatus, [this](const httplib::Request& req, httplib::Response& res) {
-      auto kiosk = authenticate(req, res);
-      if (!kiosk) return;
-      int limit = sync::kMaxStatusChanges;
-      if (req.has_param("limit")) {
-        try {
-          limit = std::clamp(std::stoi(req.get_param_value("limit")), 1, sync::kMaxStatusChanges);
-        } catch (const std::exception&) {
-          return send_error(res, 400, "bad_field");
-        }
-      }
-      auto p = db->changes_since(*kiosk, req.get_param_value("cursor"), limit);
-      if (!p) {
-        if (p.error().kind == ErrorKind::BadField) return send_error(res, 400, "bad_field");
-        res.set_header("Retry-After", "10");
-        return send_error(res, 503, "storage");
-      }
-      send_json(res, 200, sync::to_json(*p));
-    });
+  void status(const HttpRequest& req, HttpResponse& res) {
+    auto kiosk = authenticate(req, res);
+    if (!kiosk) return;
+    int limit = sync::kMaxStatusChanges;
+    if (req.has_param("limit")) {
+      auto l = parse_limit(req.param("limit"));
+      if (!l) return send_error(res, 400, "bad_field");
+      limit = *l;
+    }
+    auto p = db->changes_since(*kiosk, req.param("cursor"), limit);
+    if (!p) return send_db_error(res, p.error());
+    send_json(res, 200, sync::to_json(*p));
+  }
 
-    s.Post(sync::kPathHeartbeat, [this](const httplib::Request& req, httplib::Response& res) {
-      auto kiosk = authenticate(req, res);
-      if (!kiosk) return;
-      auto h = sync::parse_heartbeat(req.body);
-      if (!h) return send_error(res, 400, h.error().name());
-      auto st = db->record_heartbeat(*kiosk, sync::to_json(*h), unix_now_ms());
-      if (!st) {
-        res.set_header("Retry-After", "10");
-        return send_error(res, 503, "storage");
-      }
-      send_json(res, 200, nlohmann::json{{"hub_time_ms", unix_now_ms()}}.dump());
-    });
+  void heartbeat(const HttpRequest& req, HttpResponse& res) {
+    auto kiosk = authenticate(req, res);
+    if (!kiosk) return;
+    auto h = sync::parse_heartbeat(req.body);
+    if (!h) return send_error(res, 400, h.error().name());
+    auto st = db->record_heartbeat(*kiosk, sync::to_json(*h), unix_now_ms());
+    if (!st) return send_db_error(res, st.error());
+    send_json(res, 200, nlohmann::json{{"hub_time_ms", unix_now_ms()}}.dump());
+  }
 
-    // Anything that reached here with an error status and no body (unknown
-    // path 404, oversized body 413, ...) still gets a JSON error.
-    s.set_error_handler(httplib::Server::HandlerWithResponse(
-        [](const httplib::Request&, httplib::Response& res) {
-      if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-      if (res.status == 404) send_error(res, 404, "not_found");
-      else if (res.status == 413) send_error(res, 413, "too_large");
-      else if (res.status == 405) send_error(res, 405, "not_found");
-      else send_error(res, res.status, "bad_request");
-      return httplib::Server::HandlerResponse::Handled;
-    }));
-    s.set_exception_handler(
-        [this](const httplib::Request& req, httplib::Response& res, std::exception_ptr) {
-          log(req.path + " internal error");
-          send_error(res, 500, "internal");
-        });
-    s.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
-      if (res.status >= 400) log(req.method + " " + req.path + " -> " + std::to_string(res.status));
-    });
+  std::vector<HttpServer::Route> routes() {
+    auto bind = [this](void (Impl::*fn)(const HttpRequest&, HttpResponse&)) {
+      return [this, fn](const HttpRequest& q, HttpResponse& r) { (this->*fn)(q, r); };
+    };
+    return {
+        {"GET", sync::kPathHealth, bind(&Impl::health)},
+        {"POST", sync::kPathEnroll, bind(&Impl::enroll)},
+        {"POST", sync::kPathRequests, bind(&Impl::upload)},
+        {"GET", sync::kPathStatus, bind(&Impl::status)},
+        {"POST", sync::kPathHeartbeat, bind(&Impl::heartbeat)},
+    };
   }
 };
 
@@ -232,52 +213,49 @@ Expected<std::unique_ptr<HubServer>> HubServer::create(const HubOptions& opts) {
   if (!want_tls && !is_loopback_host(opts.bind))
     return Error{ErrorKind::BadOption, tr("sync.hub.plain_not_loopback"), "--bind",
                  "plain HTTP is only served on a loopback address"};
+
+  HttpServerOptions ho;
+  ho.bind = opts.bind;
+  ho.port = opts.port;
+  if (want_tls) {
+    auto cert = read_small_file(opts.cert_file);
+    auto key = read_small_file(opts.key_file);
+    if (!cert || !key)
+      return Error{ErrorKind::BadOption, tr("sync.hub.tls_pair"), "--cert",
+                   "certificate or key could not be read"};
+    ho.cert_pem = std::move(*cert);
+    ho.key_pem = std::move(*key);
+  }
+  ho.limits.max_body_bytes = sync::kMaxBodyBytes;
+  ho.limits.threads = static_cast<unsigned>(std::clamp(opts.threads, 1, 16));
+  ho.limits.request_deadline_ms = std::max(100, opts.request_deadline_ms);
+  ho.limits.idle_timeout_s = std::max(1u, opts.idle_timeout_s);
+  ho.limits.connection_limit = std::max(16u, opts.connection_limit);
+
   auto db = HubDb::open(opts.data_dir + "/hub.db");
   if (!db) return db.error();
   impl->db = std::move(*db);
 
-  if (want_tls) {
-    auto ssl = std::make_unique<httplib::SSLServer>(opts.cert_file.c_str(), opts.key_file.c_str());
-    if (!ssl->is_valid())
-      return Error{ErrorKind::BadOption, tr("sync.hub.tls_pair"), "--cert",
-                   "certificate or key could not be loaded"};
-    impl->http = std::move(ssl);
-    impl->tls = true;
-  } else {
-    impl->http = std::make_unique<httplib::Server>();
-  }
-  int threads = std::max(2, opts.threads);
-  impl->http->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-  impl->http->set_payload_max_length(static_cast<size_t>(sync::kMaxBodyBytes));
-  // A worker thread stays with its connection while it is kept alive: short
-  // keep-alives and a cap per connection keep hundreds of kiosks from
-  // starving each other (a kiosk's cycle is a few back-to-back requests).
-  impl->http->set_keep_alive_max_count(5);
-  impl->http->set_keep_alive_timeout(1);
-  impl->http->set_read_timeout(10, 0);
-  impl->http->set_write_timeout(10, 0);
-  impl->routes();
-
-  if (opts.port == 0) {
-    impl->port = impl->http->bind_to_any_port(opts.bind);
-    if (impl->port <= 0)
-      return Error{ErrorKind::Bind, tr("sync.hub.bind"), "--port", "cannot bind " + opts.bind};
-  } else {
-    if (!impl->http->bind_to_port(opts.bind, opts.port))
-      return Error{ErrorKind::Bind, tr("sync.hub.bind"), "--port",
-                   "cannot bind " + opts.bind + ":" + std::to_string(opts.port)};
-    impl->port = opts.port;
-  }
-  widen_listen_backlog(impl->port);
+  Impl* self = impl.get();
+  auto on_error = [](int status, const std::string& code, HttpResponse& res) {
+    send_error(res, status, code);
+  };
+  auto logger = [self](const HttpRequest& req, const HttpResponse& res) {
+    if (res.status >= 400) self->log(req.method + " " + req.path + " -> " + std::to_string(res.status));
+  };
+  auto http = HttpServer::start(ho, impl->routes(), on_error, logger);
+  if (!http) return http.error();
+  impl->http = std::move(*http);
   return std::unique_ptr<HubServer>(new HubServer(std::move(impl)));
 }
 
-int HubServer::port() const { return impl_->port; }
-bool HubServer::tls() const { return impl_->tls; }
-void HubServer::run() { impl_->http->listen_after_bind(); }
+int HubServer::port() const { return impl_->http->port(); }
+bool HubServer::tls() const { return impl_->http->tls(); }
+void HubServer::run() { impl_->http->wait(); }
 void HubServer::stop() {
   if (impl_ && impl_->http) impl_->http->stop();
 }
 HubDb& HubServer::db() { return *impl_->db; }
+int64_t HubServer::deadline_cuts() const { return impl_->http->deadline_cuts(); }
 
 }  // namespace kiosk::hub

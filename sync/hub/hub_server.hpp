@@ -1,6 +1,7 @@
 // union-hub's HTTP(S) front: the /v1 routes of docs/sync-protocol.md over
 // HubDb. HTTPS when given a certificate and key; plain HTTP only when
 // explicitly allowed AND bound to loopback. Usable in-process by tests.
+// The HTTP machinery (libmicrohttpd, limits, TLS) is in http_server.hpp.
 #pragma once
 #include <memory>
 #include <set>
@@ -20,8 +21,14 @@ struct HubOptions {
   // Service ids a request may name. Empty: those of the content the hub was
   // built with (the kiosks' embedded bundle), never a list written out here.
   std::set<std::string> services;
-  int threads = 64;
+  int threads = 64;               // event loops used: at most 16 (each serves many connections)
   bool quiet = false;             // no per-request log lines
+  // Connection limits (docs/sync-protocol.md, "Limits"): the time one
+  // request may take to arrive (headers + body), however it trickles; how
+  // long a connection may send nothing; how many may be open at once.
+  int request_deadline_ms = 30000;
+  unsigned idle_timeout_s = 15;
+  unsigned connection_limit = 2000;
 };
 
 
@@ -38,6 +45,8 @@ class HubServer {
   void run();   // blocks until stop()
   void stop();  // from any thread
   HubDb& db();
+  // Connections cut because a request took longer than request_deadline_ms.
+  int64_t deadline_cuts() const;
 
  private:
   struct Impl;
