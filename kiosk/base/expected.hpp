@@ -69,6 +69,7 @@ namespace kiosk {
   /* sync: wire format, enrollment, transport */     \
   X(BadJson, "bad_json")                             \
   X(BadField, "bad_field")                           \
+  X(TooDeep, "too_deep")                             \
   X(BadResponse, "bad_response")                     \
   X(NotEnrolled, "not_enrolled")                     \
   X(TokenUnsafe, "token_unsafe")                     \

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "kiosk/domain/content.hpp"
+#include "kiosk/base/json_limited.hpp"
 
 namespace kiosk {
 namespace {
@@ -371,12 +372,15 @@ ContentLoad load_content(const ContentFiles& files) {
         {"card_keys.json", read_card_keys},
     };
     auto parse = [&](const std::string& name, const std::string& text) -> std::optional<json> {
-      json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
-      if (j.is_discarded()) {
-        out.problems.push_back({name, "", "not valid JSON"});
+      // Limits held while parsing: a bundle file nested 100,000 deep is refused, not built.
+      JsonParse p = parse_json_limited(text, JsonLimits{32, 64u << 20, false});
+      if (!p.value) {
+        out.problems.push_back({name, "", p.refusal == JsonRefusal::TooDeep ? "nested too deep"
+                                          : p.refusal == JsonRefusal::TooLarge ? "too large"
+                                                                               : "not valid JSON"});
         return std::nullopt;
       }
-      return j;
+      return std::move(p.value);
     };
 
     const auto manifest_it = files.find("manifest.json");

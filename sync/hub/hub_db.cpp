@@ -353,8 +353,8 @@ Expected<sync::UploadResponse> HubDb::ingest(int64_t kiosk_id, const sync::Uploa
       o.reason = reason;
       resp.results.push_back(o);
     };
-    if (r.created_at_ms < 0 || !sync::is_uuid_v7(r.id) || r.ticket.empty() ||
-        r.ticket.size() > 32 || r.service_id.empty()) {
+    if (r.created_at_ms < 0 || !sync::is_uuid_v7(r.id) || !sync::is_valid_ticket(r.ticket) ||
+        r.service_id.empty()) {
       reject("invalid");
       continue;
     }

@@ -1,8 +1,11 @@
 #include "sync/protocol/protocol.hpp"
 
 #include <cctype>
+#include <limits>
 
+#include "kiosk/base/json_limited.hpp"
 #include "kiosk/base/strings.hpp"
+#include "kiosk/base/utf8.hpp"
 
 namespace kiosk::sync {
 
@@ -18,12 +21,33 @@ Error bad_field(const std::string& field, std::string detail = {}) {
   return Error{ErrorKind::BadField, tr("sync.bad_field"), field, std::move(detail)};
 }
 
-// Parses an object body; nlohmann throws on malformed text, which stops here.
-Expected<json> parse_object(std::string_view body) {
-  json j = json::parse(body.begin(), body.end(), nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return bad_json("not JSON");
-  if (!j.is_object()) return bad_json("not a JSON object");
-  return j;
+// Parses an object body with the nesting and size limits held while
+// parsing (a SAX parse): 100,000 nested arrays cost one refusal, not a
+// recursive copy that overflows the stack.
+Expected<json> parse_object(std::string_view body, int64_t max_bytes = kMaxBodyBytes) {
+  JsonLimits limits;
+  limits.max_depth = kMaxJsonDepth;
+  limits.max_bytes = static_cast<size_t>(max_bytes);
+  JsonParse p = parse_json_limited(body, limits);
+  if (!p.value) {
+    if (p.refusal == JsonRefusal::TooDeep)
+      return Error{ErrorKind::TooDeep, tr("sync.too_deep"), "", p.why};
+    return bad_json(p.why);
+  }
+  if (!p.value->is_object()) return bad_json("not a JSON object");
+  return std::move(*p.value);
+}
+
+// Cuts `s` to at most `max_chars` characters, never inside one.
+void cut_chars(std::string& s, int max_chars) {
+  int n = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) continue;
+    if (n++ == max_chars) {
+      s.resize(i);
+      return;
+    }
+  }
 }
 
 bool get_string(const json& j, const char* key, std::string& out, bool required = true) {
@@ -161,7 +185,7 @@ Expected<UploadBatch> parse_upload_batch(std::string_view body) {
 }
 
 Expected<UploadResponse> parse_upload_response(std::string_view body) {
-  auto j = parse_object(body);
+  auto j = parse_object(body, kMaxReplyBytes);
   if (!j) return j.error();
   UploadResponse r;
   get_int(*j, "hub_time_ms", r.hub_time_ms, false);
@@ -190,7 +214,7 @@ Expected<UploadResponse> parse_upload_response(std::string_view body) {
 }
 
 Expected<StatusPage> parse_status_page(std::string_view body) {
-  auto j = parse_object(body);
+  auto j = parse_object(body, kMaxReplyBytes);
   if (!j) return j.error();
   StatusPage p;
   if (!get_string(*j, "cursor", p.cursor)) return bad_field("cursor");
@@ -224,9 +248,12 @@ Expected<Heartbeat> parse_heartbeat(std::string_view body) {
       !get_int(*j, "free_disk_bytes", h.free_disk_bytes, false) ||
       !get_int(*j, "uptime_s", h.uptime_s, false))
     return bad_field("heartbeat");
+  // Counts: 0..INT_MAX, refused otherwise (2^40 must not become 0).
+  if (qd < 0 || qd > std::numeric_limits<int>::max()) return bad_field("queue_depth");
+  if (qn < 0 || qn > std::numeric_limits<int>::max()) return bad_field("quarantined");
   h.queue_depth = static_cast<int>(qd);
   h.quarantined = static_cast<int>(qn);
-  if (h.last_sync_error.size() > 64) h.last_sync_error.resize(64);
+  cut_chars(h.last_sync_error, kMaxHeartbeatErrorChars);
   return h;
 }
 
@@ -240,7 +267,7 @@ Expected<EnrollRequest> parse_enroll_request(std::string_view body) {
 }
 
 Expected<EnrollResponse> parse_enroll_response(std::string_view body) {
-  auto j = parse_object(body);
+  auto j = parse_object(body, kMaxReplyBytes);
   if (!j) return j.error();
   EnrollResponse e;
   if (!get_string(*j, "kiosk_id", e.kiosk_id) || !get_string(*j, "token", e.token) ||
@@ -250,7 +277,7 @@ Expected<EnrollResponse> parse_enroll_response(std::string_view body) {
 }
 
 std::optional<HubError> parse_hub_error(std::string_view body) {
-  auto j = parse_object(body);
+  auto j = parse_object(body, kMaxReplyBytes);
   if (!j) return std::nullopt;
   HubError e;
   if (!get_string(*j, "error", e.error)) return std::nullopt;
@@ -260,6 +287,15 @@ std::optional<HubError> parse_hub_error(std::string_view body) {
     get_string(*m, "zh", e.message_zh, false);
   }
   return e;
+}
+
+bool is_valid_ticket(std::string_view ticket) {
+  if (ticket.empty()) return false;
+  auto cps = utf8_decode(ticket);
+  if (!cps || cps->size() > static_cast<size_t>(kMaxTicketChars)) return false;
+  for (char32_t c : *cps)
+    if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0)) return false;
+  return true;
 }
 
 bool is_uuid_v7(std::string_view id) {

@@ -24,6 +24,10 @@ inline constexpr int kMaxBatchItems = 500;             // hub refuses more (413)
 inline constexpr int64_t kMaxBodyBytes = 8 << 20;      // any request body (413)
 inline constexpr int64_t kMaxItemBytes = 256 << 10;    // one request's JSON (rejected: too_large)
 inline constexpr int kMaxStatusChanges = 1000;         // per status page
+inline constexpr int64_t kMaxReplyBytes = 16 << 20;    // the kiosk reads no more of a reply
+inline constexpr size_t kMaxJsonDepth = 32;            // objects/arrays inside each other, any body (400 too_deep)
+inline constexpr int kMaxTicketChars = 32;             // characters (code points), not bytes
+inline constexpr int kMaxHeartbeatErrorChars = 64;
 
 // One queued request as it travels up.
 struct WireRequest {
@@ -114,7 +118,9 @@ std::string to_json(const HubError& e);
 
 nlohmann::json wire_request_json(const WireRequest& r);
 
-// Parsing: Error{ErrorKind::BadJson} or Error{ErrorKind::BadField, field=...}.
+// Parsing: Error{ErrorKind::BadJson}, Error{ErrorKind::TooDeep} (nested past
+// kMaxJsonDepth, refused while parsing: a deep document is never built) or
+// Error{ErrorKind::BadField, field=...}.
 Expected<UploadBatch> parse_upload_batch(std::string_view body);
 Expected<WireRequest> parse_wire_request(const nlohmann::json& j);
 Expected<UploadResponse> parse_upload_response(std::string_view body);
@@ -123,6 +129,10 @@ Expected<Heartbeat> parse_heartbeat(std::string_view body);
 Expected<EnrollRequest> parse_enroll_request(std::string_view body);
 Expected<EnrollResponse> parse_enroll_response(std::string_view body);
 std::optional<HubError> parse_hub_error(std::string_view body);
+
+// A ticket as the hub stores it: 1..kMaxTicketChars characters of valid
+// UTF-8, no control characters.
+bool is_valid_ticket(std::string_view ticket);
 
 // 8-4-4-4-12 lowercase or uppercase hex with version nibble 7.
 bool is_uuid_v7(std::string_view id);
