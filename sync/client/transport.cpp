@@ -9,8 +9,12 @@
 #include <mutex>
 
 #include "kiosk/base/strings.hpp"
+#include "sync/protocol/protocol.hpp"
 
 namespace kiosk::sync {
+
+static_assert(TransportOptions{}.max_reply_bytes == kMaxReplyBytes,
+              "the kiosk's reply cap is the protocol's");
 
 namespace {
 
@@ -90,9 +94,24 @@ int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
   return abort && abort->load() ? 1 : 0;
 }
 
+// The reply body, held to a cap while it arrives: past it the write
+// callback refuses the bytes and curl ends the transfer (CURLE_WRITE_ERROR).
+struct BodySink {
+  std::string* body;
+  int64_t cap;
+  bool over = false;
+};
+
 size_t on_body(char* ptr, size_t size, size_t n, void* user) {
-  static_cast<std::string*>(user)->append(ptr, size * n);
-  return size * n;
+  auto* sink = static_cast<BodySink*>(user);
+  const size_t len = size * n;
+  if (static_cast<int64_t>(sink->body->size() + len) > sink->cap) {
+    sink->over = true;
+    std::string().swap(*sink->body);
+    return 0;
+  }
+  sink->body->append(ptr, len);
+  return len;
 }
 
 size_t on_header(char* ptr, size_t size, size_t n, void* user) {
@@ -214,8 +233,11 @@ struct HubTransport::Impl {
       curl_easy_setopt(c, CURLOPT_CAINFO, ep.ca_file.c_str());
       curl_easy_setopt(c, CURLOPT_CAPATH, nullptr);
     }
+    BodySink sink{&r.body, opt.max_reply_bytes};
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &r.body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
+    // A Content-Length past the cap is refused before a byte of the body.
+    curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(opt.max_reply_bytes));
     curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(c, CURLOPT_HEADERDATA, &r);
     if (opt.abort) {
@@ -247,7 +269,14 @@ struct HubTransport::Impl {
       int ra = r.retry_after_s;
       r = classify_curl(rc);
       r.retry_after_s = ra;
-      r.reach = Reach::Down;
+      if (sink.over || rc == CURLE_FILESIZE_EXCEEDED) {
+        // The hub answered, but with more than any reply can be: stop and report.
+        r.kind = NetKind::Misconfigured;
+        r.error = "reply_too_large";
+        r.detail = "reply over " + std::to_string(opt.max_reply_bytes) + " bytes";
+        r.body.clear();
+      }
+      r.reach = r.error == "reply_too_large" ? Reach::Up : Reach::Down;
       count_connects(c);
       // A broken connection is not reused.
       curl_easy_cleanup(curl);

@@ -42,6 +42,9 @@ struct TransportOptions {
   int low_speed_bytes_per_s = 256;   // slower than this ...
   int low_speed_time_s = 15;         // ... for this long: abandoned as transient
   const std::atomic<bool>* abort = nullptr;  // set: the exchange in flight ends at once
+  // A reply body longer than this is not read on: the exchange ends as
+  // Misconfigured, error "reply_too_large" (a hub never sends that much).
+  int64_t max_reply_bytes = 16 << 20;  // sync::kMaxReplyBytes
 };
 
 struct HubReply {
