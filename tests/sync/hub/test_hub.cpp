@@ -9,6 +9,7 @@
 
 #include "kiosk/base/clock.hpp"
 #include "kiosk/base/hash.hpp"
+#include "tests/sync/support/in_process_hub.hpp"
 #include "tests/sync/support/support.hpp"
 #include "sync/client/transport.hpp"
 #include "sync/hub/hub_server.hpp"
@@ -20,41 +21,7 @@ using nlohmann::json;
 
 namespace {
 
-struct InProcessHub {
-  synctest::TempDir tmp;
-  std::unique_ptr<hub::HubServer> server;
-  std::thread thread;
-  std::string url;
-  explicit InProcessHub(hub::HubOptions o = {}) {
-    o.data_dir = tmp.path;
-    o.port = 0;
-    o.allow_plain_http = true;
-    o.quiet = true;
-    auto s = hub::HubServer::create(o);
-    REQUIRE(s.ok());
-    server = std::move(*s);
-    url = "http://127.0.0.1:" + std::to_string(server->port());
-    thread = std::thread([this] { server->run(); });
-    for (int i = 0; i < 100; ++i) {
-      HubTransport t({url, "", true, ""}, {});
-      if (t.get(kPathHealth).kind == NetKind::Ok) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-  }
-  ~InProcessHub() {
-    server->stop();
-    thread.join();
-  }
-  std::string enroll_token(const std::string& name, int64_t* kiosk_id = nullptr) {
-    auto code = server->db().add_kiosk(name, unix_now_ms(), 3600000);
-    REQUIRE(code.ok());
-    if (kiosk_id) *kiosk_id = code->kiosk_id;
-    HubTransport t({url, "", true, ""}, {});
-    auto r = t.post(kPathEnroll, to_json(EnrollRequest{code->code, "test"}));
-    REQUIRE(r.status == 200);
-    return parse_enroll_response(r.body)->token;
-  }
-};
+using synctest::InProcessHub;
 
 WireRequest item(const std::string& id, const std::string& service = "legal", const std::string& note = "x") {
   WireRequest w;

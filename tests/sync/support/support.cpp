@@ -16,6 +16,7 @@
 #include <fstream>
 #include <map>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -123,6 +124,36 @@ int free_port() {
   ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
   ::close(fd);
   return ntohs(a.sin_port);
+}
+
+void make_test_pki(const std::string& d) {
+  fs::create_directories(d);
+  auto sh = [](const std::string& cmd) { return std::system((cmd + " >/dev/null 2>&1").c_str()); };
+  const std::string ec = "-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes";
+  REQUIRE(sh("openssl req -x509 " + ec + " -keyout " + d + "/ca.key -out " + d +
+             "/ca.pem -days 2 -subj /CN=UnionTestCA") == 0);
+  REQUIRE(sh("openssl req " + ec + " -keyout " + d + "/hub.key -out " + d + "/hub.csr -subj /CN=127.0.0.1") == 0);
+  {
+    std::ofstream ext(d + "/ext.cnf");
+    ext << "subjectAltName=IP:127.0.0.1,DNS:localhost\n";
+  }
+  REQUIRE(sh("openssl x509 -req -in " + d + "/hub.csr -CA " + d + "/ca.pem -CAkey " + d +
+             "/ca.key -CAcreateserial -out " + d + "/hub.pem -days 2 -extfile " + d + "/ext.cnf") == 0);
+}
+
+ProcMemory proc_memory(pid_t pid) {
+  ProcMemory m;
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string key;
+  long v = 0;
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream ls(line);
+    if (!(ls >> key >> v)) continue;
+    if (key == "VmRSS:") m.rss_kib = v;
+    if (key == "VmHWM:") m.hwm_kib = v;
+  }
+  return m;
 }
 
 HubProcess::HubProcess(std::string data_dir, int port, std::vector<std::string> extra)

@@ -48,6 +48,7 @@ class HubProcess {
   void kill9();      // SIGKILL, no goodbye
   void stop();       // SIGTERM and wait
   int port() const { return port_; }
+  pid_t pid() const { return proc_.pid; }
   std::string url() const;
   const std::string& data_dir() const { return dir_; }
   // Admin commands through the real binary.
@@ -63,6 +64,16 @@ class HubProcess {
 };
 
 int free_port();
+
+// A throwaway CA and a hub certificate for 127.0.0.1 (EC P-256), made with
+// the openssl command in `dir`: ca.pem, hub.pem, hub.key.
+void make_test_pki(const std::string& dir);
+
+// VmRSS and VmHWM of a process from /proc/PID/status, in KiB (-1 if unknown).
+struct ProcMemory {
+  long rss_kib = -1, hwm_kib = -1;
+};
+ProcMemory proc_memory(pid_t pid);
 std::string hub_binary();
 std::string kiosk_binary();
 
