@@ -94,6 +94,25 @@ void set_sink(std::function<void(std::string_view)> sink) {
   h.sink = std::move(sink);
 }
 
+std::string escape_control(std::string_view v) {
+  std::string out;
+  out.reserve(v.size());
+  for (char c : v) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (u < 0x20 || u == 0x7f) {
+      char esc[5];
+      std::snprintf(esc, sizeof esc, "\\x%02x", u);
+      out += esc;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 void event(Level level, std::string_view module, std::string_view what,
            std::initializer_list<Field> fields) {
   if (level < g_min.load()) return;
@@ -113,19 +132,7 @@ void event(Level level, std::string_view module, std::string_view what,
     if (quote) line += '"';
     // One event is one line: no value can end it, forge a line after it,
     // or carry a terminal escape sequence into a technician's terminal.
-    for (char c : v) {
-      const auto u = static_cast<unsigned char>(c);
-      if (c == '"' || c == '\\') {
-        line += '\\';
-        line += c;
-      } else if (u < 0x20 || u == 0x7f) {
-        char esc[5];
-        std::snprintf(esc, sizeof esc, "\\x%02x", u);
-        line += esc;
-      } else {
-        line += c;
-      }
-    }
+    line += escape_control(v);
     if (quote) line += '"';
   }
   auto& h = holder();

@@ -36,6 +36,12 @@ Level min_level();
 // for a log file under the data directory.
 void set_sink(std::function<void(std::string_view line)> sink);
 
+// Control characters (below 0x20 and 0x7f) as \xNN, '"' and '\' with a
+// backslash: text from outside (a kiosk, a request) that goes into a log
+// line or onto an admin's terminal can neither end the line nor carry an
+// escape sequence.
+std::string escape_control(std::string_view v);
+
 // The value as it will be written for this key (exposed for tests).
 std::string redact(std::string_view key, std::string_view value);
 
