@@ -14,6 +14,8 @@
 
 #include "kiosk/base/strings.hpp"
 #include "kiosk/domain/content.hpp"
+#include "sync/hub/heartbeat.hpp"
+#include "sync/hub/hub_errors.hpp"
 
 namespace kiosk::hub {
 
@@ -41,6 +43,14 @@ void send_error(httplib::Response& res, int status, const std::string& code,
   e.message_zh = t.zh;
   e.message_en = t.en;
   send_json(res, status, sync::to_json(e));
+}
+
+// Every failure the database or a limit reports, answered the same way on
+// every route (sync/hub/hub_errors.hpp: status, code, Retry-After).
+void send_failure(httplib::Response& res, const Error& e) {
+  const HttpFailure f = http_failure(e);
+  if (f.retry_after_s > 0) res.set_header("Retry-After", std::to_string(f.retry_after_s));
+  send_error(res, f.status, f.code, f.text_key);
 }
 
 std::string bearer_token(const httplib::Request& req) {
@@ -88,14 +98,7 @@ struct HubServer::Impl {
     auto k = db->authenticate(bearer_token(req), unix_now_ms());
     if (k) return *k;
     const Error& e = k.error();
-    if (e.kind == ErrorKind::Revoked) {
-      send_error(res, 403, "revoked", "sync.revoked");
-    } else if (e.kind == ErrorKind::Unauthorized) {
-      send_error(res, 401, "unauthorized", "sync.unauthorized");
-    } else {
-      res.set_header("Retry-After", "5");
-      send_error(res, 503, "storage");
-    }
+    send_failure(res, e);
     log(req.path + " auth refused: " + e.name());
     return std::nullopt;
   }
@@ -109,14 +112,11 @@ struct HubServer::Impl {
     s.Post(sync::kPathEnroll, [this](const httplib::Request& req, httplib::Response& res) {
       auto e = sync::parse_enroll_request(req.body);
       if (!e) return send_error(res, 400, e.error().name());
-      auto r = db->enroll(e->code, unix_now_ms());
+      auto r = db->enroll(e->code, unix_now_ms(), req.remote_addr);
       if (!r) {
-        const Error& err = r.error();
-        log("enroll refused: " + err.name());
-        if (err.kind == ErrorKind::InvalidCode) return send_error(res, 401, err.name(), "sync.enroll.invalid_code");
-        if (err.kind == ErrorKind::Revoked) return send_error(res, 403, err.name(), "sync.revoked");
-        res.set_header("Retry-After", "5");
-        return send_error(res, 503, "storage");
+        // A refused burst is logged once by the limiter, not a line a try.
+        if (r.error().kind != ErrorKind::RateLimited) log("enroll refused: " + r.error().name());
+        return send_failure(res, r.error());
       }
       log("enrolled kiosk " + r->kiosk_id);
       send_json(res, 200, sync::to_json(*r));
@@ -138,8 +138,7 @@ struct HubServer::Impl {
       auto r = db->ingest(*kiosk, *batch, opts.services, unix_now_ms());
       if (!r) {
         log("kiosk " + std::to_string(*kiosk) + " batch not stored: " + r.error().name());
-        res.set_header("Retry-After", "10");
-        return send_error(res, 503, "storage");
+        return send_failure(res, r.error());
       }
       int acc = 0, dup = 0, rej = 0;
       for (const auto& o : r->results) {
@@ -179,7 +178,7 @@ struct HubServer::Impl {
     s.Post(sync::kPathHeartbeat, [this](const httplib::Request& req, httplib::Response& res) {
       auto kiosk = authenticate(req, res);
       if (!kiosk) return;
-      auto h = sync::parse_heartbeat(req.body);
+      auto h = parse_heartbeat_bounded(req.body);
       if (!h) return send_error(res, 400, h.error().name());
       auto st = db->record_heartbeat(*kiosk, sync::to_json(*h), unix_now_ms());
       if (!st) {
@@ -217,12 +216,11 @@ HubServer::~HubServer() { stop(); }
 Expected<std::unique_ptr<HubServer>> HubServer::create(const HubOptions& opts) {
   auto impl = std::make_unique<Impl>();
   impl->opts = opts;
-  if (impl->opts.services.empty()) {
-    ContentLoad embedded = load_embedded_content();
-    if (!embedded.bundle)
-      return Error{ErrorKind::NoContent, tr("submit.no_content"), "", "embedded content does not load"};
+  ContentLoad embedded = load_embedded_content();
+  if (!embedded.bundle)
+    return Error{ErrorKind::NoContent, tr("submit.no_content"), "", "embedded content does not load"};
+  if (impl->opts.services.empty())
     for (const auto& svc : embedded.bundle->services) impl->opts.services.insert(svc.id);
-  }
   const bool want_tls = !opts.cert_file.empty() || !opts.key_file.empty();
   if (want_tls && (opts.cert_file.empty() || opts.key_file.empty()))
     return Error{ErrorKind::BadOption, tr("sync.hub.tls_pair"), "--cert", "need both --cert and --key"};
@@ -232,7 +230,9 @@ Expected<std::unique_ptr<HubServer>> HubServer::create(const HubOptions& opts) {
   if (!want_tls && !is_loopback_host(opts.bind))
     return Error{ErrorKind::BadOption, tr("sync.hub.plain_not_loopback"), "--bind",
                  "plain HTTP is only served on a loopback address"};
-  auto db = HubDb::open(opts.data_dir + "/hub.db");
+  HubDbOptions dbo{opts.quota, opts.enroll,
+                   std::make_shared<const ContentBundle>(std::move(*embedded.bundle))};
+  auto db = HubDb::open(opts.data_dir + "/hub.db", std::move(dbo));
   if (!db) return db.error();
   impl->db = std::move(*db);
 
