@@ -1,9 +1,11 @@
 #include "sync/hub/validate.hpp"
 
 #include <cctype>
+#include <vector>
 
 #include "kiosk/base/date.hpp"
 #include "kiosk/domain/form.hpp"
+#include "kiosk/domain/validate.hpp"
 
 namespace kiosk::hub {
 
@@ -46,11 +48,34 @@ ItemCheck validate_item(const ContentBundle& content, const std::string& service
   RuleContext ctx;
   ctx.content = &content;
   ctx.today = Date::from_unix(created_at_ms / 1000);
-  FormCheck check = check_request(*s, answers, ctx);
-  for (const auto& e : check.errors) {
-    if (e.code == "members_only") continue;  // the card was checked at the kiosk
-    return refuse(e.field, e.code);
+  // The card behind a member-number field was verified at the kiosk and
+  // does not travel: the number stands for it here, so the field is checked
+  // for its shape and presence, not against a card the hub cannot see.
+  for (const auto& f : s->fields) {
+    if (f.type != FieldType::MemberCard) continue;
+    auto it = answers.find(f.id);
+    if (it != answers.end() && it->is_string() && !it->get<std::string>().empty()) {
+      MemberIdentity m;
+      m.sub = trim(it->get<std::string>());  // as the form engine reads it
+      ctx.member = std::move(m);
+      break;
+    }
   }
+  // Every field of the form, as check_request does it: type, required,
+  // length, range, format, choices.
+  std::vector<FieldError> errors;
+  Answers normalized = Answers::object();
+  for (const auto& f : s->fields) {
+    if (!field_visible(f, answers)) continue;
+    if (auto v = normalize_answer(*s, f, answers, ctx, errors)) normalized[f.id] = std::move(*v);
+  }
+  if (!errors.empty()) return refuse(errors.front().field, errors.front().code);
+  // Of the service's rules, those that stand on the answers alone. The
+  // others look at the kiosk's content (slots, events, classes, their dates
+  // and places: a kiosk may run a newer bundle than the hub was built with),
+  // its member card or its own queue, and are the kiosk's to apply.
+  for (const auto& e : check_service_rules(*s, normalized, ctx, nullptr))
+    if (e.code == "sensitive_consent_required") return refuse(e.field, e.code);
   return {};
 }
 

@@ -4,13 +4,16 @@
 // rules the worker's kiosk applied at submit. A pure function: no database,
 // no clock, nothing from HTTP, so it runs wherever the answers are in hand.
 //
-// What it cannot check: the member card behind a members-only request (the
-// card is verified at the kiosk and does not travel), and places booked on
-// other kiosks (capacity is counted against the content's figures, as a
-// kiosk with an empty queue would). The day the rules look at is the day
-// the request was made (created_at_ms, China time), not the day it arrived,
-// so a kiosk that was offline for a week is not refused for a slot that has
-// passed since.
+// What it checks: no answer to a field the service does not have or does
+// not show; every shown field as the kiosk's form checks it (type, required,
+// length, range, format such as GB 11643 or a mobile number, choices); and
+// the rules that stand on the answers alone (separate consent for sensitive
+// answers). What it leaves to the kiosk: the rules that look at the kiosk's
+// content (slots, events, classes, their dates and places: a kiosk may run
+// a newer bundle than the hub was built with), at its member card (verified
+// at the kiosk, it does not travel) or at its own queue (one per member or
+// child). Dates are seen from the day the request was made (created_at_ms,
+// China time), so a kiosk that was offline for a week is not refused.
 #pragma once
 #include <cstdint>
 #include <string>

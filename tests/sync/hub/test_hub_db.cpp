@@ -286,7 +286,29 @@ TEST_CASE("hub db: each item is checked against its service's form; the field an
   WireRequest not_object = item(uuid(9));
   not_object.answers = json::array();
   CHECK(reason_of(not_object) == "invalid_answer::not_an_object");
-  CHECK(h.db->count_requests() == 2);
+  WireRequest no_consent = item(uuid(10), "hardship");
+  no_consent.answers.erase("sensitive_consent");
+  CHECK(reason_of(no_consent) == "invalid_answer:sensitive_consent:consent_required");
+  WireRequest member = item(uuid(12), "hardship");
+  member.answers["member_card"] = "CN-22-01-000123";  // filled from a card the kiosk verified
+  CHECK(h.one(k, member) == ItemResult::Accepted);
+  // A members-only service: the member number stands for the card the kiosk verified.
+  WireRequest mixer = item(uuid(13), "legal");
+  mixer.service_id = "mixer";
+  mixer.answers = json{{"event", "M-202612"}, {"member_card", "CN-22-01-000123"}, {"name", "王五"},
+                       {"gender", "m"}, {"birth_year", 1995}, {"phone", "13712345678"},
+                       {"employer", "长春某汽车厂"}, {"single_declaration", true}, {"consent", true}};
+  CHECK(h.one(k, mixer) == ItemResult::Accepted);
+  mixer.id = uuid(14);
+  mixer.answers.erase("member_card");
+  CHECK(reason_of(mixer) == "invalid_answer:member_card:member_card_required");
+  CHECK(h.db->count_requests() == 4);
+  // What rests on the kiosk's own content is the kiosk's: a slot the hub's
+  // copy of the content has as past and full is not a reason to refuse.
+  WireRequest old_slot = item(uuid(11));
+  old_slot.answers["slot"] = "S-20261124-AM";
+  old_slot.created_at_ms = kNow + 30LL * 24 * 3600 * 1000;
+  CHECK(h.one(k, old_slot) == ItemResult::Accepted);
 
   // The pure function, as the sealed-answers path will call it.
   CHECK(hub::validate_item(*content(), "legal", item(uuid(1)).answers, kNow).ok);
