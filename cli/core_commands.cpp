@@ -9,10 +9,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "cli/args.hpp"
+#include "cli/common/args.hpp"
 #include "cli/command.hpp"
-#include "cli/exit_codes.hpp"
-#include "cli/output.hpp"
+#include "cli/common/exit_codes.hpp"
+#include "cli/common/output.hpp"
 #include "kiosk/install/active_content.hpp"
 #include "kiosk/install/config.hpp"
 #include "kiosk/base/log.hpp"

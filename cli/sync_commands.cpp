@@ -6,10 +6,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "cli/args.hpp"
+#include "cli/common/args.hpp"
 #include "cli/command.hpp"
-#include "cli/exit_codes.hpp"
-#include "cli/output.hpp"
+#include "cli/common/exit_codes.hpp"
+#include "cli/common/output.hpp"
 #include "kiosk/base/strings.hpp"
 #include "kiosk/install/install.hpp"
 #include "kiosk/store/store.hpp"

@@ -1,117 +1,100 @@
 // union-hub: the union's service hub. `serve` runs the HTTP(S) server; the
 // other commands are the admin's and staff's tools until the console exists.
+// The command line is read by the project's one parser (cli/common/args)
+// and ends with the project's exit codes and error shape (cli/common).
 #include <signal.h>
 #include <sys/stat.h>
 
 #include <cstdio>
-#include <ctime>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
-#include <map>
 #include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
-#include "kiosk/base/clock.hpp"
+#include "apps/union-hub/admin.hpp"
+#include "cli/common/args.hpp"
+#include "cli/common/exit_codes.hpp"
+#include "cli/common/output.hpp"
+#include "kiosk/base/strings.hpp"
 #include "sync/hub/hub_server.hpp"
 
 namespace {
 
+using kiosk::cli::Args;
 using kiosk::hub::HubDb;
-using nlohmann::json;
+using kiosk::hubcli::Out;
 
 const char* kUsage =
     "union-hub " KIOSK_VERSION "\n"
-    "Usage (every command takes --data-dir DIR, default $UNION_HUB_DATA_DIR or ./hub-data):\n"
+    "Usage (every command takes --data-dir DIR, default $UNION_HUB_DATA_DIR or ./hub-data,\n"
+    "and --json for JSON output):\n"
     "  union-hub serve [--bind ADDR] [--port N] --cert PEM --key PEM\n"
     "                  [--allow-plain-http] [--services a,b,...] [--port-file F] [--threads N] [--quiet]\n"
+    "                  [--quota-requests N] [--quota-bytes N]\n"
+    "                  [--enroll-per-address N] [--enroll-per-minute N] [--enroll-code-failures N]\n"
     "      Serve the /v1 protocol. Plain HTTP only with --allow-plain-http on a loopback --bind.\n"
+    "      Quotas per kiosk and hour: --quota-requests (default 600) requests and --quota-bytes\n"
+    "      (default 8388608) bytes; beyond them uploads get 429 with Retry-After.\n"
+    "      Enrollment tries: --enroll-per-address a minute from one address (default 6, burst 10),\n"
+    "      --enroll-per-minute for the whole hub (default 60), a code retired after\n"
+    "      --enroll-code-failures wrong tries naming it (default 5).\n"
     "  union-hub kiosk add --name NAME [--valid-hours H]   one-time enrollment code for a kiosk\n"
     "  union-hub kiosk list                                 kiosks with their last heartbeat\n"
     "  union-hub kiosk revoke ID                            refuse this kiosk from now on\n"
     "  union-hub request list [--kiosk ID] [--state received|handled] [--limit N]\n"
-    "  union-hub request show ID\n"
-    "  union-hub request resolve ID --note TEXT             handled; the note goes to the kiosk\n"
-    "  --json on any admin command prints JSON.\n";
+    "  union-hub request show ID [--kiosk ID]               --kiosk when two kiosks hold the id\n"
+    "  union-hub request resolve ID --note TEXT [--kiosk ID] handled; the note goes to the kiosk\n";
 
-struct Args {
-  std::vector<std::string> words;
-  std::map<std::string, std::string> opts;  // --key value (flags map to "1")
-  bool has(const std::string& k) const { return opts.count(k) != 0; }
-  std::string get(const std::string& k, const std::string& def = {}) const {
-    auto it = opts.find(k);
-    return it == opts.end() ? def : it->second;
-  }
-};
-
-Args parse_args(int argc, char** argv) {
-  static const std::vector<std::string> flags = {"--allow-plain-http", "--json", "--quiet"};
-  Args a;
-  for (int i = 1; i < argc; ++i) {
-    std::string w = argv[i];
-    if (w.rfind("--", 0) == 0) {
-      auto eq = w.find('=');
-      if (eq != std::string::npos) {
-        a.opts[w.substr(0, eq)] = w.substr(eq + 1);
-      } else if (std::find(flags.begin(), flags.end(), w) != flags.end() || i + 1 >= argc) {
-        a.opts[w] = "1";
-      } else {
-        a.opts[w] = argv[++i];
-      }
-    } else {
-      a.words.push_back(w);
-    }
-  }
-  return a;
-}
-
-std::string fmt_time(int64_t ms) {
-  if (ms <= 0) return "-";
-  std::time_t t = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%SZ", &tm);
-  return buf;
-}
-
-int fail(const kiosk::Error& e) {
-  std::cerr << "union-hub: " << e.message.en;
-  if (!e.detail.empty()) std::cerr << " (" << e.detail << ")";
-  std::cerr << "\n  " << e.message.zh << "\n";
-  return 1;
-}
-
-std::unique_ptr<HubDb> open_db(const std::string& dir, int& rc) {
-  ::mkdir(dir.c_str(), 0700);
-  auto db = HubDb::open(dir + "/hub.db");
-  if (!db) {
-    rc = fail(db.error());
-    return nullptr;
-  }
-  return std::move(*db);
+// A whole number in [lo, hi] or nothing ("5abc", "-1", "" are not numbers).
+bool read_number(const Args& a, const char* name, int64_t lo, int64_t hi, int64_t& out) {
+  if (!a.has(name)) return true;
+  const std::string s = a.get(name);
+  if (s.empty() || s.size() > 18 || s.find_first_not_of("0123456789") != std::string::npos) return false;
+  const int64_t v = std::stoll(s);
+  if (v < lo || v > hi) return false;
+  out = v;
+  return true;
 }
 
 kiosk::hub::HubServer* g_server = nullptr;
 
-int serve(const Args& a, const std::string& dir) {
-  kiosk::hub::HubOptions o;
-  o.data_dir = dir;
-  o.bind = a.get("--bind", "127.0.0.1");
-  o.port = std::stoi(a.get("--port", "8443"));
-  o.cert_file = a.get("--cert");
-  o.key_file = a.get("--key");
-  o.allow_plain_http = a.has("--allow-plain-http");
-  o.quiet = a.has("--quiet");
-  o.threads = std::stoi(a.get("--threads", "64"));
+int serve(const Args& a, const std::string& dir, Out& o) {
+  kiosk::hub::HubOptions opt;
+  opt.data_dir = dir;
+  opt.bind = a.get("--bind", "127.0.0.1");
+  opt.cert_file = a.get("--cert");
+  opt.key_file = a.get("--key");
+  opt.allow_plain_http = a.has("--allow-plain-http");
+  opt.quiet = a.has("--quiet");
+  int64_t port = 8443, threads = 64, per_addr = 6, per_min = 60, code_fail = 5;
+  if (!read_number(a, "--port", 0, 65535, port)) return kiosk::hubcli::usage_error(o, "--port");
+  if (!read_number(a, "--threads", 2, 1024, threads)) return kiosk::hubcli::usage_error(o, "--threads");
+  if (!read_number(a, "--quota-requests", 1, 10'000'000, opt.quota.requests_per_hour))
+    return kiosk::hubcli::usage_error(o, "--quota-requests");
+  // At least one item of the largest size must fit, or a kiosk could never drain.
+  if (!read_number(a, "--quota-bytes", kiosk::sync::kMaxItemBytes, int64_t{1} << 40,
+                   opt.quota.bytes_per_hour))
+    return kiosk::hubcli::usage_error(o, "--quota-bytes");
+  if (!read_number(a, "--enroll-per-address", 1, 100000, per_addr))
+    return kiosk::hubcli::usage_error(o, "--enroll-per-address");
+  if (!read_number(a, "--enroll-per-minute", 1, 100000, per_min))
+    return kiosk::hubcli::usage_error(o, "--enroll-per-minute");
+  if (!read_number(a, "--enroll-code-failures", 1, 1000, code_fail))
+    return kiosk::hubcli::usage_error(o, "--enroll-code-failures");
+  opt.port = static_cast<int>(port);
+  opt.threads = static_cast<int>(threads);
+  opt.enroll.per_address_per_minute = static_cast<double>(per_addr);
+  opt.enroll.global_per_minute = static_cast<double>(per_min);
+  opt.enroll.global_burst = std::max(opt.enroll.global_burst, static_cast<double>(per_min));
+  opt.enroll.code_failures = static_cast<int>(code_fail);
   if (a.has("--services")) {
-    o.services.clear();
     std::stringstream ss(a.get("--services"));
     std::string s;
-    while (std::getline(ss, s, ',')) if (!s.empty()) o.services.insert(s);
+    while (std::getline(ss, s, ','))
+      if (!s.empty()) opt.services.insert(s);
   }
   ::mkdir(dir.c_str(), 0700);
   // Signals are taken by one thread so that SIGTERM stops the server cleanly.
@@ -122,10 +105,15 @@ int serve(const Args& a, const std::string& dir) {
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
-  auto server = kiosk::hub::HubServer::create(o);
-  if (!server) return fail(server.error());
+  auto server = kiosk::hub::HubServer::create(opt);
+  if (!server) {
+    const auto& e = server.error();
+    const int code = e.kind == kiosk::ErrorKind::BadOption ? kiosk::cli::kExitUsage
+                                                            : kiosk::cli::kExitCannotWork;
+    return kiosk::cli::print_failure(o.out, o.err, o.json, e, code);
+  }
   g_server = server->get();
-  std::cerr << "union-hub: listening on " << (g_server->tls() ? "https://" : "http://") << o.bind
+  std::cerr << "union-hub: listening on " << (g_server->tls() ? "https://" : "http://") << opt.bind
             << ":" << g_server->port() << "\n";
   if (a.has("--port-file")) {
     std::string tmp = a.get("--port-file") + ".tmp";
@@ -140,159 +128,64 @@ int serve(const Args& a, const std::string& dir) {
   sig.detach();
   g_server->run();
   std::cerr << "union-hub: stopped\n";
-  return 0;
-}
-
-int kiosk_cmd(const Args& a, HubDb& db) {
-  const std::string sub = a.words.size() > 1 ? a.words[1] : "";
-  const bool js = a.has("--json");
-  if (sub == "add") {
-    std::string name = a.get("--name");
-    if (name.empty() && a.words.size() > 2) name = a.words[2];
-    if (name.empty()) { std::cerr << "union-hub kiosk add: --name is required\n"; return 2; }
-    int64_t hours = std::stoll(a.get("--valid-hours", "168"));
-    auto c = db.add_kiosk(name, kiosk::unix_now_ms(), hours * 3600 * 1000);
-    if (!c) return fail(c.error());
-    if (js) {
-      std::cout << json{{"kiosk_id", std::to_string(c->kiosk_id)}, {"name", name},
-                        {"code", c->code}, {"expires_ms", c->expires_ms}}.dump() << "\n";
-    } else {
-      std::cout << "kiosk " << c->kiosk_id << " \"" << name << "\"\n"
-                << "enrollment code: " << c->code << "  (one use, valid until "
-                << fmt_time(c->expires_ms) << ")\n"
-                << "on the kiosk: union-kiosk enroll --hub URL --code " << c->code << "\n";
-    }
-    return 0;
-  }
-  if (sub == "list") {
-    auto ks = db.list_kiosks();
-    if (!ks) return fail(ks.error());
-    if (js) {
-      json arr = json::array();
-      for (const auto& k : *ks) {
-        json hb = json::parse(k.heartbeat_json, nullptr, false);
-        arr.push_back(json{{"kiosk_id", std::to_string(k.id)}, {"name", k.name},
-                           {"enrolled_ms", k.enrolled_ms}, {"revoked_ms", k.revoked_ms},
-                           {"last_seen_ms", k.last_seen_ms},
-                           {"last_heartbeat_ms", k.last_heartbeat_ms},
-                           {"heartbeat", hb.is_discarded() ? json(nullptr) : hb},
-                           {"requests", k.requests}});
-      }
-      std::cout << arr.dump() << "\n";
-      return 0;
-    }
-    for (const auto& k : *ks) {
-      std::string state = k.revoked_ms ? "revoked" : k.enrolled_ms ? "enrolled" : "code issued";
-      std::cout << k.id << "  " << k.name << "  [" << state << "]  requests " << k.requests
-                << "\n    last heartbeat " << fmt_time(k.last_heartbeat_ms);
-      json hb = json::parse(k.heartbeat_json, nullptr, false);
-      if (hb.is_object())
-        std::cout << ": app " << hb.value("app_version", "") << ", content "
-                  << hb.value("content_version", "") << ", queue " << hb.value("queue_depth", 0)
-                  << " (oldest " << hb.value("oldest_queued_age_s", 0) << " s), quarantined "
-                  << hb.value("quarantined", 0) << ", free disk "
-                  << hb.value("free_disk_bytes", int64_t{0}) / (1024 * 1024) << " MiB, up "
-                  << hb.value("uptime_s", int64_t{0}) << " s, last error \""
-                  << hb.value("last_sync_error", "") << "\"";
-      std::cout << "\n";
-    }
-    return 0;
-  }
-  if (sub == "revoke") {
-    if (a.words.size() < 3) { std::cerr << "union-hub kiosk revoke ID\n"; return 2; }
-    auto st = db.revoke_kiosk(std::stoll(a.words[2]), kiosk::unix_now_ms());
-    if (!st) return fail(st.error());
-    std::cout << "kiosk " << a.words[2] << " revoked\n";
-    return 0;
-  }
-  std::cerr << kUsage;
-  return 2;
-}
-
-json request_json(const kiosk::hub::HubRequest& r, bool with_body) {
-  json j{{"id", r.id}, {"kiosk_id", std::to_string(r.kiosk_id)}, {"kiosk_seq", r.kiosk_seq},
-         {"ticket", r.ticket}, {"service_id", r.service_id},
-         {"content_version", r.content_version}, {"created_at_ms", r.created_at_ms},
-         {"received_at_ms", r.received_at_ms}, {"state", r.state},
-         {"staff_note", r.staff_note}, {"handled_at_ms", r.handled_at_ms},
-         {"out_of_order", r.out_of_order}};
-  if (with_body) {
-    json b = json::parse(r.body, nullptr, false);
-    j["answers"] = b.is_object() ? b.value("answers", json::object()) : json::object();
-  }
-  return j;
-}
-
-int request_cmd(const Args& a, HubDb& db) {
-  const std::string sub = a.words.size() > 1 ? a.words[1] : "";
-  const bool js = a.has("--json");
-  if (sub == "list") {
-    kiosk::hub::RequestFilter f;
-    if (a.has("--kiosk")) f.kiosk_id = std::stoll(a.get("--kiosk"));
-    if (a.has("--state")) f.state = a.get("--state");
-    f.limit = std::stoi(a.get("--limit", js ? "0" : "100"));
-    auto rs = db.list_requests(f);
-    if (!rs) return fail(rs.error());
-    if (js) {
-      json arr = json::array();
-      for (const auto& r : *rs) arr.push_back(request_json(r, false));
-      std::cout << arr.dump() << "\n";
-      return 0;
-    }
-    for (const auto& r : *rs)
-      std::cout << r.id << "  kiosk " << r.kiosk_id << " #" << r.kiosk_seq << "  " << r.ticket
-                << "  " << r.service_id << "  " << r.state << "  " << fmt_time(r.created_at_ms)
-                << "\n";
-    return 0;
-  }
-  if (sub == "show" || sub == "resolve") {
-    if (a.words.size() < 3) { std::cerr << kUsage; return 2; }
-    const std::string id = a.words[2];
-    if (sub == "resolve") {
-      std::string note = a.get("--note");
-      if (note.size() > 600) { std::cerr << "union-hub: --note is limited to 200 characters\n"; return 2; }
-      auto st = db.resolve_request(id, note, kiosk::unix_now_ms());
-      if (!st) return fail(st.error());
-    }
-    auto r = db.find_request(id);
-    if (!r) { std::cerr << "union-hub: no request " << id << "\n"; return 1; }
-    if (js) {
-      std::cout << request_json(*r, sub == "show").dump() << "\n";
-    } else if (sub == "show") {
-      std::cout << request_json(*r, true).dump(2) << "\n";
-    } else {
-      std::cout << "request " << r->id << " (" << r->ticket << ") handled\n";
-    }
-    return 0;
-  }
-  std::cerr << kUsage;
-  return 2;
+  return kiosk::cli::kExitOk;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  Args a = parse_args(argc, argv);
-  if (a.words.empty() || a.has("--help") || a.has("-h")) {
-    std::cout << kUsage;
-    return a.words.empty() && !a.has("--help") ? 2 : 0;
+  const std::vector<std::string> in(argv + 1, argv + argc);
+  bool as_json = false, help = false;
+  for (const auto& w : in) {
+    as_json = as_json || w == "--json";
+    help = help || w == "--help" || w == "-h";
   }
+  if (help) {
+    std::cout << kUsage << "\n" << kiosk::cli::kExitCodeHelp;
+    return kiosk::cli::kExitOk;
+  }
+  Out o{std::cout, std::cerr, as_json};
+  // Each command declares what it takes; anything else is a usage error.
+  const std::initializer_list<const char*> serve_opts = {
+      "--data-dir", "--bind", "--port", "--cert", "--key", "--services", "--port-file", "--threads",
+      "--quota-requests", "--quota-bytes", "--enroll-per-address", "--enroll-per-minute",
+      "--enroll-code-failures"};
+  const std::initializer_list<const char*> serve_flags = {"--allow-plain-http", "--quiet"};
+  const std::initializer_list<const char*> kiosk_opts = {"--data-dir", "--name", "--valid-hours"};
+  const std::initializer_list<const char*> request_opts = {"--data-dir", "--kiosk", "--state",
+                                                           "--limit", "--note"};
+  // The command word: the first word that is not an option's value.
+  std::string cmd;
+  for (std::size_t i = 0; i < in.size() && cmd.empty(); ++i) {
+    if (in[i] == "--data-dir") ++i;
+    else if (in[i].rfind("--", 0) != 0) cmd = in[i];
+  }
+  if (cmd.empty()) {
+    std::cerr << kUsage;
+    return kiosk::cli::kExitUsage;
+  }
+  if (cmd != "serve" && cmd != "kiosk" && cmd != "request") return kiosk::hubcli::usage_error(o, cmd);
+  Args a = cmd == "serve"   ? Args(in, serve_opts, serve_flags)
+           : cmd == "kiosk" ? Args(in, kiosk_opts, {})
+                            : Args(in, request_opts, {});
+  // Left in a.words: what follows the command (and its subcommand).
+  a.words.erase(a.words.begin());
+  std::string sub;
+  if (cmd != "serve" && !a.words.empty()) {
+    sub = a.words.front();
+    a.words.erase(a.words.begin());
+  }
+  if (cmd == "serve" && !a.words.empty()) return kiosk::hubcli::usage_error(o, a.words.front());
+  if (!a.bad.empty()) return kiosk::hubcli::usage_error(o, a.bad);
   std::string dir = a.get("--data-dir");
   if (dir.empty()) {
     const char* env = std::getenv("UNION_HUB_DATA_DIR");
     dir = env && *env ? env : "hub-data";
   }
-  try {
-    if (a.words[0] == "serve") return serve(a, dir);
-    int rc = 0;
-    auto db = open_db(dir, rc);
-    if (!db) return rc;
-    if (a.words[0] == "kiosk") return kiosk_cmd(a, *db);
-    if (a.words[0] == "request") return request_cmd(a, *db);
-  } catch (const std::exception& e) {  // std::stoi on a bad number
-    std::cerr << "union-hub: bad argument (" << e.what() << ")\n";
-    return 2;
-  }
-  std::cerr << kUsage;
-  return 2;
+  if (cmd == "serve") return serve(a, dir, o);
+  ::mkdir(dir.c_str(), 0700);
+  auto db = HubDb::open(dir + "/hub.db");
+  if (!db) return kiosk::cli::print_failure(o.out, o.err, o.json, db.error(), kiosk::cli::kExitCannotWork);
+  if (cmd == "kiosk") return kiosk::hubcli::kiosk_command(sub, a, **db, o);
+  return kiosk::hubcli::request_command(sub, a, **db, o);
 }

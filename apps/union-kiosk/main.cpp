@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "cli/command.hpp"
-#include "cli/exit_codes.hpp"
+#include "cli/common/exit_codes.hpp"
 #include "kiosk/install/paths.hpp"
 #include "ui/shell/options.hpp"
 #include "ui/shell/run.hpp"

@@ -26,6 +26,7 @@
 
 #include "kiosk/base/clock.hpp"
 #include "kiosk/base/log.hpp"
+#include "kiosk/domain/content.hpp"
 #include "kiosk/store/store.hpp"
 #include "sync/client/sync_client.hpp"
 #include "sync/hub/hub_db.hpp"
@@ -49,7 +50,9 @@ struct Hub {
     fs::create_directories(dir);
     std::string pf = dir + "/port";
     std::vector<std::string> argv = {SYNC_HUB_BINARY, "serve", "--data-dir", dir, "--port", "0",
-                                     "--port-file", pf, "--allow-plain-http", "--quiet"};
+                                     "--port-file", pf, "--allow-plain-http", "--quiet",
+                                     // a kiosk's backlog is larger than an hour's quota
+                                     "--quota-requests", "10000000", "--quota-bytes", "1099511627776"};
     std::vector<char*> a;
     for (auto& s : argv) a.push_back(s.data());
     a.push_back(nullptr);
@@ -84,11 +87,21 @@ std::string enroll_token(const std::string& hub_dir, const std::string& url, con
   return e->token;
 }
 
+// Answers the hub's form check accepts: a legal consultation on the last
+// open duty slot of the embedded content.
 nlohmann::json sample_answers(int i) {
-  return nlohmann::json{{"dispute", "wage_arrears"},
-                        {"employer", "长春某建筑工程有限公司"},
-                        {"arbitration_filed", false},
-                        {"description", "三个月工资未发，共计一万二千元。编号 " + std::to_string(i)}};
+  static const std::string slot = [] {
+    ContentLoad c = load_embedded_content();
+    std::string id;
+    if (c.bundle)
+      for (const auto& s : c.bundle->slots)
+        if (s.booked < s.capacity) id = s.id;
+    return id;
+  }();
+  return nlohmann::json{{"slot", slot}, {"category", "wage_arrears"},
+                        {"employer", "长春某建筑工程有限公司"}, {"arbitration_filed", "no"},
+                        {"description", "三个月工资未发，共计一万二千元。编号 " + std::to_string(i)},
+                        {"name", "李四"}, {"phone", "13912345678"}, {"consent", true}};
 }
 
 // Queues n requests once (on tmpfs, quickly) and returns the db file.

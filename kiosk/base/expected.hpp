@@ -90,7 +90,9 @@ namespace kiosk {
   X(HubError, "hub_error")                           \
   X(HubMismatch, "hub_mismatch")                     \
   /* the hub */                                      \
-  X(Bind, "bind")
+  X(Bind, "bind")                                    \
+  X(QuotaExceeded, "quota_exceeded")                 \
+  X(RateLimited, "rate_limited")
 
 enum class ErrorKind {
 #define KIOSK_ERROR_KIND_ENUM(kind, name) kind,

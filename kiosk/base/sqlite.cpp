@@ -40,3 +40,49 @@ SqliteFailure classify_sqlite(sqlite3* db, int rc, std::string_view what) {
 }
 
 }  // namespace kiosk
+
+namespace kiosk {
+
+SqlStatement::SqlStatement(sqlite3* db, const char* sql) {
+  if (sqlite3_prepare_v2(db, sql, -1, &s_, nullptr) != SQLITE_OK) {
+    sqlite3_finalize(s_);
+    s_ = nullptr;
+  }
+}
+
+SqlStatement::~SqlStatement() { sqlite3_finalize(s_); }
+
+SqlStatement& SqlStatement::bind(int i, int64_t v) {
+  sqlite3_bind_int64(s_, i, v);
+  return *this;
+}
+
+SqlStatement& SqlStatement::bind(int i, std::string_view v) {
+  sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+  return *this;
+}
+
+SqlStatement& SqlStatement::bind_null(int i) {
+  sqlite3_bind_null(s_, i);
+  return *this;
+}
+
+void SqlStatement::reset() {
+  sqlite3_reset(s_);
+  sqlite3_clear_bindings(s_);
+}
+
+int SqlStatement::step() { return s_ ? sqlite3_step(s_) : SQLITE_ERROR; }
+
+int64_t SqlStatement::i64(int c) const { return sqlite3_column_int64(s_, c); }
+
+std::string SqlStatement::text(int c) const {
+  const unsigned char* t = sqlite3_column_text(s_, c);
+  return t ? std::string(reinterpret_cast<const char*>(t),
+                         static_cast<size_t>(sqlite3_column_bytes(s_, c)))
+           : std::string();
+}
+
+bool SqlStatement::is_null(int c) const { return sqlite3_column_type(s_, c) == SQLITE_NULL; }
+
+}  // namespace kiosk

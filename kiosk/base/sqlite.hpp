@@ -1,9 +1,12 @@
-// A failed SQLite call classified once, for every SQLite user (the request
-// store, the hub's database): the kind decides what to do, the detail is for
-// the log. Each user adds its own message for the worker or technician.
+// SQLite helpers for every SQLite user (the request store, the hub's
+// database): a failed call classified once (the kind decides what to do, the
+// detail is for the log; each user adds its own message for the worker or
+// technician), and a prepared statement with bind/step/read helpers.
 #pragma once
+#include <cstdint>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include <sqlite3.h>
 
@@ -19,5 +22,57 @@ struct SqliteFailure {
 // Call right after the failing call: for I/O errors the thread's errno is
 // one of the witnesses.
 SqliteFailure classify_sqlite(sqlite3* db, int rc, std::string_view what);
+
+// One prepared statement, finalised at scope exit. A statement that did not
+// prepare is !ok(); stepping it then fails (SQLITE_ERROR), never crashes.
+class SqlStatement {
+ public:
+  SqlStatement(sqlite3* db, const char* sql);
+  ~SqlStatement();
+  SqlStatement(const SqlStatement&) = delete;
+  SqlStatement& operator=(const SqlStatement&) = delete;
+
+  bool ok() const { return s_ != nullptr; }
+  SqlStatement& bind(int i, int64_t v);
+  SqlStatement& bind(int i, int v) { return bind(i, static_cast<int64_t>(v)); }
+  SqlStatement& bind(int i, bool v) { return bind(i, static_cast<int64_t>(v ? 1 : 0)); }
+  SqlStatement& bind(int i, std::string_view v);
+  SqlStatement& bind(int i, const std::string& v) { return bind(i, std::string_view(v)); }
+  SqlStatement& bind(int i, const char* v) { return bind(i, std::string_view(v)); }
+  SqlStatement& bind_null(int i);
+  // Binds the values to parameters 1, 2, ... in order.
+  template <class... T>
+  SqlStatement& bind_all(const T&... v) {
+    int i = 0;
+    (bind(++i, v), ...);
+    return *this;
+  }
+  // Cursor and bindings cleared, ready to run again.
+  void reset();
+
+  int step();  // SQLITE_ROW, SQLITE_DONE or an error code
+  bool row() { return step() == SQLITE_ROW; }
+  bool done() { return step() == SQLITE_DONE; }
+
+  int64_t i64(int c) const;
+  std::string text(int c) const;
+  bool is_null(int c) const;
+  // The current row's columns 0, 1, ... into `out...` in order (integers,
+  // bools and strings), so a row is read in one line, not a line a column.
+  template <class... T>
+  void read(T&... out) const {
+    int c = 0;
+    (read_one(c++, out), ...);
+  }
+
+ private:
+  template <class T>
+  void read_one(int c, T& out) const {
+    if constexpr (std::is_same_v<T, std::string>) out = text(c);
+    else if constexpr (std::is_same_v<T, bool>) out = i64(c) != 0;
+    else out = static_cast<T>(i64(c));
+  }
+  sqlite3_stmt* s_ = nullptr;
+};
 
 }  // namespace kiosk

@@ -1,7 +1,11 @@
 // The hub's storage: one SQLite file (WAL, synchronous=FULL) in the hub's
 // data directory. Kiosks and their token hashes, the requests they sent
-// (idempotent by id), staff decisions as a change log the kiosks pull.
-// One connection behind a mutex: every write is one short transaction.
+// (idempotent by (kiosk, id): one kiosk's ids say nothing about another's),
+// staff decisions as a change log the kiosks pull. One connection behind a
+// mutex: every write is one short transaction. What one kiosk's token may
+// do is bounded here too: its uploads per hour (quota.hpp), its answers
+// checked against the form (validate.hpp), and the enrollment codes tried
+// per address and per code (enroll_limit.hpp).
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -11,6 +15,9 @@
 #include <vector>
 
 #include "kiosk/base/expected.hpp"
+#include "kiosk/domain/content.hpp"
+#include "sync/hub/enroll_limit.hpp"
+#include "sync/hub/quota.hpp"
 #include "sync/protocol/protocol.hpp"
 
 namespace kiosk::hub {
@@ -52,9 +59,17 @@ struct RequestFilter {
   int limit = 100;
 };
 
+struct HubDbOptions {
+  QuotaLimits quota;
+  EnrollLimits enroll;
+  // The forms uploads are checked against; null: no form check (the admin
+  // commands, which never ingest).
+  std::shared_ptr<const ContentBundle> content;
+};
+
 class HubDb {
  public:
-  static Expected<std::unique_ptr<HubDb>> open(const std::string& path);
+  static Expected<std::unique_ptr<HubDb>> open(const std::string& path, HubDbOptions opts = {});
   ~HubDb();
   HubDb(const HubDb&) = delete;
   HubDb& operator=(const HubDb&) = delete;
@@ -64,17 +79,26 @@ class HubDb {
   Expected<std::vector<KioskInfo>> list_kiosks() const;
   Status revoke_kiosk(int64_t kiosk_id, int64_t now_ms);
   Expected<std::vector<HubRequest>> list_requests(const RequestFilter& f) const;
-  std::optional<HubRequest> find_request(const std::string& id) const;
+  // Ids are the kiosks' own: two kiosks may hold the same one.
+  Expected<std::vector<HubRequest>> find_requests(const std::string& id) const;
+  std::optional<HubRequest> find_request(int64_t kiosk_id, const std::string& id) const;
   // Marks handled with the staff's short note; the kiosk pulls it down.
-  Status resolve_request(const std::string& id, const std::string& note, int64_t now_ms);
+  Status resolve_request(int64_t kiosk_id, const std::string& id, const std::string& note,
+                         int64_t now_ms);
   int64_t count_requests() const;
 
   // --- protocol ---
-  // Errors: "invalid_code" (unknown, used or expired), "revoked".
-  Expected<sync::EnrollResponse> enroll(const std::string& code, int64_t now_ms);
+  // Errors: "rate_limited" (too many tries from this address or in all,
+  // with a retry delay), "invalid_code" (unknown, used, expired or retired
+  // after EnrollLimits::code_failures wrong tries), "revoked".
+  Expected<sync::EnrollResponse> enroll(const std::string& code, int64_t now_ms,
+                                        const std::string& remote_addr = "?");
   // Errors: "unauthorized" (unknown token), "revoked".
   Expected<int64_t> authenticate(const std::string& token, int64_t now_ms);
-  // One transaction; results are returned only after COMMIT.
+  // One transaction; results are returned only after COMMIT. Each item is
+  // checked (fields, service, its form), then the new ones are held against
+  // the kiosk's quota all together: "quota_exceeded" (with a retry delay)
+  // stores nothing. Duplicates and rejected items cost no quota.
   Expected<sync::UploadResponse> ingest(int64_t kiosk_id, const sync::UploadBatch& batch,
                                         const std::set<std::string>& services, int64_t now_ms);
   Expected<sync::StatusPage> changes_since(int64_t kiosk_id, const std::string& cursor,

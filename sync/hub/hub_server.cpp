@@ -12,7 +12,9 @@
 #include "kiosk/base/net.hpp"
 #include "kiosk/base/strings.hpp"
 #include "kiosk/domain/content.hpp"
+#include "sync/hub/heartbeat.hpp"
 #include "sync/hub/http_server.hpp"
+#include "sync/hub/hub_errors.hpp"
 
 namespace kiosk::hub {
 
@@ -46,17 +48,12 @@ void send_error(HttpResponse& res, int status, const std::string& code,
   send_json(res, status, sync::to_json(e));
 }
 
-// The one place where a HubDb failure becomes an HTTP answer.
+// Every failure the database or a limit reports, answered the same way on
+// every route (sync/hub/hub_errors.hpp: status, code, Retry-After).
 void send_db_error(HttpResponse& res, const Error& e) {
-  switch (e.kind) {
-    case ErrorKind::InvalidCode: return send_error(res, 401, e.name(), "sync.enroll.invalid_code");
-    case ErrorKind::Unauthorized: return send_error(res, 401, "unauthorized", "sync.unauthorized");
-    case ErrorKind::Revoked: return send_error(res, 403, "revoked", "sync.revoked");
-    case ErrorKind::BadField: return send_error(res, 400, "bad_field");
-    default:
-      res.set_header("Retry-After", "10");
-      return send_error(res, 503, "storage");
-  }
+  const HttpFailure f = http_failure(e);
+  if (f.retry_after_s > 0) res.set_header("Retry-After", std::to_string(f.retry_after_s));
+  send_error(res, f.status, f.code, f.text_key);
 }
 
 std::string bearer_token(const HttpRequest& req) {
@@ -113,9 +110,10 @@ struct HubServer::Impl {
   void enroll(const HttpRequest& req, HttpResponse& res) {
     auto e = sync::parse_enroll_request(req.body);
     if (!e) return send_error(res, 400, e.error().name());
-    auto r = db->enroll(e->code, unix_now_ms());
+    auto r = db->enroll(e->code, unix_now_ms(), req.remote_addr);
     if (!r) {
-      log("enroll refused: " + r.error().name());
+      // A refused burst is logged once by the limiter, not a line a try.
+      if (r.error().kind != ErrorKind::RateLimited) log("enroll refused: " + r.error().name());
       return send_db_error(res, r.error());
     }
     log("enrolled kiosk " + r->kiosk_id);
@@ -171,7 +169,7 @@ struct HubServer::Impl {
   void heartbeat(const HttpRequest& req, HttpResponse& res) {
     auto kiosk = authenticate(req, res);
     if (!kiosk) return;
-    auto h = sync::parse_heartbeat(req.body);
+    auto h = parse_heartbeat_bounded(req.body);
     if (!h) return send_error(res, 400, h.error().name());
     auto st = db->record_heartbeat(*kiosk, sync::to_json(*h), unix_now_ms());
     if (!st) return send_db_error(res, st.error());
@@ -198,12 +196,11 @@ HubServer::~HubServer() { stop(); }
 Expected<std::unique_ptr<HubServer>> HubServer::create(const HubOptions& opts) {
   auto impl = std::make_unique<Impl>();
   impl->opts = opts;
-  if (impl->opts.services.empty()) {
-    ContentLoad embedded = load_embedded_content();
-    if (!embedded.bundle)
-      return Error{ErrorKind::NoContent, tr("submit.no_content"), "", "embedded content does not load"};
+  ContentLoad embedded = load_embedded_content();
+  if (!embedded.bundle)
+    return Error{ErrorKind::NoContent, tr("submit.no_content"), "", "embedded content does not load"};
+  if (impl->opts.services.empty())
     for (const auto& svc : embedded.bundle->services) impl->opts.services.insert(svc.id);
-  }
   const bool want_tls = !opts.cert_file.empty() || !opts.key_file.empty();
   if (want_tls && (opts.cert_file.empty() || opts.key_file.empty()))
     return Error{ErrorKind::BadOption, tr("sync.hub.tls_pair"), "--cert", "need both --cert and --key"};
@@ -232,7 +229,9 @@ Expected<std::unique_ptr<HubServer>> HubServer::create(const HubOptions& opts) {
   ho.limits.idle_timeout_s = std::max(1u, opts.idle_timeout_s);
   ho.limits.connection_limit = std::max(16u, opts.connection_limit);
 
-  auto db = HubDb::open(opts.data_dir + "/hub.db");
+  HubDbOptions dbo{opts.quota, opts.enroll,
+                   std::make_shared<const ContentBundle>(std::move(*embedded.bundle))};
+  auto db = HubDb::open(opts.data_dir + "/hub.db", std::move(dbo));
   if (!db) return db.error();
   impl->db = std::move(*db);
 

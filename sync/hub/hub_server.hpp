@@ -21,6 +21,8 @@ struct HubOptions {
   // Service ids a request may name. Empty: those of the content the hub was
   // built with (the kiosks' embedded bundle), never a list written out here.
   std::set<std::string> services;
+  QuotaLimits quota;    // per kiosk and hour (429 + Retry-After beyond)
+  EnrollLimits enroll;  // enrollment tries per address, in all, per code
   int threads = 64;               // event loops used: at most 16 (each serves many connections)
   bool quiet = false;             // no per-request log lines
   // Connection limits (docs/sync-protocol.md, "Limits"): the time one

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "cli/args.hpp"
+#include "cli/common/args.hpp"
 
 using kiosk::cli::Args;
 

@@ -30,7 +30,10 @@ WireRequest item(const std::string& id, const std::string& service = "legal", co
   w.service_id = service;
   w.content_version = "v1";
   w.created_at_ms = 1764000000000;
-  w.answers = json{{"description", note}};
+  // Answers the form check accepts; `note` changes the body (a conflict)
+  // or makes it large.
+  w.answers = synctest::valid_answers(service == "hardship" ? service : "legal", 0, w.created_at_ms);
+  if (note != "x") w.answers["description"] = w.answers["description"].get<std::string>() + note;
   return w;
 }
 
@@ -77,7 +80,8 @@ TEST_CASE("transport: http:// only to loopback and only when allowed") {
 
 TEST_CASE("hub: accepted, duplicate, conflict, unknown service, invalid — per item, in one answer") {
   InProcessHub h;
-  std::string token = h.enroll_token("1号机");
+  int64_t kid = 0;
+  std::string token = h.enroll_token("1号机", &kid);
   HubTransport t({h.url, "", true, token}, {});
   UploadBatch b;
   b.requests = {item(uuid(1)), item(uuid(2))};
@@ -102,7 +106,7 @@ TEST_CASE("hub: accepted, duplicate, conflict, unknown service, invalid — per 
   CHECK(a2->results[4].result == ItemResult::Accepted);
   CHECK(h.server->db().count_requests() == 3);
   // The stored body is the first one: a conflict changes nothing.
-  CHECK(h.server->db().find_request(uuid(2))->body.find("changed") == std::string::npos);
+  CHECK(h.server->db().find_request(kid, uuid(2))->body.find("changed") == std::string::npos);
 }
 
 TEST_CASE("hub: malformed, oversized, wrong token, revoked, unknown path: clear 4xx JSON, nothing stored") {
@@ -176,12 +180,13 @@ TEST_CASE("hub: enrollment codes are one-time; tokens are stored only as hashes"
 
 TEST_CASE("hub: status changes page by cursor and only to their own kiosk") {
   InProcessHub h;
-  std::string t1 = h.enroll_token("a"), t2 = h.enroll_token("b");
+  int64_t kid1 = 0;
+  std::string t1 = h.enroll_token("a", &kid1), t2 = h.enroll_token("b");
   HubTransport k1({h.url, "", true, t1}, {}), k2({h.url, "", true, t2}, {});
   UploadBatch b;
   for (int i = 0; i < 5; ++i) b.requests.push_back(item(uuid(i + 1)));
   REQUIRE(k1.post(kPathRequests, to_json(b)).kind == NetKind::Ok);
-  for (int i = 0; i < 5; ++i) REQUIRE(h.server->db().resolve_request(uuid(i + 1), "note " + std::to_string(i), 1).ok());
+  for (int i = 0; i < 5; ++i) REQUIRE(h.server->db().resolve_request(kid1, uuid(i + 1), "note " + std::to_string(i), 1).ok());
   auto p1 = parse_status_page(k1.get(std::string(kPathStatus) + "?cursor=&limit=3").body);
   REQUIRE(p1.ok());
   CHECK(p1->changes.size() == 3);

@@ -21,7 +21,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "kiosk/base/date.hpp"
 #include "kiosk/base/log.hpp"
+#include "kiosk/domain/content.hpp"
 #include "kiosk/install/install.hpp"
 #include "kiosk/store/store.hpp"
 #include "sync/hub/hub_db.hpp"
@@ -169,6 +171,10 @@ void HubProcess::start() {
                                    std::to_string(port_), "--port-file", port_file};
   bool tls = std::find(extra_.begin(), extra_.end(), "--cert") != extra_.end();
   if (!tls) argv.push_back("--allow-plain-http");
+  // The scenarios send thousands of requests from one kiosk: quotas are
+  // tested on their own (tests/sync/hub), and out of the way here.
+  if (std::find(extra_.begin(), extra_.end(), "--quota-requests") == extra_.end())
+    argv.insert(argv.end(), {"--quota-requests", "10000000", "--quota-bytes", "1099511627776"});
   argv.insert(argv.end(), extra_.begin(), extra_.end());
   proc_ = spawn(argv, dir_ + "/hub.log");
   for (int i = 0; i < 200; ++i) {
@@ -234,6 +240,29 @@ std::unique_ptr<RequestStore> open_kiosk_store(const std::string& data_dir) {
   return std::move(*store);
 }
 
+nlohmann::json valid_answers(const std::string& service, int i, int64_t created_ms) {
+  const std::string n = std::to_string(i);
+  if (service == "hardship")
+    return json{{"name", "张三"}, {"id_number", "11010519491231002X"}, {"phone", "13812345678"},
+                {"employer", "长春某建筑公司"}, {"kind", "illness"}, {"household_size", 3},
+                {"income_per_head", 800}, {"description", "家人重病住院，医疗费用负担很重 #" + n},
+                {"sensitive_consent", true}, {"consent", true}};
+  // legal (and any other id, which the hub refuses as unknown_service): a
+  // duty slot of the embedded content still open on the day it is made.
+  static const ContentLoad content = load_embedded_content();
+  REQUIRE(content.bundle);
+  const Date day = Date::from_unix(created_ms / 1000);
+  std::string slot;
+  for (const auto& s : content.bundle->slots) {
+    auto d = Date::parse(s.date);
+    if (d && *d >= day && s.booked < s.capacity) slot = s.id;
+  }
+  REQUIRE_MESSAGE(!slot.empty(), "no open duty slot in the embedded content after " << day.iso());
+  return json{{"slot", slot}, {"category", "wage_arrears"}, {"employer", "长春某建筑公司"},
+              {"description", "三个月工资未发，共计一万二千元 #" + n}, {"arbitration_filed", "no"},
+              {"name", "李四"}, {"phone", "13912345678"}, {"consent", true}};
+}
+
 std::vector<std::string> queue_requests(const std::string& data_dir, int n,
                                         const std::string& service, int64_t now_ms) {
   log::set_min_level(log::Level::Warn);  // one INFO line per request is noise here
@@ -249,8 +278,7 @@ std::vector<std::string> queue_requests(const std::string& data_dir, int n,
     req.service_id = service;
     req.ticket_prefix = "F";
     req.content_version = "2026.11-test";
-    req.plan.answers = json{{"dispute", "wage_arrears"}, {"employer", "长春某建筑公司"},
-                            {"description", "三个月工资未发 #" + std::to_string(i)}};
+    req.plan.answers = valid_answers(service, i, now + i);
     auto rec = store->submit(req, now + i);
     REQUIRE(rec.ok());
     ids.push_back(rec->id);

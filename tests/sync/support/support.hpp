@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 namespace kiosk {
 class RequestStore;
 }
@@ -87,6 +89,10 @@ void enroll(const std::string& data_dir, HubProcess& hub, const std::string& hub
 
 // The kiosk's queue, opened through its Install (with the config's options).
 std::unique_ptr<RequestStore> open_kiosk_store(const std::string& data_dir);
+
+// Answers the hub's form check accepts for "legal" or "hardship", made on
+// the day of created_ms (a legal request picks a duty slot still open then).
+nlohmann::json valid_answers(const std::string& service, int i, int64_t created_ms);
 
 // Queues n requests through the store; returns their ids in creation order.
 // now_ms > 0: created then (a test's clock), else now by the wall clock.

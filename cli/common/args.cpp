@@ -1,4 +1,4 @@
-#include "cli/args.hpp"
+#include "cli/common/args.hpp"
 
 namespace kiosk::cli {
 
