@@ -15,6 +15,7 @@
 #include "sync/client/transport.hpp"
 #include "sync/hub/hub_server.hpp"
 #include "sync/protocol/protocol.hpp"
+#include "tests/sync/support/support.hpp"
 #include "tests/sync/support/in_process_hub.hpp"
 #include "tests/sync/support/raw_http.hpp"
 
@@ -31,10 +32,11 @@ WireRequest item(const std::string& id, const std::string& ticket = "F-0001") {
   WireRequest w;
   w.id = id;
   w.ticket = ticket;
-  w.service_id = "legal";
+  w.service_id = "hardship";
   w.content_version = "v1";
-  w.created_at_ms = 1764000000000;
-  w.answers = json{{"description", "x"}};
+  w.created_at_ms = unix_now_ms();
+  // Answers the hub's form check accepts: what is under test is the envelope.
+  w.answers = valid_answers("hardship", 1, w.created_at_ms);
   return w;
 }
 
