@@ -7,6 +7,7 @@
 #include <chrono>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -200,4 +201,38 @@ TEST_CASE("content: a bundle file nested 100,000 deep is a problem, not a crash"
   REQUIRE_FALSE(c.problems.empty());
   CHECK(c.problems.front().file == "manifest.json");
   CHECK(c.problems.front().message == "nested too deep");
+}
+
+TEST_CASE("hub: bodies held at once share one budget; past it 503 busy with Retry-After") {
+  InProcessHub h;
+  // Seven bodies of 8,000,000 bytes held open together: 56 MB against the
+  // 48 MiB budget, so at least one must be refused, and none may crash it.
+  const int n = 7;
+  const size_t len = 8000000, first = len - 100000;
+  std::vector<int> fds;
+  for (int i = 0; i < n; ++i) {
+    int fd = connect_loopback(h.port(), 10000);
+    REQUIRE(fd >= 0);
+    REQUIRE(send_all(fd, "POST /v1/enroll HTTP/1.1\r\nHost: hub\r\nConnection: close\r\nContent-Length: " + std::to_string(len) +
+                             "\r\n\r\n" + std::string(first, ' ')));
+    fds.push_back(fd);
+  }
+  int busy = 0, read_whole = 0;
+  for (int fd : fds) {
+    REQUIRE(send_all(fd, std::string(len - first, ' ')));
+    std::string reply = read_reply(fd, 10000);
+    close_fd(fd);
+    const int st = reply_status(reply);
+    if (st == 503 && reply.find("\"busy\"") != std::string::npos &&
+        reply.find("Retry-After: 5") != std::string::npos)
+      ++busy;
+    if (st == 400) ++read_whole;  // read, and refused as the JSON it is not
+  }
+  MESSAGE(busy << " refused busy, " << read_whole << " read whole");
+  CHECK(busy >= 1);
+  CHECK(busy + read_whole == n);
+  // The budget is given back: one more body is read whole.
+  auto again = raw_exchange(h.port(), "POST /v1/enroll HTTP/1.1\r\nHost: hub\r\nContent-Length: 2\r\n"
+                                      "Connection: close\r\n\r\n{}");
+  CHECK(again.status == 400);
 }
