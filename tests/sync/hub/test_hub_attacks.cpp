@@ -1,6 +1,6 @@
 // The attacks of issue 10 against a real union-hub process on loopback.
 // During each one, a watcher asks /v1/health again and again (each answer
-// must come within 1 s), a real kiosk (sync-kiosk, the kiosk's own `sync
+// must come within health_deadline_ms()), a real kiosk (sync-kiosk, the kiosk's own `sync
 // --once`) delivers its queue, and the hub's memory (VmHWM from /proc, the
 // peak over its whole life) stays under kMemoryBoundKiB.
 //
@@ -45,6 +45,17 @@ int attack_seconds() {
   return n > 0 ? n : 4;
 }
 bool full_shape() { return attack_seconds() >= 30; }
+
+// How long one health answer may take. The promise is 1 s, and the `long`
+// entry holds the hub to it (HUB_ATTACK_HEALTH_MS=1000) on a quiet machine.
+// The default run shares two cores with the Xvfb tests and the fuzzers, so
+// it allows 5 s: what it shows is that the hub is not stalled (the old hub
+// answered none of them at all).
+int health_deadline_ms() {
+  const char* s = std::getenv("HUB_ATTACK_HEALTH_MS");
+  int n = s ? std::atoi(s) : 0;
+  return n > 0 ? n : 5000;
+}
 
 using Clock = std::chrono::steady_clock;
 
@@ -99,8 +110,8 @@ Watch watch_during(Bed& bed, const std::function<void(std::atomic<bool>&, std::a
   bool synced = false;
   while (Clock::now() < end || !synced) {
     TransportOptions o;
-    o.connect_timeout_ms = 1000;
-    o.total_timeout_ms = 1000;  // the promise: an answer within 1 s
+    o.connect_timeout_ms = health_deadline_ms();
+    o.total_timeout_ms = health_deadline_ms();
     HubTransport health(bed.endpoint(""), o);
     ++w.health_total;
     if (health.get(kPathHealth).kind == NetKind::Ok) ++w.health_ok;
