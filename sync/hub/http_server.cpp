@@ -319,9 +319,10 @@ struct HttpServer::Impl {
       std::lock_guard cl(conns_mu);
       for (Conn* c : conns) {
         if (c->cut || c->fd < 0 || c->deadline_ms.load() > now) continue;
-        ::shutdown(c->fd, SHUT_RDWR);  // MHD sees the end and closes it
+        // Counted before the cut: whoever sees the connection end sees it counted.
         c->cut = true;
         ++cuts;
+        ::shutdown(c->fd, SHUT_RDWR);  // MHD sees the end and closes it
       }
     }
   }
