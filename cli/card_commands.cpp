@@ -12,6 +12,7 @@
 #include "kiosk/card/issue.hpp"
 #include "kiosk/card/member_card.hpp"
 #include "kiosk/card/trust.hpp"
+#include "cli/card_trust.hpp"
 #include "cli/common/args.hpp"
 #include "cli/command.hpp"
 #include "cli/common/exit_codes.hpp"
@@ -62,36 +63,15 @@ bool parse_int64(const std::string& s, int64_t& v) {
   return true;
 }
 
-// The trust the touch UI would use: the data dir's pushed content when it
-// loads clean, else the embedded bundle; plus the install's config.
-struct Trust {
-  card::TrustStore store;
-  std::string content_source;
-  std::vector<std::string> notes;  // why a source was skipped
-};
-
-Expected<Trust> load_trust(const CliEnv& env) {
-  auto install = Install::open(env.data_dir, env.clock);
-  if (!install) return install.error();
-  Trust t;
-  auto content = install->active_content();
-  if (!content) return Error{ErrorKind::ContentBroken, tr("card.cli.no_content"), "", "embedded content does not load"};
-  if (!content->rejected.empty())
-    t.notes.push_back("data-dir content rejected (" + std::to_string(content->rejected.size()) + " problems): using the embedded bundle");
-  t.content_source = content->source;
-  t.store = card::TrustStore::from(content->bundle, install->config());
-  for (const auto& p : t.store.problems()) t.notes.push_back(p);
-  return t;
-}
-
 // --- card verify -----------------------------------------------------------
 
-void print_check(CliEnv& env, const card::CardCheck& c, const std::string& source, const Trust& trust,
+void print_check(CliEnv& env, const card::CardCheck& c, const std::string& source, const CardTrust& trust,
                  int64_t now) {
   const Text& msg = card::verdict_message(c.verdict);
   if (env.json) {
     json j{{"verdict", card::verdict_code(c.verdict)}, {"valid", c.valid()}, {"message", text_json(msg)},
-           {"source", source}, {"now", now}, {"content_source", trust.content_source}};
+           {"source", source}, {"now", now}, {"content_source", trust.content_source},
+           {"demo", trust.demo}};
     if (!c.detail.empty()) j["detail"] = c.detail;
     if (c.header) j["header"] = {{"alg", c.header->alg}, {"kid", c.header->kid}, {"typ", c.header->typ}};
     if (c.claims) {
@@ -124,7 +104,7 @@ void print_check(CliEnv& env, const card::CardCheck& c, const std::string& sourc
              << "exp: " << when(k.exp) << "\n";
   }
   out(env) << "trust: " << trust.content_source << " content, " << trust.store.key_count() << " keys, "
-           << trust.store.revoked_count() << " revoked\n";
+           << trust.store.revoked_count() << " revoked" << (trust.demo ? ", demo mode" : "") << "\n";
   for (const auto& n : trust.notes) err(env) << "note: " << n << "\n";
 }
 
@@ -144,7 +124,7 @@ int run_verify(CliEnv& env) {
   if (!o.bad.empty() || o.has("--image") == o.has("--text")) return usage(env, kCardUsage, o.bad);
   int64_t now = static_cast<int64_t>(std::time(nullptr));
   if (o.has("--now") && !parse_int64(o.get("--now"), now)) return usage(env, kCardUsage, o.get("--now"));
-  auto trust = load_trust(env);
+  auto trust = load_card_trust(env);
   if (!trust) return fail(env, trust.error(), kBroken);
 
   std::string text, source = "text";

@@ -13,6 +13,7 @@ struct CliEnv {
   std::string data_dir;             // --data-dir or the default
   std::function<int64_t()> clock;   // unix ms; empty: the wall clock (tests move it)
   bool json = false;                // --json
+  bool demo = false;                // --demo before the command: trust demo card keys
   std::vector<std::string> args;    // the words after the command name
   std::ostream* out = nullptr;
   std::ostream* err = nullptr;

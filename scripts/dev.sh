@@ -2,7 +2,9 @@
 # The two commands of README.md:
 #   scripts/dev.sh run   set up, build, start the kiosk on its embedded defaults
 #   scripts/dev.sh test  set up, build, run every test (what .ci/run calls)
-# Extra arguments after `run` go to union-kiosk (e.g. --windowed 1280x720).
+# `run` starts the kiosk in demo mode (it trusts the card spec's demo key, whose
+# private half is published, and shows 演示模式 / Demo on screen). Extra
+# arguments after `run` go to union-kiosk (e.g. --windowed 1280x720).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -31,14 +33,14 @@ case "$cmd" in
       export DISPLAY=:77
       for _ in $(seq 50); do xdpyinfo >/dev/null 2>&1 && break; sleep 0.1; done
       # Stopped (Ctrl+C, kill, timeout): the kiosk goes first, then its display.
-      "$BUILD/union-kiosk" "$@" &
+      "$BUILD/union-kiosk" --demo "$@" &
       KIOSK_PID=$!
       trap 'kill $KIOSK_PID 2>/dev/null; wait $KIOSK_PID 2>/dev/null; kill $XVFB_PID 2>/dev/null || true' EXIT
       trap 'exit 143' TERM INT
       wait $KIOSK_PID
       exit $?
     fi
-    exec "$BUILD/union-kiosk" "$@"
+    exec "$BUILD/union-kiosk" --demo "$@"
     ;;
   test)
     setup_and_build

@@ -15,9 +15,11 @@ namespace {
 void print_help(const kiosk::cli::CommandTable& table) {
   std::cout << "union-kiosk " << KIOSK_VERSION << "\n\n"
             << "Usage:\n"
-            << "  union-kiosk [--data-dir DIR] [--windowed WxH] [--lang zh|en] [--scan-source SRC]\n"
+            << "  union-kiosk [--data-dir DIR] [--demo] [--windowed WxH] [--lang zh|en] [--scan-source SRC]\n"
             << "      Start the touch kiosk (fullscreen unless --windowed).\n"
-            << "  union-kiosk [--data-dir DIR] [--json] COMMAND ...\n\n"
+            << "  union-kiosk [--data-dir DIR] [--demo] [--json] COMMAND ...\n\n"
+            << "  --demo: demo mode: trust the content's demo card keys (their private halves\n"
+            << "          are published) and show 演示模式 / Demo on screen; also config \"demo\": true.\n\n"
             << "Commands:\n";
   for (const auto& c : table.all()) std::cout << c.usage << "\n";
   std::cout << "  --version\n\n" << kiosk::cli::kExitCodeHelp;
@@ -42,6 +44,10 @@ int main(int argc, char** argv) {
       env.data_dir = argv[++i];
     } else if (!command && a.rfind("--data-dir=", 0) == 0) {
       env.data_dir = a.substr(11);
+    } else if (!command && a == "--demo") {
+      // Demo mode, for a command or the touch UI: trust content's demo card
+      // keys (their private halves are published) and say so on screen.
+      env.demo = true;
     } else if (a == "--json") {
       env.json = true;
     } else if (!command && (a == "--version" || a == "-V")) {
@@ -68,5 +74,6 @@ int main(int argc, char** argv) {
     env.args = rest;
     return command->run(env);
   }
+  if (env.demo) rest.push_back("--demo");
   return kiosk::ui::run_touch_ui(env.data_dir, rest);
 }

@@ -43,15 +43,22 @@ std::vector<std::string> TrustStore::kids() const {
   return r;
 }
 
-TrustStore TrustStore::from(const ContentBundle& content) {
+TrustStore TrustStore::from(const ContentBundle& content, Demo demo) {
   TrustStore t;
-  for (const auto& k : content.trusted_keys) (void)t.add_key(k.kid, k.public_key_b64url);
+  for (const auto& k : content.trusted_keys) {
+    if (k.demo && demo != Demo::Trusted) {
+      t.skipped_demo_.push_back(k.kid);
+      continue;
+    }
+    (void)t.add_key(k.kid, k.public_key_b64url);
+  }
   for (const auto& s : content.revoked_members) t.revoke(s);
   return t;
 }
 
-TrustStore TrustStore::from(const ContentBundle& content, const KioskConfig& config) {
-  TrustStore t = from(content);
+TrustStore TrustStore::from(const ContentBundle& content, const KioskConfig& config, Demo demo) {
+  TrustStore t = from(content, demo);
+  // An installer's own keys: never demo keys (config.json has no such flag).
   for (const auto& k : config.extra_trusted_keys) (void)t.add_key(k.kid, k.public_key_b64url);
   for (const auto& s : config.extra_revoked_members) t.revoke(s);
   return t;

@@ -37,14 +37,21 @@ class TrustStore {
   // naming the kid: shown by `union-kiosk card verify` and logged.
   const std::vector<std::string>& problems() const { return problems_; }
 
-  // Content first, then the config's extra keys and revocations on top.
-  static TrustStore from(const ContentBundle& content);
-  static TrustStore from(const ContentBundle& content, const KioskConfig& config);
+  // Kids of demo keys that were left out because the kiosk is not in demo
+  // mode (ContentBundle's TrustedKey::demo).
+  const std::vector<std::string>& skipped_demo_kids() const { return skipped_demo_; }
+
+  // Content first, then the config's extra keys and revocations on top. A key
+  // marked demo is trusted only when `demo` says so (demo mode).
+  enum class Demo { Refused, Trusted };
+  static TrustStore from(const ContentBundle& content, Demo demo);
+  static TrustStore from(const ContentBundle& content, const KioskConfig& config, Demo demo);
 
  private:
   std::map<std::string, PublicKey, std::less<>> keys_;
   std::set<std::string, std::less<>> revoked_;
   std::vector<std::string> problems_;
+  std::vector<std::string> skipped_demo_;
 };
 
 }  // namespace kiosk::card

@@ -163,6 +163,9 @@ struct Notice {
 struct TrustedKey {
   std::string kid;
   std::string public_key_b64url;  // 32-byte Ed25519 key
+  // A key whose private half is public (the card spec's demo-2026): trusted
+  // only by a kiosk in demo mode, which shows so on screen.
+  bool demo = false;
 };
 
 struct ContentBundle {

@@ -334,9 +334,10 @@ void read_card_keys(Reader& r, const json& root, ContentBundle& b) {
   if (!r.object(root, "", {"trusted_keys", "revoked_members"})) return;
   r.array(root, "trusted_keys", "", true, [&](const json& j, const std::string& p) {
     TrustedKey k;
-    if (r.object(j, p, {"kid", "public_key"})) {
+    if (r.object(j, p, {"kid", "public_key", "demo"})) {
       k.kid = r.str(j, "kid", p, true);
       k.public_key_b64url = r.str(j, "public_key", p, true);
+      k.demo = r.boolean(j, "demo", p);
     }
     b.trusted_keys.push_back(std::move(k));
   });

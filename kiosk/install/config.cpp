@@ -105,7 +105,8 @@ Expected<KioskConfig> parse_config(const json& j) {
                                 "idle_timeout_s",    "idle_countdown_s",
                                 "retention_days",    "scan_source",
                                 "sync_interval_s",   "sync_backoff_max_s",
-                                "extra_trusted_keys", "extra_revoked_members"};
+                                "extra_trusted_keys", "extra_revoked_members",
+                                "demo"};
   for (const auto& [key, _] : j.items()) {
     bool ok = false;
     for (const char* k : known) ok = ok || key == k;
@@ -124,6 +125,7 @@ Expected<KioskConfig> parse_config(const json& j) {
       (err = read_string(j, "hub_ca_file", cfg.hub_ca_file)) ||
       (err = read_string(j, "kiosk_id", cfg.kiosk_id)) ||
       (err = read_bool(j, "allow_plain_http_loopback", cfg.allow_plain_http_loopback)) ||
+      (err = read_bool(j, "demo", cfg.demo)) ||
       (err = read_int(j, "idle_timeout_s", 10, 3600, cfg.idle_timeout_s)) ||
       (err = read_int(j, "idle_countdown_s", 3, 300, cfg.idle_countdown_s)) ||
       (err = read_int(j, "retention_days", 0, 3650, cfg.retention_days)) ||

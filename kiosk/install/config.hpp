@@ -24,6 +24,7 @@ struct KioskConfig {
   int sync_interval_s = 30;               // a sync cycle this often while all is well
   int sync_backoff_max_s = 300;           // longest wait between retries after failures
   std::string scan_source;                // "v4l2:/dev/video0", "images:DIR", "" = auto
+  bool demo = false;                      // demo mode: trust content's demo card keys, show 演示模式
   std::vector<TrustedKey> extra_trusted_keys;  // installer-set card keys
   std::vector<std::string> extra_revoked_members;
 };

@@ -117,7 +117,9 @@ class Kiosk {
     if (!fs::exists(data / "content")) install_dated_content(data);
     auto_file_ = (data / "automation.json").string();
     fs::create_directories(kArtifacts + "/" + shots_dir_);
-    pid_ = spawn({kKiosk, "--data-dir", data.string(), "--lang", lang, "--automation-file",
+    // Demo mode, as scripts/dev.sh run starts it: the tests' cards are signed
+    // with the card spec's demo key.
+    pid_ = spawn({kKiosk, "--data-dir", data.string(), "--demo", "--lang", lang, "--automation-file",
                   auto_file_, "--scan-source", "images:" + scan_dir.string(), "--idle-timeout",
                   "10", "--idle-countdown", "5"},
                  env(), (data / "kiosk.log").string());

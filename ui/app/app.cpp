@@ -49,7 +49,9 @@ void scrub_identity(std::optional<MemberIdentity>& m) {
 }  // namespace
 
 KioskApp::Impl::Impl(AppDeps deps) : d(std::move(deps)), bookings(d.store) {
-  if (d.content) trust = card::TrustStore::from(*d.content);
+  if (d.content)
+    trust = card::TrustStore::from(*d.content, d.demo ? card::TrustStore::Demo::Trusted
+                                                      : card::TrustStore::Demo::Refused);
   sync.hub_configured = d.hub_configured;
   s.lang = d.start_lang;
   s.large_text = d.large_text;

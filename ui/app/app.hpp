@@ -29,6 +29,9 @@ struct AppDeps {
   Lang start_lang = Lang::Zh;
   bool large_text = false;
   bool hub_configured = false;
+  // Demo mode: the content's demo card keys are trusted, and every screen
+  // says so (演示模式 / Demo mode). Off in a real install.
+  bool demo = false;
   // Unix time in seconds; injectable for tests. Null: the system clock.
   long long (*now_unix)() = nullptr;
 };

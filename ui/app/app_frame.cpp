@@ -50,6 +50,7 @@ void KioskApp::Impl::frame(double t) {
   if (!shown.hub_configured) shown.waiting = local_waiting;
   ScreenView v{s, *d.content, ctx, shown};
   v.ime = d.ime;
+  v.demo = d.demo;
   v.now_s = now;
   v.notices = &notices;
   v.preview = preview;
@@ -83,6 +84,7 @@ void KioskApp::Impl::frame(double t) {
     }
     if (s.screen != Screen::Attract) take(in, draw_status_corner(v));
   }
+  if (v.demo) draw_demo_badge(v);
   ImGui::End();
   ++frames_since_change;
   if (has_event(in)) {

@@ -55,6 +55,24 @@ Event draw_status_corner(const ScreenView& v) {
   return {};
 }
 
+void draw_demo_badge(const ScreenView& v) {
+  const ImVec2 ds = ImGui::GetIO().DisplaySize;
+  const Palette& p = pal();
+  const std::string& words = T(v, "ui.demo.badge");
+  const ImVec2 ext = text_extent(words, kSmallPx);
+  const float pad = px(12);
+  // In the top bar, right-aligned under the status corner: clear of the
+  // title, the home button and the content, on every screen.
+  const ImVec2 a(ds.x - px(32) - ext.x - 2 * pad, top_bar_height() - px(8) - ext.y - 2 * pad);
+  const ImVec2 b(a.x + ext.x + 2 * pad, a.y + ext.y + 2 * pad);
+  // Drawn last in the frame's window, so over whatever the screen drew.
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->AddRectFilled(a, b, p.error_bg, px(8));
+  dl->AddRect(a, b, p.error_text, px(8), 0, px(3));
+  text_at(ImVec2(a.x + pad, a.y + pad), words, kSmallPx, p.error_text);
+  if (automation::enabled()) automation::report_shown("status.demo", a.x, a.y, b.x - a.x, b.y - a.y);
+}
+
 Event draw_nav_bar(const ScreenView& v, const std::string& next_label, bool next_enabled,
                    const std::string& next_id, Event on_next) {
   Event in;

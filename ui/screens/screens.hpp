@@ -39,6 +39,7 @@ struct ScreenView {
   const RuleContext& rules;
   const SyncIndicator& sync;
   ImeEngine* ime = nullptr;
+  bool demo = false;                 // demo mode: the badge on every screen
   double now_s = 0;
   int idle_countdown_left_s = 0;
   // The pages of the current service that have a visible field, in order
@@ -67,6 +68,9 @@ inline const std::string& L(const ScreenView& v, const Text& t) { return t.in(v.
 
 // Shared frame parts.
 Event draw_status_corner(const ScreenView& v);
+// 演示模式 / Demo mode, on every screen of a kiosk in demo mode (it trusts
+// card keys whose private halves are published). Shown only, not tappable.
+void draw_demo_badge(const ScreenView& v);
 Event draw_top_bar(const ScreenView& v, const std::string& title, bool show_home);
 
 Event draw_attract(const ScreenView& v);

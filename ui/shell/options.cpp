@@ -61,6 +61,8 @@ Expected<UiOptions> parse_ui_options(const std::vector<std::string>& args) {
       o.lang = v == "zh" ? Lang::Zh : Lang::En;
     } else if (a == "--large-text") {
       o.large_text = true;
+    } else if (a == "--demo") {
+      o.demo = true;
     } else if (a == "--scan-source") {
       if (!need(&o.scan_source)) return bad("--scan-source SRC");
     } else if (a == "--automation-file") {

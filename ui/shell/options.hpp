@@ -15,6 +15,7 @@ struct UiOptions {
   int width = 0, height = 0;
   std::optional<Lang> lang;         // --lang zh|en
   bool large_text = false;          // --large-text
+  bool demo = false;                // --demo (or config "demo"): trust demo card keys, show 演示模式
   std::string scan_source;          // --scan-source SRC (overrides config)
   std::string automation_file;      // --automation-file PATH (tests)
   std::string stats_file;           // --stats-file PATH (benchmarks)

@@ -206,6 +206,8 @@ int run_touch_ui(const std::string& data_dir, const std::vector<std::string>& ar
     deps.start_lang = opt.lang.value_or(Lang::Zh);
     deps.large_text = opt.large_text;
     deps.hub_configured = !config.hub_url.empty();
+    deps.demo = opt.demo || config.demo;
+    if (deps.demo) log::event(log::Level::Warn, "ui", "demo mode: demo card keys are trusted");
     app = std::make_unique<KioskApp>(std::move(deps));
   }
 

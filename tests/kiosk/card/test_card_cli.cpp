@@ -73,7 +73,7 @@ TEST_CASE("every vector through card verify --text and --image (trust: the embed
   for (auto& c : v["cases"]) {
     std::string text = c["qr_text"].get<std::string>(), want = c["verdict"].get<std::string>();
     CAPTURE(c["what"].get<std::string>());
-    auto r = run(dd.path.string(), {"card", "verify", "--text", text, "--now", now, "--json"});
+    auto r = run(dd.path.string(), {"--demo", "card", "verify", "--text", text, "--now", now, "--json"});
     auto j = json::parse(r.out, nullptr, false);
     REQUIRE_FALSE(j.is_discarded());
     CHECK(j["verdict"] == want);
@@ -86,7 +86,7 @@ TEST_CASE("every vector through card verify --text and --image (trust: the embed
     REQUIRE(qr.ok());
     auto png = (dd.path / ("case-" + std::to_string(i++) + ".png")).string();
     REQUIRE(kiosk::scan::save_png(png, kiosk::scan::render_qr(*qr, 5)).ok());
-    auto ri = run(dd.path.string(), {"card", "verify", "--image", png, "--now", now, "--json"});
+    auto ri = run(dd.path.string(), {"--demo", "card", "verify", "--image", png, "--now", now, "--json"});
     auto ji = json::parse(ri.out, nullptr, false);
     REQUIRE_FALSE(ji.is_discarded());
     CHECK(ji["verdict"] == want);
@@ -98,13 +98,13 @@ TEST_CASE("every vector through card verify --text and --image (trust: the embed
 TEST_CASE("plain output names the verdict, the claims and the trust") {
   auto v = vectors();
   TempDir dd("plain");
-  auto r = run(dd.path.string(), {"card", "verify", "--text", v["cases"][1]["qr_text"].get<std::string>(), "--now",
+  auto r = run(dd.path.string(), {"--demo", "card", "verify", "--text", v["cases"][1]["qr_text"].get<std::string>(), "--now",
                                   std::to_string(v["now"].get<int64_t>())});
   CHECK(r.code == 0);
   CHECK(r.out.find("verdict: valid") != std::string::npos);
   CHECK(r.out.find("role: staff") != std::string::npos);
   CHECK(r.out.find("trust: embedded content") != std::string::npos);
-  auto e = run(dd.path.string(), {"card", "verify", "--text", v["cases"][2]["qr_text"].get<std::string>(), "--now",
+  auto e = run(dd.path.string(), {"--demo", "card", "verify", "--text", v["cases"][2]["qr_text"].get<std::string>(), "--now",
                                   std::to_string(v["now"].get<int64_t>())});
   CHECK(e.code == 1);
   CHECK(e.out.find("please renew at the service desk") != std::string::npos);
@@ -112,15 +112,15 @@ TEST_CASE("plain output names the verdict, the claims and the trust") {
 
 TEST_CASE("usage errors exit 2; an image with no code exits 1; an unreadable one 3") {
   TempDir dd("usage");
-  CHECK(run(dd.path.string(), {"card", "verify"}).code == 2);
-  CHECK(run(dd.path.string(), {"card", "verify", "--text", "a", "--image", "b"}).code == 2);
-  CHECK(run(dd.path.string(), {"card", "verify", "--text", "a", "--now", "soon"}).code == 2);
+  CHECK(run(dd.path.string(), {"--demo", "card", "verify"}).code == 2);
+  CHECK(run(dd.path.string(), {"--demo", "card", "verify", "--text", "a", "--image", "b"}).code == 2);
+  CHECK(run(dd.path.string(), {"--demo", "card", "verify", "--text", "a", "--now", "soon"}).code == 2);
   CHECK(run(dd.path.string(), {"card", "frobnicate"}).code == 2);
   auto blank = (dd.path / "blank.png").string();
   REQUIRE(kiosk::scan::save_png(blank, kiosk::scan::Image(200, 200, kiosk::scan::PixelFormat::Lum, 255)).ok());
-  CHECK(run(dd.path.string(), {"card", "verify", "--image", blank}).code == 1);
+  CHECK(run(dd.path.string(), {"--demo", "card", "verify", "--image", blank}).code == 1);
   CHECK(run(dd.path.string(), {"scan", "--image", blank}).code == 1);
-  CHECK(run(dd.path.string(), {"card", "verify", "--image", (dd.path / "missing.png").string()}).code == 3);
+  CHECK(run(dd.path.string(), {"--demo", "card", "verify", "--image", (dd.path / "missing.png").string()}).code == 3);
 }
 
 TEST_CASE("keygen -> issue -> verify: valid once the install's config trusts the new key") {
@@ -190,11 +190,50 @@ TEST_CASE("scan --image prints every code found, with its kind") {
   REQUIRE_FALSE(j.is_discarded());
   CHECK(j["codes"].size() == 2);
   // The demo cards in assets/ read back as what their README says.
-  auto staff = run(dd.path.string(), {"card", "verify", "--image", KIOSK_SOURCE_DIR "/assets/cards/staff-li-na.png",
+  auto staff = run(dd.path.string(), {"--demo", "card", "verify", "--image", KIOSK_SOURCE_DIR "/assets/cards/staff-li-na.png",
                                       "--now", "1795000000", "--json"});
   CHECK(staff.code == 0);
   CHECK(json::parse(staff.out)["claims"]["role"] == "staff");
-  auto expired = run(dd.path.string(), {"card", "verify", "--image", KIOSK_SOURCE_DIR "/assets/cards/expired-wang-fang.png",
+  auto expired = run(dd.path.string(), {"--demo", "card", "verify", "--image", KIOSK_SOURCE_DIR "/assets/cards/expired-wang-fang.png",
                                         "--now", "1795000000", "--json"});
   CHECK(json::parse(expired.out)["verdict"] == "expired");
+}
+
+TEST_CASE("the demo key is trusted only in demo mode: --demo or config \"demo\": true") {
+  // The card spec publishes demo-2026's private seed: out of demo mode a card
+  // it signed, even a staff card, is an unknown issuer's.
+  auto v = vectors();
+  TempDir dd("demo");
+  const std::string now = std::to_string(v["now"].get<int64_t>());
+  const std::string valid = v["cases"][0]["qr_text"].get<std::string>();
+  REQUIRE(v["cases"][0]["verdict"] == "valid");
+  auto plain = run(dd.path.string(), {"card", "verify", "--text", valid, "--now", now, "--json"});
+  CHECK(plain.code == 1);
+  auto pj = json::parse(plain.out, nullptr, false);
+  REQUIRE_FALSE(pj.is_discarded());
+  CHECK(pj["verdict"] == "unknown_issuer");
+  CHECK(pj["demo"] == false);
+  auto staff = run(dd.path.string(), {"card", "verify", "--image", KIOSK_SOURCE_DIR "/assets/cards/staff-li-na.png",
+                                      "--now", "1795000000", "--json"});
+  CHECK(staff.code == 1);
+  CHECK(json::parse(staff.out)["verdict"] == "unknown_issuer");
+
+  auto demo = run(dd.path.string(), {"--demo", "card", "verify", "--text", valid, "--now", now, "--json"});
+  CHECK(demo.code == 0);
+  CHECK(json::parse(demo.out)["demo"] == true);
+  // --demo belongs before the command, not among its options.
+  CHECK(run(dd.path.string(), {"card", "verify", "--demo", "--text", valid, "--now", now}).code == 2);
+
+  {
+    std::ofstream cfg(dd.path / "config.json");
+    cfg << json{{"demo", true}}.dump();
+  }
+  auto by_config = run(dd.path.string(), {"card", "verify", "--text", valid, "--now", now, "--json"});
+  CHECK(by_config.code == 0);
+  CHECK(json::parse(by_config.out)["demo"] == true);
+  {
+    std::ofstream cfg(dd.path / "config.json");
+    cfg << json{{"demo", "yes"}}.dump();
+  }
+  CHECK(run(dd.path.string(), {"card", "verify", "--text", valid, "--now", now}).code == 3);
 }

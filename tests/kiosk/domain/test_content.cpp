@@ -60,7 +60,7 @@ TEST_CASE("the embedded bundle checks clean") {
   for (const auto& p : load.problems) MESSAGE(describe(p));
   CHECK(load.problems.empty());
   REQUIRE(load.bundle);
-  CHECK(load.bundle->version == "2026.11.22-2");
+  CHECK(load.bundle->version == "2026.12.02-1");
   // Every file under content/ is read: all of them are listed in the manifest.
   std::set<std::string> embedded;
   for (const auto& [name, data] : assets::embedded_files())

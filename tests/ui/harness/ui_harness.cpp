@@ -77,6 +77,7 @@ Harness::Harness(HarnessOptions o) : opt_(o) {
   deps.start_lang = opt_.lang;
   deps.large_text = opt_.large_text_start;
   deps.hub_configured = opt_.hub_configured;
+  deps.demo = opt_.demo;
   deps.now_unix = &clock_now;
   app_ = std::make_unique<KioskApp>(std::move(deps));
   automation::set_enabled(true);

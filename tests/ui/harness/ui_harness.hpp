@@ -30,6 +30,9 @@ struct HarnessOptions {
   int idle_timeout_s = 60;
   int idle_countdown_s = 15;
   bool hub_configured = false;
+  // Demo mode, as `scripts/dev.sh run` starts the kiosk: the harness's cards
+  // are signed with the card spec's demo key (demo_card below).
+  bool demo = true;
   bool with_ime = true;
   bool large_text_start = false;
   // The clock starts this many days after fixed_unix() (content that has
