@@ -9,13 +9,16 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli/card_trust.hpp"
 #include "cli/common/args.hpp"
 #include "cli/command.hpp"
 #include "cli/common/exit_codes.hpp"
 #include "cli/common/output.hpp"
 #include "kiosk/install/active_content.hpp"
 #include "kiosk/install/config.hpp"
+#include "kiosk/base/json_limited.hpp"
 #include "kiosk/base/log.hpp"
+#include "kiosk/card/member_card.hpp"
 #include "kiosk/install/install.hpp"
 #include "kiosk/store/store.hpp"
 #include "kiosk/store/store_detail.hpp"
@@ -108,39 +111,39 @@ std::optional<std::string> read_whole(const std::string& path) {
 // --- submit ---------------------------------------------------------------
 
 constexpr const char* kSubmitUsage =
-    "  submit --service ID --answers FILE.json|- [--today YYYY-MM-DD]\n"
-    "         [--member-sub N --member-name NAME [--member-org O] [--member-iss I] "
-    "[--member-role member|staff]]\n"
+    "  [--demo] submit --service ID --answers FILE.json|- [--today YYYY-MM-DD]\n"
+    "         [--card TEXT | --card-file FILE]\n"
     "      Validate the answers and queue the request; prints the ticket or every error.\n"
+    "      A member card (its QR text, UC1...) is verified as the touch screen would,\n"
+    "      against the trust store (demo keys only with --demo).\n"
     "      Exit: 0 queued, 1 refused (nothing stored), 2 usage, 3 store/config/content failure.";
 
+// The card's text from --card or --card-file (one line; a trailing newline
+// from `echo` or an editor is not part of it).
+std::optional<std::string> card_text(const Args& a) {
+  if (a.has("--card")) return a.get("--card");
+  auto text = read_whole(a.get("--card-file"));
+  if (!text) return std::nullopt;
+  while (!text->empty() && (text->back() == '\n' || text->back() == '\r')) text->pop_back();
+  return text;
+}
+
 int run_submit(CliEnv& env) {
-  Args a(env.args,
-         {"--service", "--answers", "--today", "--member-sub", "--member-name", "--member-org",
-          "--member-iss", "--member-role"},
-         {});
+  Args a(env.args, {"--service", "--answers", "--today", "--card", "--card-file"}, {});
   if (!a.bad.empty()) return usage(env, option_bad(a.bad), kSubmitUsage);
   if (!a.words.empty()) return usage(env, option_bad(a.words[0]), kSubmitUsage);
   if (!a.has("--service")) return usage(env, option_missing("--service"), kSubmitUsage);
   if (!a.has("--answers")) return usage(env, option_missing("--answers"), kSubmitUsage);
+  if (a.has("--card") && a.has("--card-file")) return usage(env, option_bad("--card-file"), kSubmitUsage);
 
   SubmitInput in;
   in.service_id = a.get("--service");
-  in.now_ms = unix_now_ms();
+  in.now_ms = env.clock ? env.clock() : unix_now_ms();
   in.today = today_cst();
   if (a.has("--today")) {
     auto d = Date::parse(a.get("--today"));
     if (!d) return usage(env, fill(tr("cli.core.bad_date"), {{"date", a.get("--today")}}), kSubmitUsage);
     in.today = *d;
-  }
-  if (a.has("--member-sub")) {
-    MemberIdentity m;
-    m.sub = a.get("--member-sub");
-    m.name = a.get("--member-name");
-    m.org = a.get("--member-org");
-    m.iss = a.get("--member-iss");
-    m.role = a.has("--member-role") ? a.get("--member-role") : "member";
-    in.member = m;
   }
   const std::string file = a.get("--answers");
   auto text = read_whole(file);
@@ -150,20 +153,51 @@ int run_submit(CliEnv& env) {
     e.message = fill(tr("cli.core.answers_unreadable"), {{"file", file}});
     return fail(env, e, kUsage);
   }
-  in.answers = json::parse(*text, nullptr, false);
-  if (in.answers.is_discarded() || !in.answers.is_object()) {
+  // Limits held while parsing, as for every JSON from outside.
+  JsonParse parsed = parse_json_limited(*text, JsonLimits{});
+  if (!parsed.value || !parsed.value->is_object()) {
     Error e;
     e.kind = ErrorKind::AnswersNotJson;
     e.message = fill(tr("cli.core.answers_not_json"),
-                     {{"file", file}, {"detail", in.answers.is_discarded() ? "syntax" : "not an object"}});
+                     {{"file", file}, {"detail", !parsed.value ? parsed.why : "not an object"}});
     return fail(env, e, kUsage);
   }
+  in.answers = std::move(*parsed.value);
 
   auto install = Install::open(env.data_dir, env.clock);
   if (!install.ok()) return fail(env, install.error(), kBroken);
   auto content = install->active_content();
   if (!content.ok()) return fail(env, content.error(), kBroken);
   if (!content->rejected.empty() && !wants_json(env)) print_text(err(env), tr("submit.content_rejected"));
+  if (!content->bundle.service(in.service_id)) {
+    std::string ids;
+    for (const auto& sv : content->bundle.services) ids += (ids.empty() ? "" : ", ") + sv.id;
+    return usage(env, fill(tr("cli.core.unknown_service"), {{"service", in.service_id}, {"ids", ids}}),
+                 kSubmitUsage);
+  }
+  if (a.has("--card") || a.has("--card-file")) {
+    auto card = card_text(a);
+    if (!card) {
+      Error e;
+      e.kind = ErrorKind::AnswersUnreadable;
+      e.message = fill(tr("cli.core.card_unreadable"), {{"file", a.get("--card-file")}});
+      return fail(env, e, kUsage);
+    }
+    auto trust = load_card_trust(env);
+    if (!trust) return fail(env, trust.error(), kBroken);
+    auto check = card::verify_member_card(*card, trust->store, in.now_ms / 1000);
+    if (!check.valid()) {
+      Error e;
+      e.kind = ErrorKind::CardRefused;
+      const std::string code(card::verdict_code(check.verdict));
+      e.field = "card";
+      e.message = fill(tr("cli.core.card_refused"), {{"verdict", code}});
+      e.detail = code;
+      if (!wants_json(env)) print_text(err(env), card::verdict_message(check.verdict));
+      return fail(env, e, kRefused);
+    }
+    in.member = *check.identity;
+  }
   auto store = install->open_store(true);
   if (!store.ok()) return fail(env, store.error(), kBroken);
   auto r = submit_request(**store, content->bundle, in);

@@ -47,6 +47,7 @@ namespace kiosk {
   X(AnswersUnreadable, "answers_unreadable")         \
   X(AnswersNotJson, "answers_not_json")              \
   X(NoCode, "no_code")                               \
+  X(CardRefused, "card_refused")                     \
   /* member cards and issuer keys */                 \
   X(BadKid, "bad_kid")                               \
   X(CryptoUnavailable, "crypto_unavailable")         \

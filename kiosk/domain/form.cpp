@@ -4,6 +4,7 @@
 #include "kiosk/base/utf8.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -353,8 +354,26 @@ std::vector<FieldError> validate_page(const Service& s, const Page& p, const Ans
   return errors;
 }
 
+std::optional<FieldError> unknown_answer_key(const Service& s, const Answers& answers) {
+  if (!answers.is_object()) return std::nullopt;
+  for (const auto& [key, value] : answers.items()) {
+    (void)value;
+    if (s.field(key)) continue;
+    bool is_plain = !key.empty() && key.size() <= 64;
+    for (unsigned char c : key)
+      is_plain = is_plain && (std::isalnum(c) || c == '_' || c == '-' || c == '.');
+    const std::string named = is_plain ? key : std::string();
+    return FieldError{named, "unknown_field", trf("core.field.unknown", {{"key", plain(is_plain ? named : "?")}})};
+  }
+  return std::nullopt;
+}
+
 FormCheck check_request(const Service& s, const Answers& answers, const RuleContext& ctx) {
   FormCheck out;
+  if (auto unknown = unknown_answer_key(s, answers)) {
+    out.errors.push_back(std::move(*unknown));
+    return out;
+  }
   RequestPlan plan;
   plan.answers = json::object();
   for (const auto& f : s.fields) {

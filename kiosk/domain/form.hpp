@@ -61,7 +61,14 @@ std::vector<FieldError> validate_field(const Service& s, const Field& f, const A
 std::vector<FieldError> validate_page(const Service& s, const Page& p, const Answers& answers,
                                       const RuleContext& ctx);
 
-// Everything: all visible fields, then the service rules. On success, the plan.
+// The first key of `answers` that is not a field of the service, as an
+// error with code "unknown_field": a form never makes one, so the answers
+// did not come from a form. The key is named back only when it is a plain
+// identifier (1-64 of A-Z a-z 0-9 _ - .), else the error's field is "".
+std::optional<FieldError> unknown_answer_key(const Service& s, const Answers& answers);
+
+// Everything: unknown keys, all visible fields, then the service rules. On
+// success, the plan.
 struct FormCheck {
   std::vector<FieldError> errors;
   std::optional<RequestPlan> plan;  // set iff errors is empty

@@ -1,6 +1,5 @@
 #include "sync/hub/validate.hpp"
 
-#include <cctype>
 #include <vector>
 
 #include "kiosk/base/date.hpp"
@@ -10,15 +9,6 @@
 namespace kiosk::hub {
 
 namespace {
-
-// A key the sender made up goes back on the wire (and into the kiosk's
-// quarantine reason) only when it is a plain identifier.
-std::string safe_key(const std::string& k) {
-  if (k.empty() || k.size() > 64) return {};
-  for (unsigned char c : k)
-    if (!(std::isalnum(c) || c == '_' || c == '-' || c == '.')) return {};
-  return k;
-}
 
 ItemCheck refuse(std::string field, std::string code) {
   return ItemCheck{false, std::move(field), std::move(code)};
@@ -38,12 +28,13 @@ ItemCheck validate_item(const ContentBundle& content, const std::string& service
   if (!s) return refuse("", "unknown_service");
   if (!answers.is_object()) return refuse("", "not_an_object");
   // The kiosk sends exactly the answers of the fields shown to the worker
-  // (check_request drops hidden ones): anything else did not come from a form.
+  // (check_request drops hidden ones): anything else did not come from a
+  // form. The same check as the kiosk's; a made-up key goes back on the
+  // wire (and into the kiosk's quarantine reason) only when it is plain.
+  if (auto unknown = unknown_answer_key(*s, answers)) return refuse(unknown->field, unknown->code);
   for (const auto& [key, value] : answers.items()) {
     (void)value;
-    const Field* f = s->field(key);
-    if (!f) return refuse(safe_key(key), "unknown_field");
-    if (!field_visible(*f, answers)) return refuse(f->id, "hidden_field");
+    if (!field_visible(*s->field(key), answers)) return refuse(key, "hidden_field");
   }
   RuleContext ctx;
   ctx.content = &content;

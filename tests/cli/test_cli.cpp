@@ -161,8 +161,44 @@ TEST_CASE("submit: usage errors say what is missing, exit 2") {
   CHECK(run(dir.path(), {"submit", "--bogus"}).code == 2);
   auto unknown = run(dir.path(), {"submit", "--service", "nope", "--answers", answers_file(dir, "a.json", kHardship)},
                      true);
-  CHECK(unknown.code == 3);
-  CHECK(unknown.j()["error"] == "unknown_service");
+  // A service that is not in the content is a usage error that lists the
+  // services there are, not a store or content failure.
+  CHECK(unknown.code == 2);
+  CHECK(unknown.j()["error"] == "usage");
+  const std::string said = unknown.out + unknown.err;
+  for (const char* id : {"legal", "hardship", "mixer", "childcare"}) CHECK(said.find(id) != std::string::npos);
+  auto human = run(dir.path(), {"submit", "--service", "parking", "--answers", dir.file("a.json")});
+  CHECK(human.code == 2);
+  CHECK(human.err.find("parking") != std::string::npos);
+  CHECK(human.err.find("legal, hardship, mixer, childcare") != std::string::npos);
+  // Answers nested past the parser's limit are refused while parsing.
+  write_file(dir.file("deep.json"), "{\"name\":" + std::string(100000, '[') + std::string(100000, ']') + "}");
+  CHECK(run(dir.path(), {"submit", "--service", "hardship", "--answers", dir.file("deep.json")}).code == 2);
+}
+
+TEST_CASE("submit: a key that is not a question of the service is refused, not dropped") {
+  TempDir dir;
+  const auto data = dir.file("data");
+  json extra = kHardship;
+  extra["favourite_colour"] = "blue";
+  auto r = run(data, {"submit", "--service", "hardship", "--answers", answers_file(dir, "x.json", extra),
+                      "--today", "2026-11-22"}, true);
+  CAPTURE(r.out);
+  CHECK(r.code == 1);
+  REQUIRE(r.j()["errors"].size() == 1);
+  CHECK(r.j()["errors"][0]["field"] == "favourite_colour");
+  CHECK(r.j()["errors"][0]["code"] == "unknown_field");
+  CHECK(r.j()["errors"][0]["zh"].get<std::string>().find("favourite_colour") != std::string::npos);
+  // A key that is not a plain identifier is not echoed back.
+  json odd = kHardship;
+  odd["\x1b[31mred"] = 1;
+  auto o = run(data, {"submit", "--service", "hardship", "--answers", answers_file(dir, "o.json", odd),
+                      "--today", "2026-11-22"}, true);
+  CHECK(o.code == 1);
+  CHECK(o.j()["errors"][0]["field"] == "");
+  CHECK(o.out.find("\x1b") == std::string::npos);
+  auto stats = run(data, {"queue", "list"}, true);
+  CHECK(stats.j()["requests"].empty());
 }
 
 TEST_CASE("queue list / show / stats") {

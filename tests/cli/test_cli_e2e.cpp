@@ -123,3 +123,61 @@ TEST_CASE("union-kiosk submit, queue and content check end to end") {
   CHECK(dmg.err.find("damaged") != std::string::npos);
   CHECK(read_file(broken + "/requests.db") == std::string(4096, '\x5a'));
 }
+
+TEST_CASE("union-kiosk submit --card: the card is verified as at the touch screen; demo keys only with --demo") {
+  TempDir dir;
+  const std::string data = dir.file("data");
+  // A card signed with the card spec's demo key (its seed is published).
+  const std::string key = dir.file("demo.key");
+  REQUIRE(kiosk_run({"card", "keygen", "--kid", "demo-2026", "--out", key, "--seed-hex", std::string(64, '1')})
+              .code == 0);
+  auto issue = [&](const std::string& sub) {
+    auto r = kiosk_run({"card", "issue", "--key", key, "--sub", sub, "--name", "王小明", "--days", "30"});
+    REQUIRE(r.code == 0);
+    return r.out.substr(0, r.out.find('\n'));
+  };
+  const std::string card = issue("22010054321");
+  json answers = json::parse(kHardship);
+  answers["member_card"] = "22010054321";
+  write_file(dir.file("member.json"), answers.dump());
+  write_file(dir.file("card.txt"), card + "\n");
+
+  // The member number alone, with no card behind it, is not accepted.
+  auto bare = kiosk_run({"--data-dir", data, "--json", "submit", "--service", "hardship", "--answers",
+                         dir.file("member.json")});
+  CAPTURE(bare.out);
+  CHECK(bare.code == 1);
+  CHECK(bare.j()["errors"][0]["code"] == "member_card_unverified");
+  // Out of demo mode the demo key signs nothing.
+  auto plain = kiosk_run({"--data-dir", data, "--json", "submit", "--service", "hardship", "--answers",
+                          dir.file("member.json"), "--card", card});
+  CAPTURE(plain.out);
+  CHECK(plain.code == 1);
+  CHECK(plain.j()["error"] == "card_refused");
+  CHECK(plain.j()["detail"] == "unknown_issuer");
+  // In demo mode it does, from --card or from a file.
+  auto demo = kiosk_run({"--data-dir", data, "--demo", "--json", "submit", "--service", "hardship", "--answers",
+                         dir.file("member.json"), "--card-file", dir.file("card.txt")});
+  CAPTURE(demo.out);
+  CAPTURE(demo.err);
+  CHECK(demo.code == 0);
+  // A card for another member does not vouch for this number.
+  auto other = kiosk_run({"--data-dir", data, "--demo", "--json", "submit", "--service", "hardship", "--answers",
+                          dir.file("member.json"), "--card", issue("22010077777")});
+  CHECK(other.code == 1);
+  CHECK(other.j()["errors"][0]["code"] == "member_card_mismatch");
+  // A revoked member (the embedded content revokes 22010099999) is refused.
+  answers["member_card"] = "22010099999";
+  write_file(dir.file("revoked.json"), answers.dump());
+  auto revoked = kiosk_run({"--data-dir", data, "--demo", "--json", "submit", "--service", "hardship", "--answers",
+                            dir.file("revoked.json"), "--card", issue("22010099999")});
+  CHECK(revoked.code == 1);
+  CHECK(revoked.j()["detail"] == "revoked");
+  // The options of old are gone.
+  CHECK(kiosk_run({"--data-dir", data, "submit", "--service", "hardship", "--answers", dir.file("member.json"),
+                   "--member-sub", "22010054321", "--member-name", "王小明"})
+            .code == 2);
+  auto list = kiosk_run({"--data-dir", data, "--json", "queue", "list"});
+  REQUIRE(list.code == 0);
+  CHECK(list.j()["requests"].size() == 1);
+}

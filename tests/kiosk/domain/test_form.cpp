@@ -73,13 +73,19 @@ TEST_CASE("show_if on a multi-choice answer") {
   CHECK_FALSE(field_visible(dep, json{{"help", json::array()}}));
 }
 
-TEST_CASE("answers that are not fields are dropped") {
+TEST_CASE("answers that are not fields are refused; hidden fields are dropped") {
   Answers a = legal_answers();
   a["password"] = "secret";
-  a["arbitration_case_no"] = "X";  // hidden
-  auto check = check_request(service("legal"), a, context());
+  auto refused = check_request(service("legal"), a, context());
+  CHECK_FALSE(refused.plan);
+  REQUIRE(refused.errors.size() == 1);
+  CHECK(refused.errors[0].field == "password");
+  CHECK(refused.errors[0].code == "unknown_field");
+  CHECK(refused.errors[0].message.complete());
+  Answers h = legal_answers();
+  h["arbitration_case_no"] = "X";  // a field, but hidden
+  auto check = check_request(service("legal"), h, context());
   REQUIRE(check.plan);
-  CHECK_FALSE(check.plan->answers.contains("password"));
   CHECK_FALSE(check.plan->answers.contains("arbitration_case_no"));
 }
 
