@@ -17,7 +17,7 @@ Error db_error(sqlite3* db, const char* what) {
 
 namespace {
 
-constexpr int kSchemaVersion = 2;
+constexpr int kSchemaVersion = 3;
 
 // The columns of `requests` after its id, the same in every version.
 #define KIOSK_HUB_REQUEST_COLUMNS                           \
@@ -115,8 +115,10 @@ Expected<std::unique_ptr<HubDb>> HubDb::open(const std::string& path, HubDbOptio
     return db_error(impl->db, "open");
   sqlite3_busy_timeout(impl->db, 5000);
   // WAL + FULL: a commit is on disk before the hub acknowledges anything.
+  // secure_delete: what a row held is zeroed when the row goes, not left
+  // in a free page.
   if (!impl->exec("PRAGMA journal_mode=WAL;") || !impl->exec("PRAGMA synchronous=FULL;") ||
-      !impl->exec("PRAGMA foreign_keys=ON;"))
+      !impl->exec("PRAGMA foreign_keys=ON;") || !impl->exec("PRAGMA secure_delete=ON;"))
     return db_error(impl->db, "pragma");
   int version = 0;
   {
@@ -140,6 +142,9 @@ Expected<std::unique_ptr<HubDb>> HubDb::open(const std::string& path, HubDbOptio
       [[fallthrough]];
     case 1:
       if (auto st = step(kMigrateV2, "migrate to 2"); !st) return st.error();
+      [[fallthrough]];
+    case 2:
+      if (auto st = migrate_to_v3(*impl); !st) return st.error();
       [[fallthrough]];
     default:
       break;
@@ -206,16 +211,19 @@ Status HubDb::revoke_kiosk(int64_t kiosk_id, int64_t now_ms) {
 }
 
 namespace {
-HubRequest read_request(const Stmt& s) {
+// The row; its body is opened only when asked (never for a list).
+HubRequest read_request(const Stmt& s, const HubKeys* keys = nullptr, bool open = false) {
   HubRequest r;
+  std::string sealed;
   s.read(r.id, r.kiosk_id, r.kiosk_seq, r.ticket, r.service_id, r.content_version,
          r.created_at_ms, r.received_at_ms, r.state, r.staff_note, r.handled_at_ms,
-         r.out_of_order, r.body);
+         r.out_of_order, sealed);
+  if (open) open_body(keys, r, sealed);
   return r;
 }
 constexpr const char* kRequestColumns =
     "SELECT id, kiosk_id, kiosk_seq, ticket, service_id, content_version, created_at_ms, "
-    "received_at_ms, state, staff_note, handled_at_ms, out_of_order, body FROM requests ";
+    "received_at_ms, state, staff_note, handled_at_ms, out_of_order, body_sealed FROM requests ";
 }  // namespace
 
 Expected<std::vector<HubRequest>> HubDb::list_requests(const RequestFilter& f) const {
@@ -240,7 +248,7 @@ Expected<std::vector<HubRequest>> HubDb::find_requests(const std::string& id) co
   if (!s.ok()) return db_error(impl_->db, "find request");
   s.bind(1, id);
   std::vector<HubRequest> out;
-  while (s.row()) out.push_back(read_request(s));
+  while (s.row()) out.push_back(read_request(s, impl_->opts.keys.get(), true));
   return out;
 }
 
@@ -250,7 +258,7 @@ std::optional<HubRequest> HubDb::find_request(int64_t kiosk_id, const std::strin
   Stmt s(impl_->db, sql.c_str());
   s.bind_all(kiosk_id, id);
   if (!s.row()) return std::nullopt;
-  return read_request(s);
+  return read_request(s, impl_->opts.keys.get(), true);
 }
 
 int64_t HubDb::count_requests() const {
