@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <sys/stat.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -201,11 +202,13 @@ int main(int argc, char** argv) {
   // The admin's commands hold the same directories to the same rules as
   // the server, and open requests with the same keys (made if absent).
   const std::string key_dir = kiosk::hub::key_dir_for(dir, a.get("--key-dir"));
+  if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
+    return kiosk::hubcli::usage_error(o, "--data-dir");
+  auto keys = kiosk::hub::load_or_create_keys(key_dir);
+  if (!keys) return kiosk::cli::print_failure(o.out, o.err, o.json, keys.error(), kiosk::cli::kExitCannotWork);
   for (const std::string& d : {dir, key_dir})
     if (auto st = kiosk::hub::secure_dir(d); !st)
       return kiosk::cli::print_failure(o.out, o.err, o.json, st.error(), kiosk::cli::kExitCannotWork);
-  auto keys = kiosk::hub::load_or_create_keys(key_dir);
-  if (!keys) return kiosk::cli::print_failure(o.out, o.err, o.json, keys.error(), kiosk::cli::kExitCannotWork);
   if (cmd == "attendance") return kiosk::hubcli::attendance_command(sub, a, keys->hash, std::cin, o);
   kiosk::hub::HubDbOptions dbo;
   dbo.keys = std::make_shared<const kiosk::hub::HubKeys>(*keys);

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include <sodium.h>
+#include <sys/stat.h>
 
 #include "kiosk/base/base64url.hpp"
 #include "kiosk/base/clock.hpp"
@@ -238,13 +239,16 @@ Expected<std::unique_ptr<HubServer>> HubServer::create(const HubOptions& opts) {
   ho.limits.idle_timeout_s = std::max(1u, opts.idle_timeout_s);
   ho.limits.connection_limit = std::max(16u, opts.connection_limit);
 
-  // Private before anything is read or written in them: hub.db and its
-  // -wal and -shm, the keys, anything left there by hand.
-  if (auto st = secure_dir(opts.data_dir); !st) return st.error();
+  // The keys first: one readable by others is refused as it was found (it
+  // may have been read), not quietly made 0600 by the repair below.
   const std::string key_dir = key_dir_for(opts.data_dir, opts.key_dir);
-  if (auto st = secure_dir(key_dir); !st) return st.error();
+  ::mkdir(opts.data_dir.c_str(), 0700);  // made private below when it was there already
   auto keys = load_or_create_keys(key_dir);
   if (!keys) return keys.error();
+  // Then private before the database is opened: hub.db and its -wal and
+  // -shm, logs, anything left there by hand.
+  if (auto st = secure_dir(opts.data_dir); !st) return st.error();
+  if (auto st = secure_dir(key_dir); !st) return st.error();
   impl->keys = std::make_shared<const HubKeys>(*keys);
   sodium_memzero(&*keys, sizeof(HubKeys));
 
