@@ -19,7 +19,8 @@ namespace {
 
 constexpr int kSchemaVersion = 3;
 
-// The columns of `requests` after its id, the same in every version.
+// The columns of `requests` after its id in versions 1 and 2 (3 seals the
+// body: hub_db_at_rest.cpp).
 #define KIOSK_HUB_REQUEST_COLUMNS                           \
   "kiosk_id INTEGER NOT NULL REFERENCES kiosks(id),\n"     \
   "kiosk_seq INTEGER NOT NULL,\n"                          \

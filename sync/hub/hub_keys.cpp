@@ -95,8 +95,10 @@ Expected<HubKey> load_or_make(const std::string& dir, const char* name,
 Status make_private_dir(const std::string& dir) {
   if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
     return key_error(ErrorKind::Io, "hub.dir.unsafe", dir, std::strerror(errno));
+  // The directory named may be a link to one (a data dir on other storage);
+  // below it, links are neither followed nor changed (secure_tree).
   struct stat st {};
-  if (::lstat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+  if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
     return key_error(ErrorKind::KeyFileExposed, "hub.dir.unsafe", dir, "not a directory");
   if ((st.st_mode & 0777) != 0700 && ::chmod(dir.c_str(), 0700) != 0)
     return key_error(ErrorKind::KeyFileExposed, "hub.dir.unsafe", dir, std::strerror(errno));

@@ -2,166 +2,12 @@
 // keys (made once, 0600, refused when bad), the enrollment reply that hands
 // kiosks the box public key and the hash key, sealed uploads opened and
 // checked like clear ones, answers stored only under at-rest.key (the
-// migration seals old rows), the data directory made private at start, and
-// every byte of the data directory searched for what was uploaded.
-#include <doctest/doctest.h>
-
-#include <sodium.h>
-#include <sqlite3.h>
-#include <sys/stat.h>
-
-#include <filesystem>
-#include <fstream>
-#include <string>
-#include <vector>
-
-#include <nlohmann/json.hpp>
-
-#include "kiosk/base/base64url.hpp"
-#include "kiosk/base/clock.hpp"
-#include "kiosk/base/hash.hpp"
-#include "sync/client/transport.hpp"
-#include "sync/hub/hub_db.hpp"
-#include "sync/hub/hub_keys.hpp"
-#include "sync/hub/hub_server.hpp"
-#include "sync/protocol/protocol.hpp"
-#include "tests/sync/support/in_process_hub.hpp"
-#include "tests/sync/support/support.hpp"
+// migration seals old rows), the data directory made private at start.
+// The real process and its admin commands: test_hub_at_rest_cli.cpp.
+#include "tests/sync/hub/at_rest_support.hpp"
 
 using namespace kiosk;
-using namespace kiosk::sync;
-using nlohmann::json;
-namespace fs = std::filesystem;
-using kiosk::hub::HubKey;
-
-namespace {
-
-constexpr int64_t kNow = 1'795'000'000'000;  // 2026-11-17, before the content's slots
-const std::set<std::string> kServices = {"legal", "hardship", "mixer", "childcare"};
-
-std::string bytes_of(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-unsigned mode_of(const std::string& path) {
-  struct stat st {};
-  REQUIRE(::lstat(path.c_str(), &st) == 0);
-  return st.st_mode & 07777;
-}
-
-std::string uuid(int n) {
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "0190a3b4-0000-7000-8000-%012d", n);
-  return buf;
-}
-
-WireRequest item(int n, const std::string& service, json answers, int64_t created = kNow) {
-  WireRequest w;
-  w.id = uuid(n);
-  w.ticket = "F-" + std::to_string(1000 + n);
-  w.service_id = service;
-  w.content_version = "v1";
-  w.created_at_ms = created;
-  w.answers = std::move(answers);
-  return w;
-}
-
-// What a kiosk does with the key from its enrollment reply.
-std::string seal_to(const HubKey& pk, const std::string& clear) {
-  std::string out(clear.size() + crypto_box_SEALBYTES, '\0');
-  crypto_box_seal(reinterpret_cast<unsigned char*>(out.data()),
-                  reinterpret_cast<const unsigned char*>(clear.data()), clear.size(), pk.data());
-  return base64url_encode(out);
-}
-
-WireRequest sealed(WireRequest w, const HubKey& pk) {
-  w.answers_sealed = seal_to(pk, w.answers.dump());
-  w.answers = json::object();
-  return w;
-}
-
-UploadBatch batch(std::vector<WireRequest> items) {
-  UploadBatch b;
-  b.requests = std::move(items);
-  return b;
-}
-
-std::shared_ptr<const ContentBundle> content() {
-  static std::shared_ptr<const ContentBundle> c = [] {
-    ContentLoad l = load_embedded_content();
-    REQUIRE(l.bundle);
-    return std::make_shared<const ContentBundle>(std::move(*l.bundle));
-  }();
-  return c;
-}
-
-std::shared_ptr<const hub::HubKeys> keys_in(const std::string& dir) {
-  auto k = hub::load_or_create_keys(dir);
-  REQUIRE(k.ok());
-  return std::make_shared<const hub::HubKeys>(*k);
-}
-
-// Each service, with names, numbers, phones and free text found nowhere else.
-struct Distinctive {
-  std::vector<std::string> values;
-  std::vector<WireRequest> items;
-};
-
-Distinctive distinctive_requests(int64_t created) {
-  Distinctive d;
-  json legal = synctest::valid_answers("legal", 0, created);
-  legal["name"] = "欧阳翠花";
-  legal["phone"] = "13987654321";
-  legal["employer"] = "吉林省蓝鲸重工机械厂";
-  legal["description"] = "拖欠工资七个月零三天共计八万四千四百元整 zebra-quokka-417";
-  json hardship = synctest::valid_answers("hardship", 0, created);
-  hardship["name"] = "诸葛铁柱";
-  hardship["id_number"] = "220102198803154317";
-  hardship["phone"] = "15643219876";
-  hardship["employer"] = "松原市紫罗兰纺织有限公司";
-  hardship["description"] = "妻子罹患尿毒症每周透析三次 walrus-mango-982";
-  json mixer{{"event", "M-202612"}, {"member_card", "CN-22-01-774411"}, {"name", "司马春燕"},
-             {"gender", "f"}, {"birth_year", 1993}, {"phone", "18644332211"},
-             {"employer", "四平市琥珀光电科技公司"}, {"single_declaration", true}, {"consent", true}};
-  json childcare{{"member_card", "22010098765"}, {"guardian_name", "上官秋月"},
-                 {"guardian_phone", "13755667788"}, {"child_name", "上官小葵"},
-                 {"child_id", "220102201706110528"}, {"child_gender", "f"},
-                 {"school", "长春市朝阳区青桐实验小学"}, {"grade", "g3"}, {"health_notes", "哮喘需随身携带喷雾剂"},
-                 {"allergies", "芒果与虾蟹过敏"}, {"emergency_name", "欧阳建国"},
-                 {"emergency_phone", "13611223344"}, {"class", "C-2027W-B"},
-                 {"guardian_consent", true}, {"consent", true}};
-  d.values = {"欧阳翠花", "13987654321", "吉林省蓝鲸重工机械厂", "zebra-quokka-417",
-              "拖欠工资七个月零三天", "诸葛铁柱", "220102198803154317", "15643219876",
-              "松原市紫罗兰纺织有限公司", "walrus-mango-982", "妻子罹患尿毒症", "司马春燕",
-              "CN-22-01-774411", "18644332211", "四平市琥珀光电科技公司", "上官秋月",
-              "13755667788", "上官小葵", "220102201706110528", "青桐实验小学",
-              "哮喘需随身携带喷雾剂", "芒果与虾蟹过敏", "欧阳建国", "13611223344", "22010098765"};
-  d.items = {item(1, "legal", legal, created), item(2, "hardship", hardship, created),
-             item(3, "mixer", mixer, created), item(4, "childcare", childcare, created)};
-  return d;
-}
-
-// Every value not in any file below `dir`, read as raw bytes.
-void check_nothing_clear(const std::string& dir, const std::vector<std::string>& values) {
-  int files = 0;
-  for (const auto& e : fs::recursive_directory_iterator(dir)) {
-    if (!e.is_regular_file()) continue;
-    ++files;
-    const std::string raw = bytes_of(e.path().string());
-    for (const auto& v : values) {
-      INFO(e.path().string() << " holds " << v);
-      CHECK(raw.find(v) == std::string::npos);
-    }
-  }
-  CHECK(files >= 4);  // hub.db and the three keys at least
-}
-
-bool contains(const std::string& hay, const std::string& needle) {
-  return hay.find(needle) != std::string::npos;
-}
-
-}  // namespace
+using namespace kiosk::atrest;
 
 TEST_CASE("hub keys: made once, 0600 in a 0700 dir, the same bytes at every later start") {
   synctest::TempDir d;
@@ -282,6 +128,12 @@ TEST_CASE("hub: start makes the data dir 0700 and every file in it 0600 (db, wal
     ::chmod((d.path + "/" + f).c_str(), 0644);
   ::chmod((d.path + "/old").c_str(), 0755);
   REQUIRE(mode_of(d.path + "/hub.db") == 0644);
+  // A link in the data dir to a file elsewhere: neither followed nor changed.
+  synctest::TempDir elsewhere;
+  const std::string outside = elsewhere.path + "/not-the-hubs.txt";
+  { std::ofstream(outside) << "z"; }
+  ::chmod(outside.c_str(), 0644);
+  fs::create_symlink(outside, d.path + "/link");
 
   hub::HubOptions o;
   o.data_dir = d.path;
@@ -294,8 +146,9 @@ TEST_CASE("hub: start makes the data dir 0700 and every file in it 0600 (db, wal
   CHECK(mode_of(d.path + "/keys") == 0700);
   CHECK(mode_of(d.path + "/old") == 0700);
   CHECK(mode_of(d.path + "/old/deeper") == 0700);
+  CHECK(mode_of(outside) == 0644);
   for (const auto& e : fs::recursive_directory_iterator(d.path)) {
-    if (!e.is_regular_file()) continue;
+    if (e.is_symlink() || !e.is_regular_file()) continue;
     INFO(e.path().string());
     CHECK(mode_of(e.path().string()) == 0600);
   }
@@ -519,153 +372,4 @@ TEST_CASE("hub db: the migration to schema 3 seals every clear row and leaves no
   CHECK(sqlite3_column_int(st, 0) == 3);
   sqlite3_finalize(st);
   sqlite3_close(raw);
-}
-
-TEST_CASE("union-hub: nothing uploaded to each service is found in any byte of the data dir") {
-  synctest::TempDir d;
-  synctest::HubProcess hub(d.path);
-  hub.start();
-  const std::string code = hub.add_kiosk("byte check");
-  HubTransport enroll({hub.url(), "", true, ""}, {});
-  auto er = enroll.post(kPathEnroll, to_json(EnrollRequest{code, "test"}));
-  REQUIRE(er.status == 200);
-  const json reply = json::parse(er.body);
-  auto pk_bytes = base64url_decode(reply["box_public_key"].get<std::string>());
-  REQUIRE(pk_bytes);
-  HubKey pk{};
-  std::copy(pk_bytes->begin(), pk_bytes->end(), pk.begin());
-  HubTransport t({hub.url(), "", true, reply["token"].get<std::string>()}, {});
-
-  Distinctive dv = distinctive_requests(kNow);
-  // Half in clear (an older kiosk), half sealed; every one accepted.
-  std::vector<WireRequest> items;
-  for (size_t i = 0; i < dv.items.size(); ++i) {
-    items.push_back(dv.items[i]);
-    WireRequest s = sealed(dv.items[i], pk);
-    s.id = uuid(100 + static_cast<int>(i));
-    items.push_back(s);
-  }
-  auto up = t.post(kPathRequests, to_json(batch(items)));
-  REQUIRE(up.status == 200);
-  auto res = parse_upload_response(up.body);
-  REQUIRE(res.ok());
-  for (const auto& o : res->results) {
-    INFO(o.id << " " << o.reason);
-    CHECK(o.result == ItemResult::Accepted);
-  }
-  // A staff note and a status pull, as a working day has them.
-  CHECK(hub.resolve(uuid(1), "已联系") == 0);
-  // The admin sees the answers...
-  auto show = synctest::run({synctest::hub_binary(), "--data-dir", d.path, "request", "show", uuid(103), "--json"});
-  REQUIRE(show.code == 0);
-  CHECK(json::parse(show.out)["answers"]["child_name"] == "上官小葵");
-  auto list = synctest::run({synctest::hub_binary(), "--data-dir", d.path, "request", "list", "--json"});
-  REQUIRE(list.code == 0);
-  const json listed = json::parse(list.out);
-  CHECK(listed.size() == 8);
-  for (const auto& v : dv.values) CHECK_FALSE(contains(list.out, v));
-  // ...and with the hub stopped, not one value is anywhere in its files.
-  hub.stop();
-  check_nothing_clear(d.path, dv.values);
-  // Started again (and stopped uncleanly this time): still nothing.
-  hub.start();
-  hub.kill9();
-  check_nothing_clear(d.path, dv.values);
-}
-
-TEST_CASE("union-hub cli: `request show` opens the answers, `request list` shows none") {
-  synctest::TempDir d;
-  hub::HubDbOptions o;
-  o.content = content();
-  o.keys = keys_in(d.path + "/keys");
-  {
-    auto db = hub::HubDb::open(d.path + "/hub.db", o);
-    REQUIRE(db.ok());
-    auto c = (*db)->add_kiosk("A", kNow, 3600000);
-    REQUIRE((*db)->enroll(c->code, kNow, "1").ok());
-    json a = synctest::valid_answers("hardship", 0, kNow);
-    a["name"] = "东方明珠";
-    REQUIRE((*db)->ingest(c->kiosk_id, batch({sealed(item(1, "hardship", a), o.keys->box_public)}), kServices,
-                          kNow)->results[0].result == ItemResult::Accepted);
-  }
-  auto show = synctest::run({synctest::hub_binary(), "--data-dir", d.path, "request", "show", uuid(1)});
-  CHECK(show.code == 0);
-  CHECK(contains(show.out, "东方明珠"));
-  auto list = synctest::run({synctest::hub_binary(), "--data-dir", d.path, "request", "list"});
-  CHECK(list.code == 0);
-  CHECK(contains(list.out, uuid(1)));
-  CHECK_FALSE(contains(list.out, "东方明珠"));
-  CHECK_FALSE(contains(list.out, "13812345678"));
-  // With another at-rest key (a wrong backup restored): refused, said so.
-  synctest::TempDir other;
-  auto wrong = synctest::run({synctest::hub_binary(), "--data-dir", d.path, "--key-dir", other.path + "/k",
-                              "request", "show", uuid(1), "--json"});
-  CHECK(wrong.code == 3);
-  CHECK_FALSE(contains(wrong.out, "东方明珠"));
-}
-
-TEST_CASE("union-hub attendance hash: CSV or JSON in, keyed hashes out, bad entries named by number") {
-  synctest::TempDir d;
-  auto keys = keys_in(d.path + "/keys");
-  const std::string csv = d.path + "/att.csv";
-  {
-    std::ofstream f(csv);
-    f << "id_number,period,days_attended,days_total\n"
-      << "# the spring term\n"
-      << "220102201706110528,P-2026S,11,30\n"
-      << " 22010220190708109x , P-2026S , 27 , 30 \r\n";
-  }
-  auto r = synctest::run({synctest::hub_binary(), "--data-dir", d.path, "attendance", "hash", "--in", csv});
-  REQUIRE(r.code == 0);
-  const json out = json::parse(r.out);
-  REQUIRE(out["attendance"].size() == 2);
-  const auto h1 = hub::child_id_hash(keys->hash, "220102201706110528");
-  const auto h2 = hub::child_id_hash(keys->hash, "22010220190708109X");
-  REQUIRE(h1);
-  REQUIRE(h2);
-  CHECK(out["attendance"][0]["child_id_sha256"] == *h1);
-  CHECK(out["attendance"][1]["child_id_sha256"] == *h2);
-  CHECK(out["attendance"][1]["days_attended"] == 27);
-  CHECK(out["attendance"][0]["period"] == "P-2026S");
-  // Keyed: neither the plain SHA-256 the content used to hold, nor the number.
-  CHECK(*h1 != sha256_hex("220102201706110528", HexCase::Upper));
-  CHECK_FALSE(contains(r.out, "220102201706110528"));
-  // HMAC-SHA256 under hash.key, upper-case hex, as specified.
-  unsigned char mac[crypto_auth_hmacsha256_BYTES];
-  crypto_auth_hmacsha256_state st;
-  crypto_auth_hmacsha256_init(&st, keys->hash.data(), keys->hash.size());
-  const std::string id = "22010220190708109X";
-  crypto_auth_hmacsha256_update(&st, reinterpret_cast<const unsigned char*>(id.data()), id.size());
-  crypto_auth_hmacsha256_final(&st, mac);
-  char hex[65];
-  sodium_bin2hex(hex, sizeof hex, mac, sizeof mac);
-  std::string upper(hex);
-  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  CHECK(*h2 == upper);
-
-  // JSON in, --out file: the same hashes, the file the admin's alone.
-  const std::string js = d.path + "/att.json", dest = d.path + "/attendance.json";
-  {
-    std::ofstream f(js);
-    f << json{{"attendance", json::array({json{{"id_number", "220102201706110528"}, {"period", "P-2026S"},
-                                               {"days_attended", 11}, {"days_total", 30}}})}}.dump();
-  }
-  auto w = synctest::run({synctest::hub_binary(), "--data-dir", d.path, "attendance", "hash", "--in", js,
-                          "--out", dest});
-  REQUIRE(w.code == 0);
-  CHECK(json::parse(bytes_of(dest))["attendance"][0]["child_id_sha256"] == *h1);
-  CHECK(mode_of(dest) == 0600);
-
-  // A wrong check digit: refused, the entry named by its number only.
-  { std::ofstream(csv) << "220102201706110528,P-2026S,11,30\n220102201706110529,P-2026S,1,30\n"; }
-  auto bad = synctest::run({synctest::hub_binary(), "--data-dir", d.path, "--json", "attendance", "hash",
-                            "--in", csv});
-  CHECK(bad.code == 1);
-  CHECK(contains(bad.out, "2"));
-  CHECK_FALSE(contains(bad.out, "220102201706110529"));
-  { std::ofstream(csv) << "220102201706110528,P-2026S,31,30\n"; }
-  CHECK(synctest::run({synctest::hub_binary(), "--data-dir", d.path, "attendance", "hash", "--in", csv}).code == 1);
-  { std::ofstream(csv) << "220102201706110528,P-2026S,11\n"; }
-  CHECK(synctest::run({synctest::hub_binary(), "--data-dir", d.path, "attendance", "hash", "--in", csv}).code == 1);
-  CHECK(synctest::run({synctest::hub_binary(), "--data-dir", d.path, "attendance", "count"}).code == 2);
 }
