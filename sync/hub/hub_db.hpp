@@ -93,7 +93,8 @@ class HubDb {
   // Ids are the kiosks' own: two kiosks may hold the same one.
   Expected<std::vector<HubRequest>> find_requests(const std::string& id) const;
   std::optional<HubRequest> find_request(int64_t kiosk_id, const std::string& id) const;
-  // Marks handled with the staff's short note; the kiosk pulls it down.
+  // Marks handled with the staff's short note (stored sealed, like the
+  // answers); the kiosk pulls it down. Needs the keys.
   Status resolve_request(int64_t kiosk_id, const std::string& id, const std::string& note,
                          int64_t now_ms);
   int64_t count_requests() const;

@@ -1,10 +1,15 @@
 // HubDb: answers at rest. Schema 3 keeps a request's body (its canonical
 // JSON, answers included) only sealed under at-rest.key, in body_sealed;
-// the clear `body` column stays NULL. body_hash, the idempotency check, is
-// keyed too (a plain SHA-256 of a body could be checked against guesses).
+// the clear `body` column stays NULL. Staff notes (which may name the
+// worker or what they brought) are sealed the same way where they are
+// kept, in `requests` and in `changes`; an empty note stays empty.
+// body_hash, the idempotency check, is keyed too (a plain SHA-256 of a
+// body could be checked against guesses).
 // The migration from 2 seals every clear row, then rewrites the file
 // (VACUUM) and empties the write-ahead log, so the clear pages are gone.
 #include <sodium.h>
+
+#include <vector>
 
 #include "kiosk/base/strings.hpp"
 #include "sync/hub/hub_db_impl.hpp"
@@ -48,10 +53,28 @@ Error no_keys_error(const char* why) {
   return Error{ErrorKind::KeyFileRead, tr("hub.at_rest.no_keys"), "", why};
 }
 
+namespace {
+std::string note_ad(std::string_view request_id) {
+  return std::string(request_id) + std::string("\0note", 5);
+}
+}  // namespace
+
+std::string seal_note(const HubKeys& k, int64_t kiosk_id, std::string_view request_id,
+                      std::string_view note) {
+  if (note.empty()) return {};
+  return seal_at_rest(k, kiosk_id, note_ad(request_id), note);
+}
+
+std::string open_note(const HubKeys* k, int64_t kiosk_id, std::string_view request_id,
+                      std::string_view stored) {
+  if (stored.empty() || !k) return {};
+  return open_at_rest(*k, kiosk_id, note_ad(request_id), stored).value_or(std::string());
+}
+
 Status migrate_to_v3(HubDb::Impl& impl) {
   int64_t rows = 0;
   {
-    Stmt c(impl.db, "SELECT COUNT(*) FROM requests");
+    Stmt c(impl.db, "SELECT (SELECT COUNT(*) FROM requests) + (SELECT COUNT(*) FROM changes)");
     if (!c.row()) return db_error(impl.db, "migrate to 3");
     rows = c.i64(0);
   }
@@ -71,7 +94,8 @@ Status migrate_to_v3(HubDb::Impl& impl) {
     Stmt ins(impl.db,
              "INSERT INTO requests_v3(id, kiosk_id, kiosk_seq, ticket, service_id, content_version, "
              "created_at_ms, received_at_ms, body_hash, body, state, staff_note, handled_at_ms, "
-             "out_of_order, body_sealed) VALUES(?,?,?,?,?,?,?,?,?,NULL,?,?,?,?,CAST(? AS BLOB))");
+             "out_of_order, body_sealed) VALUES(?,?,?,?,?,?,?,?,?,NULL,?,CAST(? AS BLOB),?,?,"
+             "CAST(? AS BLOB))");
     if (!sel.ok() || !ins.ok()) return fail("migrate to 3");
     int rc = 0;
     while ((rc = sel.step()) == SQLITE_ROW) {
@@ -83,11 +107,36 @@ Status migrate_to_v3(HubDb::Impl& impl) {
       std::string sealed = seal_at_rest(k, kiosk, id, body);
       ins.reset();
       ins.bind_all(id, kiosk, seq, ticket, service, version, created, received,
-                   body_hash_hex(k, body), state, note, handled, ooo, sealed);
+                   body_hash_hex(k, body), state, seal_note(k, kiosk, id, note), handled, ooo,
+                   sealed);
       sodium_memzero(body.data(), body.size());
       if (!ins.done()) return fail("migrate to 3");
     }
     if (rc != SQLITE_DONE) return fail("migrate to 3");
+  }
+  {
+    // The notes the kiosks pull down, sealed in place (read first, then
+    // written: a table is not changed under its own scan).
+    struct Note {
+      int64_t seq = 0, kiosk = 0;
+      std::string id, text;
+    };
+    std::vector<Note> notes;
+    Stmt sel(impl.db, "SELECT seq, kiosk_id, request_id, staff_note FROM changes WHERE staff_note<>''");
+    if (!sel.ok()) return fail("migrate to 3");
+    int rc = 0;
+    while ((rc = sel.step()) == SQLITE_ROW) {
+      Note n;
+      sel.read(n.seq, n.kiosk, n.id, n.text);
+      notes.push_back(std::move(n));
+    }
+    if (rc != SQLITE_DONE) return fail("migrate to 3");
+    Stmt up(impl.db, "UPDATE changes SET staff_note=CAST(? AS BLOB) WHERE seq=?");
+    for (const auto& n : notes) {
+      up.reset();
+      up.bind_all(seal_note(*impl.opts.keys, n.kiosk, n.id, n.text), n.seq);
+      if (!up.done()) return fail("migrate to 3");
+    }
   }
   if (!impl.exec(kSwapV3)) return fail("migrate to 3");
   if (!impl.exec("COMMIT")) return fail("migrate to 3");

@@ -36,5 +36,11 @@ struct HubDb::Impl {
 Status migrate_to_v3(HubDb::Impl& impl);
 void open_body(const HubKeys* keys, HubRequest& r, const std::string& sealed);
 Error no_keys_error(const char* why);
+// A staff note as stored (sealed to its row; "" stays ""), and opened ("" when
+// there are no keys or it does not open).
+std::string seal_note(const HubKeys& k, int64_t kiosk_id, std::string_view request_id,
+                      std::string_view note);
+std::string open_note(const HubKeys* k, int64_t kiosk_id, std::string_view request_id,
+                      std::string_view stored);
 
 }  // namespace kiosk::hub

@@ -301,7 +301,9 @@ Expected<sync::StatusPage> HubDb::changes_since(int64_t kiosk_id, const std::str
       break;
     }
     sync::StatusChange c;
-    s.read(last, c.id, c.ticket, c.state, c.staff_note, c.at_ms);
+    std::string note;
+    s.read(last, c.id, c.ticket, c.state, note, c.at_ms);
+    c.staff_note = open_note(impl_->opts.keys.get(), kiosk_id, c.id, note);
     p.changes.push_back(std::move(c));
   }
   p.cursor = std::to_string(last);

@@ -145,6 +145,19 @@ Expected<HubKeys> load_or_create_keys(const std::string& key_dir) {
   if (sodium_init() < 0)
     return Error{ErrorKind::CryptoUnavailable, tr("sync.hub.storage"), "", "sodium_init failed"};
   if (auto st = make_private_dir(key_dir); !st) return st.error();
+  // All three are made together, at the first start: one missing beside the
+  // others was lost, and a new one would not open what the old one sealed.
+  int present = 0;
+  std::string missing;
+  for (const char* name : {"box.key", "at-rest.key", "hash.key"}) {
+    struct stat st {};
+    const std::string path = key_dir + "/" + name;
+    if (::lstat(path.c_str(), &st) == 0) ++present;
+    else if (missing.empty()) missing = path;
+  }
+  if (present > 0 && present < 3)
+    return key_error(ErrorKind::KeyFileRead, "hub.keys.missing", missing,
+                     "missing beside the other key files: restore it, it is not remade");
   auto random_key = [](HubKey& k) { randombytes_buf(k.data(), k.size()); };
   HubKeys keys;
   auto box = load_or_make(key_dir, "box.key", random_key);

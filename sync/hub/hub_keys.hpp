@@ -35,8 +35,9 @@ struct HubKeys {
 // "<data_dir>/keys" when key_dir is empty.
 std::string key_dir_for(const std::string& data_dir, const std::string& key_dir);
 
-// Loads the three key files from `key_dir`, making those absent (and the
-// directory, 0700). Errors: KeyFileExposed (mode wider than 0600, not a
+// Loads the three key files from `key_dir`, making them (and the
+// directory, 0700) when none is there; one missing beside the others is
+// refused (KeyFileRead) like one of the wrong size. Errors: KeyFileExposed (mode wider than 0600, not a
 // regular file, a directory others can enter), KeyFileRead (wrong size,
 // unreadable), KeyFileWrite.
 Expected<HubKeys> load_or_create_keys(const std::string& key_dir);

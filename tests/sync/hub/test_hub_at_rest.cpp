@@ -101,7 +101,13 @@ TEST_CASE("hub keys: a key file of the wrong size or readable by others is refus
 
   { std::ofstream(rest, std::ios::binary | std::ios::trunc) << std::string(33, 'k'); }
   CHECK(hub::load_or_create_keys(kd).error().kind == ErrorKind::KeyFileRead);
+  // Lost (the others still there): refused, not remade.
   fs::remove(rest);
+  auto lost = hub::load_or_create_keys(kd);
+  REQUIRE_FALSE(lost.ok());
+  CHECK(lost.error().kind == ErrorKind::KeyFileRead);
+  CHECK(contains(lost.error().message.en, "missing"));
+  CHECK_FALSE(fs::exists(rest));
   fs::create_symlink(kd + "/hash.key", rest);
   CHECK(hub::load_or_create_keys(kd).error().kind == ErrorKind::KeyFileExposed);
 }
@@ -320,12 +326,14 @@ TEST_CASE("hub db: the migration to schema 3 seals every clear row and leaves no
         " out_of_order INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (kiosk_id, id));"
         "CREATE INDEX requests_kiosk ON requests(kiosk_id, kiosk_seq);"
         "CREATE INDEX requests_id ON requests(id);"
-        "INSERT INTO kiosks(name, created_ms, token_hash, enrolled_ms, next_seq) VALUES('A', 1, 'ta', 1, 2);";
+        "INSERT INTO kiosks(name, created_ms, token_hash, enrolled_ms, next_seq) VALUES('A', 1, 'ta', 1, 2);"
+        "INSERT INTO changes(kiosk_id, request_id, state, staff_note, at_ms)"
+        " VALUES(1, '0190a3b4-0000-7000-8000-000000000001', 'handled', '请慕容女士带户口本', 7);";
     REQUIRE(sqlite3_exec(raw, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
     sqlite3_stmt* st = nullptr;
     REQUIRE(sqlite3_prepare_v2(raw,
                                "INSERT INTO requests VALUES(?, 1, 1, 'F-0001', 'hardship', 'v1', ?, 6, ?, ?,"
-                               " 'received', '', 0, 0)",
+                               " 'handled', '请慕容女士带户口本', 7, 0)",
                                -1, &st, nullptr) == SQLITE_OK);
     sqlite3_bind_text(st, 1, old.id.c_str(), -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 2, kNow);
@@ -353,6 +361,11 @@ TEST_CASE("hub db: the migration to schema 3 seals every clear row and leaves no
   REQUIRE(r);
   CHECK(r->body == old_body);
   CHECK(json::parse(r->body)["answers"]["name"] == secret_name);
+  CHECK(r->staff_note == "请慕容女士带户口本");
+  auto pulled = (*db)->changes_since(1, "", 10);
+  REQUIRE(pulled.ok());
+  REQUIRE(pulled->changes.size() == 1);
+  CHECK(pulled->changes[0].staff_note == "请慕容女士带户口本");
   // The same request sent again is still a duplicate (the hash was re-keyed).
   auto again = (*db)->ingest(1, batch({old}), kServices, kNow);
   REQUIRE(again.ok());
@@ -363,6 +376,7 @@ TEST_CASE("hub db: the migration to schema 3 seals every clear row and leaves no
     const std::string raw = bytes_of(path + suffix);
     CHECK_FALSE(contains(raw, secret_name));
     CHECK_FALSE(contains(raw, secret_phone));
+    CHECK_FALSE(contains(raw, "慕容女士"));
   }
   sqlite3* raw = nullptr;
   REQUIRE(sqlite3_open(path.c_str(), &raw) == SQLITE_OK);

@@ -38,8 +38,15 @@ TEST_CASE("union-hub: nothing uploaded to each service is found in any byte of t
     INFO(o.id << " " << o.reason);
     CHECK(o.result == ItemResult::Accepted);
   }
-  // A staff note and a status pull, as a working day has them.
-  CHECK(hub.resolve(uuid(1), "已联系") == 0);
+  // A staff note (it may name the worker) and the kiosk's status pull.
+  const std::string note = "请欧阳女士周三带劳动合同原件来 heron-fig-553";
+  CHECK(hub.resolve(uuid(1), note) == 0);
+  auto st = t.get(kPathStatus);
+  REQUIRE(st.status == 200);
+  auto page = parse_status_page(st.body);
+  REQUIRE(page.ok());
+  REQUIRE(page->changes.size() == 1);
+  CHECK(page->changes[0].staff_note == note);
   // The admin sees the answers...
   auto show = synctest::run({synctest::hub_binary(), "--data-dir", d.path, "request", "show", uuid(103), "--json"});
   REQUIRE(show.code == 0);
@@ -49,7 +56,9 @@ TEST_CASE("union-hub: nothing uploaded to each service is found in any byte of t
   const json listed = json::parse(list.out);
   CHECK(listed.size() == 8);
   for (const auto& v : dv.values) CHECK_FALSE(contains(list.out, v));
-  // ...and with the hub stopped, not one value is anywhere in its files.
+  // ...and with the hub stopped, not one value (nor the note) is anywhere in its files.
+  dv.values.push_back("heron-fig-553");
+  dv.values.push_back("欧阳女士");
   hub.stop();
   check_nothing_clear(d.path, dv.values);
   // Started again (and stopped uncleanly this time): still nothing.
