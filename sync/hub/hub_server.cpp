@@ -123,7 +123,7 @@ struct HubServer::Impl {
     }
     log("enrolled kiosk " + r->kiosk_id);
     // The kiosk seals answers to box_public_key and hashes children's ID
-    // numbers with hash_key (docs/sync-protocol.md, "Keys at enrollment").
+    // numbers with hash_key (docs/sync-protocol.md, "Hub keys and answers at rest").
     nlohmann::json reply = nlohmann::json::parse(sync::to_json(*r));
     reply["box_public_key"] = base64url_encode(keys->box_public.data(), keys->box_public.size());
     reply["hash_key"] = base64url_encode(keys->hash.data(), keys->hash.size());
