@@ -236,6 +236,9 @@ int request_command(const std::string& sub, const cli::Args& a, hub::HubDb& db, 
       if (r.error().kind == ErrorKind::Usage) return usage_error(o, r.error().field);
       return fail(o, r.error());
     }
+    if (sub == "show" && r->unopenable)
+      return fail(o, Error{ErrorKind::StoreDamaged, tr("hub.at_rest.unopenable"), "",
+                           "the sealed body does not open with at-rest.key"});
     if (sub == "resolve") {
       const std::string note = a.get("--note");
       const auto chars = utf8_length(note);

@@ -5,9 +5,11 @@
 #include <signal.h>
 #include <sys/stat.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <memory>
 #include <iostream>
 #include <sstream>
 #include <string>
@@ -15,6 +17,7 @@
 #include <vector>
 
 #include "apps/union-hub/admin.hpp"
+#include "apps/union-hub/attendance.hpp"
 #include "cli/common/args.hpp"
 #include "cli/common/exit_codes.hpp"
 #include "cli/common/output.hpp"
@@ -30,7 +33,10 @@ using kiosk::hubcli::Out;
 const char* kUsage =
     "union-hub " KIOSK_VERSION "\n"
     "Usage (every command takes --data-dir DIR, default $UNION_HUB_DATA_DIR or ./hub-data,\n"
-    "and --json for JSON output):\n"
+    "--key-dir DIR, default DATA-DIR/keys, and --json for JSON output):\n"
+    "  The data and key directories are made 0700 and their files 0600 at every start; the keys\n"
+    "  (box.key, at-rest.key, hash.key) are made at the first start. A key file of the wrong size\n"
+    "  or readable by others is refused: restore it from a backup, never delete it.\n"
     "  union-hub serve [--bind ADDR] [--port N] --cert PEM --key PEM\n"
     "                  [--allow-plain-http] [--services a,b,...] [--port-file F] [--threads N] [--quiet]\n"
     "                  [--quota-requests N] [--quota-bytes N]\n"
@@ -46,7 +52,10 @@ const char* kUsage =
     "  union-hub kiosk revoke ID                            refuse this kiosk from now on\n"
     "  union-hub request list [--kiosk ID] [--state received|handled] [--limit N]\n"
     "  union-hub request show ID [--kiosk ID]               --kiosk when two kiosks hold the id\n"
-    "  union-hub request resolve ID --note TEXT [--kiosk ID] handled; the note goes to the kiosk\n";
+    "  union-hub request resolve ID --note TEXT [--kiosk ID] handled; the note goes to the kiosk\n"
+    "  union-hub attendance hash [--in FILE] [--out FILE]\n"
+    "      attendance.json from a CSV (id_number,period,days_attended,days_total) or JSON list:\n"
+    "      each ID number replaced by its keyed hash (HMAC-SHA256 under hash.key).\n";
 
 // A whole number in [lo, hi] or nothing ("5abc", "-1", "" are not numbers).
 bool read_number(const Args& a, const char* name, int64_t lo, int64_t hi, int64_t& out) {
@@ -64,6 +73,7 @@ kiosk::hub::HubServer* g_server = nullptr;
 int serve(const Args& a, const std::string& dir, Out& o) {
   kiosk::hub::HubOptions opt;
   opt.data_dir = dir;
+  opt.key_dir = a.get("--key-dir");
   opt.bind = a.get("--bind", "127.0.0.1");
   opt.cert_file = a.get("--cert");
   opt.key_file = a.get("--key");
@@ -96,7 +106,6 @@ int serve(const Args& a, const std::string& dir, Out& o) {
     while (std::getline(ss, s, ','))
       if (!s.empty()) opt.services.insert(s);
   }
-  ::mkdir(dir.c_str(), 0700);
   // Signals are taken by one thread so that SIGTERM stops the server cleanly.
   sigset_t set;
   sigemptyset(&set);
@@ -134,6 +143,8 @@ int serve(const Args& a, const std::string& dir, Out& o) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Whatever the hub or an admin command creates is the service user's alone.
+  ::umask(077);
   const std::vector<std::string> in(argv + 1, argv + argc);
   bool as_json = false, help = false;
   for (const auto& w : in) {
@@ -147,27 +158,32 @@ int main(int argc, char** argv) {
   Out o{std::cout, std::cerr, as_json};
   // Each command declares what it takes; anything else is a usage error.
   const std::initializer_list<const char*> serve_opts = {
-      "--data-dir", "--bind", "--port", "--cert", "--key", "--services", "--port-file", "--threads",
+      "--data-dir", "--key-dir", "--bind", "--port", "--cert", "--key", "--services", "--port-file", "--threads",
       "--quota-requests", "--quota-bytes", "--enroll-per-address", "--enroll-per-minute",
       "--enroll-code-failures"};
   const std::initializer_list<const char*> serve_flags = {"--allow-plain-http", "--quiet"};
-  const std::initializer_list<const char*> kiosk_opts = {"--data-dir", "--name", "--valid-hours"};
-  const std::initializer_list<const char*> request_opts = {"--data-dir", "--kiosk", "--state",
-                                                           "--limit", "--note"};
+  const std::initializer_list<const char*> kiosk_opts = {"--data-dir", "--key-dir", "--name",
+                                                         "--valid-hours"};
+  const std::initializer_list<const char*> request_opts = {"--data-dir", "--key-dir", "--kiosk",
+                                                           "--state", "--limit", "--note"};
+  const std::initializer_list<const char*> attendance_opts = {"--data-dir", "--key-dir", "--in",
+                                                              "--out"};
   // The command word: the first word that is not an option's value.
   std::string cmd;
   for (std::size_t i = 0; i < in.size() && cmd.empty(); ++i) {
-    if (in[i] == "--data-dir") ++i;
+    if (in[i] == "--data-dir" || in[i] == "--key-dir") ++i;
     else if (in[i].rfind("--", 0) != 0) cmd = in[i];
   }
   if (cmd.empty()) {
     std::cerr << kUsage;
     return kiosk::cli::kExitUsage;
   }
-  if (cmd != "serve" && cmd != "kiosk" && cmd != "request") return kiosk::hubcli::usage_error(o, cmd);
-  Args a = cmd == "serve"   ? Args(in, serve_opts, serve_flags)
-           : cmd == "kiosk" ? Args(in, kiosk_opts, {})
-                            : Args(in, request_opts, {});
+  if (cmd != "serve" && cmd != "kiosk" && cmd != "request" && cmd != "attendance")
+    return kiosk::hubcli::usage_error(o, cmd);
+  Args a = cmd == "serve"        ? Args(in, serve_opts, serve_flags)
+           : cmd == "kiosk"      ? Args(in, kiosk_opts, {})
+           : cmd == "attendance" ? Args(in, attendance_opts, {})
+                                 : Args(in, request_opts, {});
   // Left in a.words: what follows the command (and its subcommand).
   a.words.erase(a.words.begin());
   std::string sub;
@@ -183,8 +199,20 @@ int main(int argc, char** argv) {
     dir = env && *env ? env : "hub-data";
   }
   if (cmd == "serve") return serve(a, dir, o);
-  ::mkdir(dir.c_str(), 0700);
-  auto db = HubDb::open(dir + "/hub.db");
+  // The admin's commands hold the same directories to the same rules as
+  // the server, and open requests with the same keys (made if absent).
+  const std::string key_dir = kiosk::hub::key_dir_for(dir, a.get("--key-dir"));
+  if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
+    return kiosk::hubcli::usage_error(o, "--data-dir");
+  auto keys = kiosk::hub::load_or_create_keys(key_dir);
+  if (!keys) return kiosk::cli::print_failure(o.out, o.err, o.json, keys.error(), kiosk::cli::kExitCannotWork);
+  for (const std::string& d : {dir, key_dir})
+    if (auto st = kiosk::hub::secure_dir(d); !st)
+      return kiosk::cli::print_failure(o.out, o.err, o.json, st.error(), kiosk::cli::kExitCannotWork);
+  if (cmd == "attendance") return kiosk::hubcli::attendance_command(sub, a, keys->hash, std::cin, o);
+  kiosk::hub::HubDbOptions dbo;
+  dbo.keys = std::make_shared<const kiosk::hub::HubKeys>(*keys);
+  auto db = HubDb::open(dir + "/hub.db", std::move(dbo));
   if (!db) return kiosk::cli::print_failure(o.out, o.err, o.json, db.error(), kiosk::cli::kExitCannotWork);
   if (cmd == "kiosk") return kiosk::hubcli::kiosk_command(sub, a, **db, o);
   return kiosk::hubcli::request_command(sub, a, **db, o);

@@ -17,9 +17,10 @@ Error db_error(sqlite3* db, const char* what) {
 
 namespace {
 
-constexpr int kSchemaVersion = 2;
+constexpr int kSchemaVersion = 3;
 
-// The columns of `requests` after its id, the same in every version.
+// The columns of `requests` after its id in versions 1 and 2 (3 seals the
+// body: hub_db_at_rest.cpp).
 #define KIOSK_HUB_REQUEST_COLUMNS                           \
   "kiosk_id INTEGER NOT NULL REFERENCES kiosks(id),\n"     \
   "kiosk_seq INTEGER NOT NULL,\n"                          \
@@ -115,8 +116,11 @@ Expected<std::unique_ptr<HubDb>> HubDb::open(const std::string& path, HubDbOptio
     return db_error(impl->db, "open");
   sqlite3_busy_timeout(impl->db, 5000);
   // WAL + FULL: a commit is on disk before the hub acknowledges anything.
+  // secure_delete: what a row held is zeroed when the row goes, not left
+  // in a free page; temp_store: what a VACUUM or a sort copies stays in memory.
   if (!impl->exec("PRAGMA journal_mode=WAL;") || !impl->exec("PRAGMA synchronous=FULL;") ||
-      !impl->exec("PRAGMA foreign_keys=ON;"))
+      !impl->exec("PRAGMA foreign_keys=ON;") || !impl->exec("PRAGMA secure_delete=ON;") ||
+      !impl->exec("PRAGMA temp_store=MEMORY;"))
     return db_error(impl->db, "pragma");
   int version = 0;
   {
@@ -140,6 +144,9 @@ Expected<std::unique_ptr<HubDb>> HubDb::open(const std::string& path, HubDbOptio
       [[fallthrough]];
     case 1:
       if (auto st = step(kMigrateV2, "migrate to 2"); !st) return st.error();
+      [[fallthrough]];
+    case 2:
+      if (auto st = migrate_to_v3(*impl); !st) return st.error();
       [[fallthrough]];
     default:
       break;
@@ -206,16 +213,21 @@ Status HubDb::revoke_kiosk(int64_t kiosk_id, int64_t now_ms) {
 }
 
 namespace {
-HubRequest read_request(const Stmt& s) {
+// The row; its body is opened only when asked (never for a list).
+HubRequest read_request(const Stmt& s, const HubKeys* keys = nullptr, bool open = false) {
   HubRequest r;
+  std::string sealed;
+  std::string note;
   s.read(r.id, r.kiosk_id, r.kiosk_seq, r.ticket, r.service_id, r.content_version,
-         r.created_at_ms, r.received_at_ms, r.state, r.staff_note, r.handled_at_ms,
-         r.out_of_order, r.body);
+         r.created_at_ms, r.received_at_ms, r.state, note, r.handled_at_ms,
+         r.out_of_order, sealed);
+  r.staff_note = open_note(keys, r.kiosk_id, r.id, note);
+  if (open) open_body(keys, r, sealed);
   return r;
 }
 constexpr const char* kRequestColumns =
     "SELECT id, kiosk_id, kiosk_seq, ticket, service_id, content_version, created_at_ms, "
-    "received_at_ms, state, staff_note, handled_at_ms, out_of_order, body FROM requests ";
+    "received_at_ms, state, staff_note, handled_at_ms, out_of_order, body_sealed FROM requests ";
 }  // namespace
 
 Expected<std::vector<HubRequest>> HubDb::list_requests(const RequestFilter& f) const {
@@ -229,7 +241,7 @@ Expected<std::vector<HubRequest>> HubDb::list_requests(const RequestFilter& f) c
   if (f.state) s.bind(2, *f.state); else s.bind_null(2);
   s.bind(3, static_cast<int64_t>(f.limit <= 0 ? -1 : f.limit));
   std::vector<HubRequest> out;
-  while (s.row()) out.push_back(read_request(s));
+  while (s.row()) out.push_back(read_request(s, impl_->opts.keys.get()));
   return out;
 }
 
@@ -240,7 +252,7 @@ Expected<std::vector<HubRequest>> HubDb::find_requests(const std::string& id) co
   if (!s.ok()) return db_error(impl_->db, "find request");
   s.bind(1, id);
   std::vector<HubRequest> out;
-  while (s.row()) out.push_back(read_request(s));
+  while (s.row()) out.push_back(read_request(s, impl_->opts.keys.get(), true));
   return out;
 }
 
@@ -250,7 +262,7 @@ std::optional<HubRequest> HubDb::find_request(int64_t kiosk_id, const std::strin
   Stmt s(impl_->db, sql.c_str());
   s.bind_all(kiosk_id, id);
   if (!s.row()) return std::nullopt;
-  return read_request(s);
+  return read_request(s, impl_->opts.keys.get(), true);
 }
 
 int64_t HubDb::count_requests() const {
@@ -262,19 +274,21 @@ int64_t HubDb::count_requests() const {
 Status HubDb::resolve_request(int64_t kiosk_id, const std::string& id, const std::string& note,
                               int64_t now_ms) {
   std::lock_guard lock(impl_->mu);
+  if (!impl_->opts.keys) return no_keys_error("a staff note is stored sealed");
+  const HubKeys& keys = *impl_->opts.keys;
   if (!impl_->exec("BEGIN IMMEDIATE")) return db_error(impl_->db, "begin");
   auto fail = [&](Error e) { impl_->exec("ROLLBACK"); return e; };
   Stmt u(impl_->db,
-         "UPDATE requests SET state='handled', staff_note=?, handled_at_ms=? "
+         "UPDATE requests SET state='handled', staff_note=CAST(? AS BLOB), handled_at_ms=? "
          "WHERE kiosk_id=? AND id=?");
-  u.bind_all(note, now_ms, kiosk_id, id);
+  u.bind_all(seal_note(keys, kiosk_id, id, note), now_ms, kiosk_id, id);
   if (!u.done()) return fail(db_error(impl_->db, "resolve"));
   if (sqlite3_changes(impl_->db) == 0)
     return fail(Error{ErrorKind::NotFound, tr("sync.hub.request_not_found"), "", "no request with that id"});
   Stmt c(impl_->db,
          "INSERT INTO changes(kiosk_id, request_id, state, staff_note, at_ms) "
-         "VALUES(?,?,'handled',?,?)");
-  c.bind_all(kiosk_id, id, note, now_ms);
+         "VALUES(?,?,'handled',CAST(? AS BLOB),?)");
+  c.bind_all(kiosk_id, id, seal_note(keys, kiosk_id, id, note), now_ms);
   if (!c.done()) return fail(db_error(impl_->db, "change"));
   if (!impl_->exec("COMMIT")) return fail(db_error(impl_->db, "commit"));
   return ok_status();

@@ -17,6 +17,7 @@
 #include "kiosk/base/expected.hpp"
 #include "kiosk/domain/content.hpp"
 #include "sync/hub/enroll_limit.hpp"
+#include "sync/hub/hub_keys.hpp"
 #include "sync/hub/quota.hpp"
 #include "sync/protocol/protocol.hpp"
 
@@ -50,7 +51,12 @@ struct HubRequest {
   std::string staff_note;
   int64_t handled_at_ms = 0;
   bool out_of_order = false;  // arrived after a later-created request of its kiosk
-  std::string body;           // canonical JSON of the item (answers included)
+  // Canonical JSON of the item (answers included), opened from its sealed
+  // copy: hub.db holds it only under at-rest.key (hub_keys.hpp). Empty in
+  // list_requests (which never shows answers) and when the db was opened
+  // without keys; `unopenable` when the sealed copy did not open.
+  std::string body;
+  bool unopenable = false;
 };
 
 struct RequestFilter {
@@ -65,6 +71,11 @@ struct HubDbOptions {
   // The forms uploads are checked against; null: no form check (the admin
   // commands, which never ingest).
   std::shared_ptr<const ContentBundle> content;
+  // The hub's keys: answers sealed by kiosks are opened with them, and every
+  // body is stored under at-rest.key. Null: nothing can be ingested or
+  // shown (the answers stay sealed), and a file holding clear rows from
+  // before schema 3 is refused, as its migration seals them.
+  std::shared_ptr<const HubKeys> keys;
 };
 
 class HubDb {
@@ -82,7 +93,8 @@ class HubDb {
   // Ids are the kiosks' own: two kiosks may hold the same one.
   Expected<std::vector<HubRequest>> find_requests(const std::string& id) const;
   std::optional<HubRequest> find_request(int64_t kiosk_id, const std::string& id) const;
-  // Marks handled with the staff's short note; the kiosk pulls it down.
+  // Marks handled with the staff's short note (stored sealed, like the
+  // answers); the kiosk pulls it down. Needs the keys.
   Status resolve_request(int64_t kiosk_id, const std::string& id, const std::string& note,
                          int64_t now_ms);
   int64_t count_requests() const;
@@ -107,6 +119,7 @@ class HubDb {
 
  private:
   struct Impl;
+  friend Status migrate_to_v3(Impl& impl);
   explicit HubDb(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

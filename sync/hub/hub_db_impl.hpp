@@ -31,4 +31,16 @@ struct HubDb::Impl {
   bool exec(const char* sql) { return sqlite3_exec(db, sql, nullptr, nullptr, nullptr) == SQLITE_OK; }
 };
 
+// hub_db_at_rest.cpp: schema 2 -> 3 (every clear body sealed, the file
+// rewritten), a row's body opened, and the error for a db without keys.
+Status migrate_to_v3(HubDb::Impl& impl);
+void open_body(const HubKeys* keys, HubRequest& r, const std::string& sealed);
+Error no_keys_error(const char* why);
+// A staff note as stored (sealed to its row; "" stays ""), and opened ("" when
+// there are no keys or it does not open).
+std::string seal_note(const HubKeys& k, int64_t kiosk_id, std::string_view request_id,
+                      std::string_view note);
+std::string open_note(const HubKeys* k, int64_t kiosk_id, std::string_view request_id,
+                      std::string_view stored);
+
 }  // namespace kiosk::hub

@@ -3,7 +3,9 @@
 
 #include <map>
 
+#include "kiosk/base/base64url.hpp"
 #include "kiosk/base/hash.hpp"
+#include "kiosk/base/json_limited.hpp"
 #include "kiosk/base/log.hpp"
 #include "kiosk/base/strings.hpp"
 #include "sync/hub/hub_db.hpp"
@@ -110,12 +112,37 @@ struct Planned {
   std::string body, hash;  // set for an item to insert
 };
 
+// A kiosk's sealed answers, opened with box.key and parsed as any body is
+// (depth and size held while parsing). "sealed_unopenable": not base64url,
+// or not sealed to this hub's key; "invalid": opened, but not a JSON object.
+Expected<nlohmann::json> open_answers(const HubKeys& keys, const std::string& sealed) {
+  const auto fail = [](const char* reason) {
+    return Error{ErrorKind::Rejected, tr("sync.hub.bad_field"), "answers_sealed", reason};
+  };
+  // base64url of at most one item's worth: nothing larger is decoded.
+  if (sealed.size() > static_cast<size_t>(sync::kMaxItemBytes) * 4 / 3 + 64)
+    return fail("too_large");
+  auto raw = base64url_decode(sealed);
+  if (!raw) return fail("sealed_unopenable");
+  auto clear = open_sealed(keys, *raw);
+  if (!clear) return fail("sealed_unopenable");
+  JsonLimits limits;
+  limits.max_depth = sync::kMaxJsonDepth;
+  limits.max_bytes = static_cast<size_t>(sync::kMaxItemBytes);
+  JsonParse p = parse_json_limited(*clear, limits);
+  sodium_memzero(clear->data(), clear->size());
+  if (!p.value || !p.value->is_object()) return fail("invalid");
+  return std::move(*p.value);
+}
+
 }  // namespace
 
 Expected<sync::UploadResponse> HubDb::ingest(int64_t kiosk_id, const sync::UploadBatch& batch,
                                              const std::set<std::string>& services,
                                              int64_t now_ms) {
   std::lock_guard lock(impl_->mu);
+  if (!impl_->opts.keys) return no_keys_error("ingest without the hub's keys");
+  const HubKeys& keys = *impl_->opts.keys;
   if (!impl_->exec("BEGIN IMMEDIATE")) return db_error(impl_->db, "begin");
   auto fail = [&](Error e) { impl_->exec("ROLLBACK"); return e; };
 
@@ -130,8 +157,8 @@ Expected<sync::UploadResponse> HubDb::ingest(int64_t kiosk_id, const sync::Uploa
   Stmt find(impl_->db, "SELECT body_hash FROM requests WHERE kiosk_id=? AND id=?");
   Stmt ins(impl_->db,
            "INSERT INTO requests(id, kiosk_id, kiosk_seq, ticket, service_id, content_version, "
-           "created_at_ms, received_at_ms, body_hash, body, out_of_order) "
-           "VALUES(?,?,?,?,?,?,?,?,?,?,?)");
+           "created_at_ms, received_at_ms, body_hash, body_sealed, out_of_order) "
+           "VALUES(?,?,?,?,?,?,?,?,?,CAST(? AS BLOB),?)");
   if (!find.ok() || !ins.ok()) return fail(db_error(impl_->db, "prepare"));
 
   // First every item is decided; then what is new is held against the
@@ -156,12 +183,28 @@ Expected<sync::UploadResponse> HubDb::ingest(int64_t kiosk_id, const sync::Uploa
       reject("unknown_service");
       continue;
     }
-    std::string body = sync::to_json(r);
+    // Sealed answers are opened here, and from then on the item is the one
+    // a kiosk would have sent in clear: the same canonical body, hash and
+    // form check, so a resend sealed again (to a new nonce) is a duplicate.
+    const sync::WireRequest* item = &r;
+    sync::WireRequest opened;
+    if (!r.answers_sealed.empty()) {
+      auto answers = open_answers(keys, r.answers_sealed);
+      if (!answers) {
+        reject(answers.error().detail);
+        continue;
+      }
+      opened = r;
+      opened.answers_sealed.clear();
+      opened.answers = std::move(*answers);
+      item = &opened;
+    }
+    std::string body = sync::to_json(*item);
     if (static_cast<int64_t>(body.size()) > sync::kMaxItemBytes) {
       reject("too_large");
       continue;
     }
-    std::string hash = sha256_hex(body, HexCase::Lower);
+    std::string hash = body_hash_hex(keys, body);
     std::optional<std::string> held;
     if (auto it = in_batch.find(r.id); it != in_batch.end()) {
       held = it->second;
@@ -179,7 +222,8 @@ Expected<sync::UploadResponse> HubDb::ingest(int64_t kiosk_id, const sync::Uploa
     }
     // The form check, where the answers are in hand: the one place.
     if (impl_->opts.content) {
-      ItemCheck c = validate_item(*impl_->opts.content, r.service_id, r.answers, r.created_at_ms);
+      ItemCheck c =
+          validate_item(*impl_->opts.content, r.service_id, item->answers, r.created_at_ms);
       if (!c.ok) {
         reject(c.reason());
         continue;
@@ -189,7 +233,8 @@ Expected<sync::UploadResponse> HubDb::ingest(int64_t kiosk_id, const sync::Uploa
     ++new_items;
     new_bytes += static_cast<int64_t>(body.size());
     p.outcome.result = sync::ItemResult::Accepted;
-    p.body = std::move(body);
+    p.body = seal_at_rest(keys, kiosk_id, r.id, body);
+    sodium_memzero(body.data(), body.size());
     p.hash = std::move(hash);
   }
   if (new_items > 0) {
@@ -256,7 +301,9 @@ Expected<sync::StatusPage> HubDb::changes_since(int64_t kiosk_id, const std::str
       break;
     }
     sync::StatusChange c;
-    s.read(last, c.id, c.ticket, c.state, c.staff_note, c.at_ms);
+    std::string note;
+    s.read(last, c.id, c.ticket, c.state, note, c.at_ms);
+    c.staff_note = open_note(impl_->opts.keys.get(), kiosk_id, c.id, note);
     p.changes.push_back(std::move(c));
   }
   p.cursor = std::to_string(last);

@@ -7,6 +7,10 @@
 #include <mutex>
 #include <sstream>
 
+#include <sodium.h>
+#include <sys/stat.h>
+
+#include "kiosk/base/base64url.hpp"
 #include "kiosk/base/clock.hpp"
 #include "kiosk/base/log.hpp"
 #include "kiosk/base/net.hpp"
@@ -87,6 +91,7 @@ std::optional<std::string> read_small_file(const std::string& path) {
 
 struct HubServer::Impl {
   HubOptions opts;
+  std::shared_ptr<const HubKeys> keys;
   std::unique_ptr<HubDb> db;
   std::unique_ptr<HttpServer> http;  // after db: stopped and gone before it
 
@@ -117,7 +122,12 @@ struct HubServer::Impl {
       return send_db_error(res, r.error());
     }
     log("enrolled kiosk " + r->kiosk_id);
-    send_json(res, 200, sync::to_json(*r));
+    // The kiosk seals answers to box_public_key and hashes children's ID
+    // numbers with hash_key (docs/sync-protocol.md, "Hub keys and answers at rest").
+    nlohmann::json reply = nlohmann::json::parse(sync::to_json(*r));
+    reply["box_public_key"] = base64url_encode(keys->box_public.data(), keys->box_public.size());
+    reply["hash_key"] = base64url_encode(keys->hash.data(), keys->hash.size());
+    send_json(res, 200, reply.dump());
   }
 
   void upload(const HttpRequest& req, HttpResponse& res) {
@@ -229,8 +239,22 @@ Expected<std::unique_ptr<HubServer>> HubServer::create(const HubOptions& opts) {
   ho.limits.idle_timeout_s = std::max(1u, opts.idle_timeout_s);
   ho.limits.connection_limit = std::max(16u, opts.connection_limit);
 
+  // The keys first: one readable by others is refused as it was found (it
+  // may have been read), not quietly made 0600 by the repair below.
+  const std::string key_dir = key_dir_for(opts.data_dir, opts.key_dir);
+  ::mkdir(opts.data_dir.c_str(), 0700);  // made private below when it was there already
+  auto keys = load_or_create_keys(key_dir);
+  if (!keys) return keys.error();
+  // Then private before the database is opened: hub.db and its -wal and
+  // -shm, logs, anything left there by hand.
+  if (auto st = secure_dir(opts.data_dir); !st) return st.error();
+  if (auto st = secure_dir(key_dir); !st) return st.error();
+  impl->keys = std::make_shared<const HubKeys>(*keys);
+  sodium_memzero(&*keys, sizeof(HubKeys));
+
   HubDbOptions dbo{opts.quota, opts.enroll,
-                   std::make_shared<const ContentBundle>(std::move(*embedded.bundle))};
+                   std::make_shared<const ContentBundle>(std::move(*embedded.bundle)),
+                   impl->keys};
   auto db = HubDb::open(opts.data_dir + "/hub.db", std::move(dbo));
   if (!db) return db.error();
   impl->db = std::move(*db);

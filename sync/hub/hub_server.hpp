@@ -13,7 +13,8 @@
 namespace kiosk::hub {
 
 struct HubOptions {
-  std::string data_dir;           // holds hub.db
+  std::string data_dir;           // holds hub.db; made 0700, its files 0600, at every start
+  std::string key_dir;            // box.key, at-rest.key, hash.key; "": <data_dir>/keys
   std::string bind = "127.0.0.1";
   int port = 8443;                // 0: any free port (see port())
   std::string cert_file, key_file;
@@ -36,7 +37,9 @@ struct HubOptions {
 
 class HubServer {
  public:
-  // Opens the database and binds the socket; errors name the bad option.
+  // Makes the data and key directories private (0700, files 0600), loads
+  // or makes the keys (a bad key file is refused: the hub does not start),
+  // opens the database and binds the socket; errors name the bad option.
   static Expected<std::unique_ptr<HubServer>> create(const HubOptions& opts);
   ~HubServer();
   HubServer(const HubServer&) = delete;

@@ -78,12 +78,14 @@ std::string_view to_string(ItemResult r) {
 }
 
 json wire_request_json(const WireRequest& r) {
-  return json{{"id", r.id},
-              {"ticket", r.ticket},
-              {"service_id", r.service_id},
-              {"content_version", r.content_version},
-              {"created_at_ms", r.created_at_ms},
-              {"answers", r.answers}};
+  json j{{"id", r.id},
+         {"ticket", r.ticket},
+         {"service_id", r.service_id},
+         {"content_version", r.content_version},
+         {"created_at_ms", r.created_at_ms}};
+  if (!r.answers_sealed.empty()) j["answers_sealed"] = r.answers_sealed;
+  else j["answers"] = r.answers;
+  return j;
 }
 
 std::string to_json(const WireRequest& r) { return wire_request_json(r).dump(); }
@@ -149,6 +151,15 @@ Expected<WireRequest> parse_wire_request(const json& j) {
   if (!get_string(j, "content_version", r.content_version, false)) return bad_field("content_version");
   if (!get_int(j, "created_at_ms", r.created_at_ms)) return bad_field("created_at_ms");
   auto a = j.find("answers");
+  auto sealed = j.find("answers_sealed");
+  if (sealed != j.end()) {
+    // Sealed answers stand alone: an item with both is not one a kiosk sent.
+    if (a != j.end() || !sealed->is_string() || sealed->get_ref<const std::string&>().empty())
+      return bad_field("answers_sealed");
+    r.answers_sealed = sealed->get<std::string>();
+    r.answers = json::object();
+    return r;
+  }
   if (a == j.end() || !a->is_object()) return bad_field("answers");
   r.answers = *a;
   return r;

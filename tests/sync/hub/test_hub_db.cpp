@@ -62,6 +62,11 @@ struct Db {
   std::unique_ptr<hub::HubDb> db;
   explicit Db(hub::HubDbOptions o = {}) {
     if (!o.content) o.content = content();
+    if (!o.keys) {
+      auto k = hub::load_or_create_keys(tmp.path + "/keys");
+      REQUIRE(k.ok());
+      o.keys = std::make_shared<const hub::HubKeys>(*k);
+    }
     auto d = hub::HubDb::open(tmp.path + "/hub.db", o);
     REQUIRE(d.ok());
     db = std::move(*d);
@@ -146,12 +151,16 @@ TEST_CASE("hub db: a version-1 file is migrated in place and keeps every row") {
   }
   hub::HubDbOptions o;
   o.content = content();
+  auto k = hub::load_or_create_keys(tmp.path + "/keys");
+  REQUIRE(k.ok());
+  o.keys = std::make_shared<const hub::HubKeys>(*k);
   auto db = hub::HubDb::open(path, o);
   REQUIRE(db.ok());
   auto kept = (*db)->find_request(1, uuid(1));
   REQUIRE(kept);
   CHECK(kept->ticket == "F-0001");
   CHECK(kept->state == "handled");
+  CHECK(kept->body == "{}");  // sealed by the migration to 3, opened here
   CHECK((*db)->changes_since(1, "", 10)->changes.size() == 1);
   // Kiosk 2 may now use the same id.
   auto r = (*db)->ingest(2, batch({item(uuid(1))}), kServices, kNow);
@@ -164,10 +173,10 @@ TEST_CASE("hub db: a version-1 file is migrated in place and keeps every row") {
   sqlite3_stmt* st = nullptr;
   sqlite3_prepare_v2(raw, "PRAGMA user_version", -1, &st, nullptr);
   REQUIRE(sqlite3_step(st) == SQLITE_ROW);
-  CHECK(sqlite3_column_int(st, 0) == 2);
+  CHECK(sqlite3_column_int(st, 0) == 3);
   sqlite3_finalize(st);
   sqlite3_close(raw);
-  // Opened again at version 2: nothing to do, nothing lost.
+  // Opened again at version 3: nothing to do, nothing lost.
   auto again = hub::HubDb::open(path, o);
   REQUIRE(again.ok());
   CHECK((*again)->count_requests() == 2);
@@ -245,7 +254,9 @@ TEST_CASE("hub db: a kiosk's uploads are held to its hourly quota; duplicates an
   auto over = h.db->ingest(k, batch({item(uuid(4)), item(uuid(5)), item(uuid(6))}), kServices, kNow + 60'000);
   REQUIRE(!over.ok());
   CHECK(over.error().kind == ErrorKind::QuotaExceeded);
-  CHECK(hub::retry_after_s(over.error()) == 3600 - 60);
+  // The window counts whole minutes: the first batch leaves an hour after
+  // the start of its minute (kNow is 40 s into one).
+  CHECK(hub::retry_after_s(over.error()) == ((kNow / 60'000 + 60) * 60'000 - (kNow + 60'000)) / 1000);
   CHECK(h.db->count_requests() == 3);  // nothing of the refused batch
   CHECK(h.db->ingest(other, batch({item(uuid(4))}), kServices, kNow).ok());  // its own hour
   CHECK(h.db->ingest(k, batch({item(uuid(4)), item(uuid(5))}), kServices, kNow + 60'000).ok());
