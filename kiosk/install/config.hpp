@@ -26,6 +26,7 @@ struct KioskConfig {
   std::string scan_source;                // "v4l2:/dev/video0", "images:DIR", "" = auto
   std::vector<TrustedKey> extra_trusted_keys;  // installer-set card keys
   std::vector<std::string> extra_revoked_members;
+  std::string hub_box_public_key;         // installer-set hub box key (32 raw bytes); enrollment's wins
 };
 
 // A missing file is the defaults; a malformed one is an Error naming the key.

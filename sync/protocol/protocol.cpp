@@ -3,6 +3,7 @@
 #include <cctype>
 #include <limits>
 
+#include "kiosk/base/base64url.hpp"
 #include "kiosk/base/json_limited.hpp"
 #include "kiosk/base/strings.hpp"
 #include "kiosk/base/utf8.hpp"
@@ -78,12 +79,16 @@ std::string_view to_string(ItemResult r) {
 }
 
 json wire_request_json(const WireRequest& r) {
-  return json{{"id", r.id},
-              {"ticket", r.ticket},
-              {"service_id", r.service_id},
-              {"content_version", r.content_version},
-              {"created_at_ms", r.created_at_ms},
-              {"answers", r.answers}};
+  json j{{"id", r.id},
+         {"ticket", r.ticket},
+         {"service_id", r.service_id},
+         {"content_version", r.content_version},
+         {"created_at_ms", r.created_at_ms}};
+  if (!r.answers_sealed.empty())
+    j["answers_sealed"] = base64url_encode(r.answers_sealed);
+  else
+    j["answers"] = r.answers;
+  return j;
 }
 
 std::string to_json(const WireRequest& r) { return wire_request_json(r).dump(); }
@@ -132,7 +137,10 @@ std::string to_json(const EnrollRequest& e) {
 }
 
 std::string to_json(const EnrollResponse& e) {
-  return json{{"kiosk_id", e.kiosk_id}, {"kiosk_name", e.kiosk_name}, {"token", e.token}}.dump();
+  json j{{"kiosk_id", e.kiosk_id}, {"kiosk_name", e.kiosk_name}, {"token", e.token}};
+  if (!e.box_public_key.empty()) j["box_public_key"] = base64url_encode(e.box_public_key);
+  if (!e.hash_key.empty()) j["hash_key"] = base64url_encode(e.hash_key);
+  return j.dump();
 }
 
 std::string to_json(const HubError& e) {
@@ -148,7 +156,16 @@ Expected<WireRequest> parse_wire_request(const json& j) {
   if (!get_string(j, "service_id", r.service_id)) return bad_field("service_id");
   if (!get_string(j, "content_version", r.content_version, false)) return bad_field("content_version");
   if (!get_int(j, "created_at_ms", r.created_at_ms)) return bad_field("created_at_ms");
+  // Either the answers in clear or sealed to the hub's box key, not both.
   auto a = j.find("answers");
+  auto sealed = j.find("answers_sealed");
+  if (sealed != j.end()) {
+    if (a != j.end()) return bad_field("answers_sealed", "both answers and answers_sealed");
+    auto raw = sealed->is_string() ? base64url_decode(sealed->get<std::string>()) : std::nullopt;
+    if (!raw || raw->empty()) return bad_field("answers_sealed");
+    r.answers_sealed = std::move(*raw);
+    return r;
+  }
   if (a == j.end() || !a->is_object()) return bad_field("answers");
   r.answers = *a;
   return r;
@@ -273,6 +290,15 @@ Expected<EnrollResponse> parse_enroll_response(std::string_view body) {
   if (!get_string(*j, "kiosk_id", e.kiosk_id) || !get_string(*j, "token", e.token) ||
       !get_string(*j, "kiosk_name", e.kiosk_name, false) || e.token.empty())
     return bad_field("enroll");
+  // Both optional (older hubs send neither); present, each is exactly 32 bytes.
+  for (auto [key, out] : {std::pair{"box_public_key", &e.box_public_key}, std::pair{"hash_key", &e.hash_key}}) {
+    std::string text;
+    if (!get_string(*j, key, text, false)) return bad_field(key);
+    if (!j->contains(key) || (*j)[key].is_null()) continue;
+    auto raw = base64url_decode(text);
+    if (!raw || raw->size() != 32) return bad_field(key, "not base64url of 32 bytes");
+    *out = std::move(*raw);
+  }
   return e;
 }
 

@@ -37,6 +37,9 @@ struct WireRequest {
   std::string content_version;
   int64_t created_at_ms = 0;
   nlohmann::json answers = nlohmann::json::object();
+  // The answers JSON sealed to the hub's box key (crypto_box_seal), raw
+  // bytes; travels as "answers_sealed" (base64url) INSTEAD of "answers".
+  std::string answers_sealed;
 };
 
 struct UploadBatch {
@@ -97,6 +100,11 @@ struct EnrollResponse {
   std::string kiosk_id;
   std::string kiosk_name;
   std::string token;
+  // Raw 32 bytes each, "" from a hub that sends none; on the wire base64url
+  // without padding as "box_public_key" (X25519, answers are sealed to it)
+  // and "hash_key" (for keyed hashes of ID numbers).
+  std::string box_public_key;
+  std::string hash_key;
 };
 
 // An error body: {"error": code, "message": {"zh","en"}}.
