@@ -85,7 +85,7 @@ json wire_request_json(const WireRequest& r) {
          {"content_version", r.content_version},
          {"created_at_ms", r.created_at_ms}};
   if (!r.answers_sealed.empty())
-    j["answers_sealed"] = base64url_encode(r.answers_sealed);
+    j["answers_sealed"] = r.answers_sealed;
   else
     j["answers"] = r.answers;
   return j;
@@ -161,9 +161,11 @@ Expected<WireRequest> parse_wire_request(const json& j) {
   auto sealed = j.find("answers_sealed");
   if (sealed != j.end()) {
     if (a != j.end()) return bad_field("answers_sealed", "both answers and answers_sealed");
-    auto raw = sealed->is_string() ? base64url_decode(sealed->get<std::string>()) : std::nullopt;
-    if (!raw || raw->empty()) return bad_field("answers_sealed");
-    r.answers_sealed = std::move(*raw);
+    if (!sealed->is_string() || sealed->get_ref<const std::string&>().empty() ||
+        !is_base64url(sealed->get_ref<const std::string&>()))
+      return bad_field("answers_sealed");
+    r.answers_sealed = sealed->get<std::string>();
+    r.answers = json::object();
     return r;
   }
   if (a == j.end() || !a->is_object()) return bad_field("answers");

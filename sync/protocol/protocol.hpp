@@ -37,8 +37,9 @@ struct WireRequest {
   std::string content_version;
   int64_t created_at_ms = 0;
   nlohmann::json answers = nlohmann::json::object();
-  // The answers JSON sealed to the hub's box key (crypto_box_seal), raw
-  // bytes; travels as "answers_sealed" (base64url) INSTEAD of "answers".
+  // Set instead of `answers` by a kiosk that seals them to the hub:
+  // base64url (no padding) of crypto_box_seal(answers JSON). On the wire
+  // an item carries one of the two, never both.
   std::string answers_sealed;
 };
 
