@@ -85,8 +85,16 @@ json record_json(const RequestRecord& r, bool with_answers) {
             {"staff_note", r.staff_note},
             {"attempts", r.attempts},
             {"delivered_at_ms", r.delivered_at_ms},
-            {"has_answers", r.answers.has_value()}};
-  if (with_answers) j["answers"] = r.answers ? *r.answers : json(nullptr);
+            {"has_answers", r.has_answers()}};
+  // Sealed answers are for the hub alone: the kiosk cannot show them.
+  if (with_answers) {
+    if (r.answers)
+      j["answers"] = *r.answers;
+    else if (!r.answers_sealed.empty())
+      j["answers_sealed"] = json{{"zh", tr("cli.core.answers_sealed").zh}, {"en", tr("cli.core.answers_sealed").en}};
+    else
+      j["answers"] = nullptr;
+  }
   return j;
 }
 
@@ -321,9 +329,13 @@ int run_queue(CliEnv& env) {
     if (!r->staff_note.empty()) o << "staff_note:      " << r->staff_note << "\n";
     o << "attempts:        " << r->attempts << "\n"
       << "delivered:       " << cst_time(r->delivered_at_ms) << "\n"
-      << "answers:         "
-      << (!r->answers ? "purged" : with_answers ? r->answers->dump(2) : "kept (--with-answers to show)")
-      << "\n";
+      << "answers:         ";
+    if (r->answers)
+      o << (with_answers ? r->answers->dump(2) : "kept (--with-answers to show)") << "\n";
+    else if (!r->answers_sealed.empty())
+      o << tr("cli.core.answers_sealed").zh << " / " << tr("cli.core.answers_sealed").en << "\n";
+    else
+      o << "purged\n";
     return kOk;
   }
 

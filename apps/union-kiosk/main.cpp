@@ -1,4 +1,6 @@
 // union-kiosk: with no command, the touch UI; with one, a technician's tool.
+#include <sys/stat.h>
+
 #include <cstring>
 #include <iostream>
 #include <string>
@@ -28,6 +30,9 @@ void print_help(const kiosk::cli::CommandTable& table) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Everything this process creates (the queue, its -wal and -shm, logs,
+  // keys) is its user's alone, whatever the session's umask was.
+  ::umask(077);
   kiosk::cli::CommandTable table;
   kiosk::cli::register_core_commands(table);
   kiosk::cli::register_card_commands(table);

@@ -119,7 +119,9 @@ int main(int argc, char** argv) {
   }
 
   // --- durable submits next to bare commits, interleaved ---------------------
-  auto store = kiosk::RequestStore::open(dir + "/requests.db");
+  kiosk::StoreOptions so;
+  so.local_box = *kiosk::make_box_keypair();  // sealing is part of what a submit costs
+  auto store = kiosk::RequestStore::open(dir + "/requests.db", so);
   if (!store.ok()) die("store: " + store.error().name() + " " + store.error().detail);
   BareCommit bare(dir + "/bare.db");
   kiosk::SubmitInput in;

@@ -74,6 +74,14 @@ struct Hub {
   }
 };
 
+// The backlog is queued before enrollment (sealed to a kiosk key of its own)
+// and re-sealed to the hub's box key, learnt at enrollment, when drained.
+const BoxKeyPair& backlog_keys() {
+  static const BoxKeyPair k = *make_box_keypair();
+  return k;
+}
+std::string g_hub_box_key;
+
 std::string enroll_token(const std::string& hub_dir, const std::string& url, const std::string& name) {
   auto db = hub::HubDb::open(hub_dir + "/hub.db");
   auto code = (*db)->add_kiosk(name, unix_now_ms(), 3600000);
@@ -84,6 +92,7 @@ std::string enroll_token(const std::string& hub_dir, const std::string& url, con
     std::cerr << "bench_sync: enroll failed (HTTP " << r.status << ")\n";
     std::exit(1);
   }
+  g_hub_box_key = e->box_public_key;
   return e->token;
 }
 
@@ -107,7 +116,9 @@ nlohmann::json sample_answers(int i) {
 // Queues n requests once (on tmpfs, quickly) and returns the db file.
 std::string make_backlog(const std::string& dir, int n) {
   fs::create_directories(dir);
-  auto store = RequestStore::open(dir + "/requests.db");
+  StoreOptions so;
+  so.local_box = backlog_keys();
+  auto store = RequestStore::open(dir + "/requests.db", so);
   if (!store) {
     std::cerr << "bench_sync: " << store.error().detail << "\n";
     std::exit(1);
@@ -139,7 +150,10 @@ DrainResult drain(const std::string& backlog_db, const std::string& work, const 
   hs.hub_url = hub.url;
   hs.allow_plain_http_loopback = true;
   hs.token = enroll_token(hub_dir, hub.url, "bench " + std::to_string(max_items));
-  auto store = RequestStore::open(work + "/requests.db");
+  StoreOptions so;
+  so.local_box = backlog_keys();
+  so.hub_box_public_key = g_hub_box_key;  // "" from a hub without one: nothing can travel
+  auto store = RequestStore::open(work + "/requests.db", so);
   BatchLimits lim;
   lim.max_items = max_items;
   SyncClient client(**store, hs, {}, lim);

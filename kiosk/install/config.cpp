@@ -106,7 +106,7 @@ Expected<KioskConfig> parse_config(const json& j) {
                                 "retention_days",    "scan_source",
                                 "sync_interval_s",   "sync_backoff_max_s",
                                 "extra_trusted_keys", "extra_revoked_members",
-                                "demo"};
+                                "demo",             "hub_box_public_key"};
   for (const auto& [key, _] : j.items()) {
     bool ok = false;
     for (const char* k : known) ok = ok || key == k;
@@ -154,6 +154,14 @@ Expected<KioskConfig> parse_config(const json& j) {
       cfg.extra_trusted_keys.push_back(
           {k["kid"].get<std::string>(), k["public_key_b64url"].get<std::string>()});
     }
+  }
+  if (j.contains("hub_box_public_key")) {
+    // The X25519 key answers are sealed to: one that cannot be a key is refused
+    // here, not found out at the first request.
+    const auto& k = j["hub_box_public_key"];
+    auto raw = k.is_string() ? base64url_decode(k.get<std::string>()) : std::nullopt;
+    if (!raw || raw->size() != 32) return bad_value("hub_box_public_key", tr("config.expect.box_key"));
+    cfg.hub_box_public_key = std::move(*raw);
   }
   if (j.contains("extra_revoked_members")) {
     const auto& a = j["extra_revoked_members"];

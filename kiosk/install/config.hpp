@@ -27,6 +27,7 @@ struct KioskConfig {
   bool demo = false;                      // demo mode: trust content's demo card keys, show 演示模式
   std::vector<TrustedKey> extra_trusted_keys;  // installer-set card keys
   std::vector<std::string> extra_revoked_members;
+  std::string hub_box_public_key;         // installer-set hub box key (32 raw bytes); enrollment's wins
 };
 
 // A missing file is the defaults; a malformed one is an Error naming the key.

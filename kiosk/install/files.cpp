@@ -1,5 +1,6 @@
 #include "kiosk/install/files.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -9,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "kiosk/base/log.hpp"
 #include "kiosk/base/strings.hpp"
 
 namespace kiosk {
@@ -42,6 +44,43 @@ Status write_file_atomic(const std::string& path, const std::string& data, mode_
     ::close(dfd);
   }
   return ok_status();
+}
+
+namespace {
+
+// One entry (lstat'ed): 0700 for a directory, 0600 for a regular file; the
+// directory's entries after. Depth-limited: the data dir is a few levels deep.
+void make_private(const std::string& path, int depth, int& changed) {
+  struct stat sb {};
+  if (::lstat(path.c_str(), &sb) != 0) return;
+  if (S_ISLNK(sb.st_mode)) return;
+  const bool dir = S_ISDIR(sb.st_mode);
+  if (!dir && !S_ISREG(sb.st_mode)) return;
+  const mode_t want = dir ? 0700 : 0600;
+  if ((sb.st_mode & 07777) != want) {
+    if (::chmod(path.c_str(), want) == 0)
+      ++changed;
+    else
+      log::event(log::Level::Warn, "install", "mode_not_fixed", {{"path", path}, {"errno", int64_t{errno}}});
+  }
+  if (!dir || depth >= 16) return;
+  DIR* d = ::opendir(path.c_str());
+  if (!d) return;
+  while (const dirent* e = ::readdir(d)) {
+    const std::string name = e->d_name;
+    if (name == "." || name == "..") continue;
+    make_private(path + "/" + name, depth + 1, changed);
+  }
+  ::closedir(d);
+}
+
+}  // namespace
+
+int make_private_tree(const std::string& root) {
+  int changed = 0;
+  make_private(root, 0, changed);
+  if (changed > 0) log::event(log::Level::Info, "install", "modes_tightened", {{"count", int64_t{changed}}});
+  return changed;
 }
 
 }  // namespace kiosk

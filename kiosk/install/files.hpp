@@ -17,4 +17,10 @@ std::string read_whole_file(const std::string& path, bool* exists = nullptr);
 // never half of one. Errors: "io".
 Status write_file_atomic(const std::string& path, const std::string& data, mode_t mode);
 
+// The data directory private to the kiosk's user: the directory and every
+// directory below it 0700, every file 0600. Symbolic links are neither
+// followed nor changed. Returns how many modes were changed; an entry it
+// cannot fix is logged (by name, never content) and the walk goes on.
+int make_private_tree(const std::string& root);
+
 }  // namespace kiosk

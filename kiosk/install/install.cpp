@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "kiosk/base/base64url.hpp"
 #include "kiosk/base/log.hpp"
 #include "kiosk/base/strings.hpp"
 #include "kiosk/install/files.hpp"
@@ -26,7 +27,7 @@ int64_t system_clock_ms() {
 namespace {
 
 constexpr int64_t kDayMs = 24LL * 3600 * 1000;
-constexpr mode_t kConfigMode = 0644;
+constexpr mode_t kConfigMode = 0600;  // everything in the data dir is the kiosk user's alone
 
 std::string legacy_hub_file(const DataDir& d) { return d.root + "/hub.json"; }
 
@@ -99,6 +100,37 @@ Expected<KioskConfig> open_config(const DataDir& d) {
   return merged_cfg;
 }
 
+// A key file: one line of base64url of exactly 32 bytes; nullopt otherwise.
+std::optional<std::string> read_key_file(const std::string& path) {
+  bool exists = false;
+  const std::string text = trim(read_whole_file(path, &exists));
+  if (!exists) return std::nullopt;
+  auto raw = base64url_decode(text);
+  if (!raw || raw->size() != kBoxKeyBytes) {
+    log::event(log::Level::Error, "install", "key_file_unreadable", {{"path", path}});
+    return std::nullopt;
+  }
+  return raw;
+}
+
+Status write_key_file(const std::string& path, std::string_view raw) {
+  return write_file_atomic(path, base64url_encode(raw) + "\n", 0600);
+}
+
+// The kiosk's own box pair: read from local-box.key, else (make_new) made and
+// written there first, so a row is never sealed to a key that is not on disk.
+std::optional<BoxKeyPair> local_box(const DataDir& d, bool make_new) {
+  if (auto sk = read_key_file(d.local_box_key_file())) return box_keypair_from_secret(*sk);
+  bool exists = false;
+  read_whole_file(d.local_box_key_file(), &exists);
+  if (exists || !make_new) return std::nullopt;  // a damaged file is kept for a technician
+  auto kp = make_box_keypair();
+  if (!kp) return std::nullopt;
+  if (!write_key_file(d.local_box_key_file(), kp->secret_key)) return std::nullopt;
+  log::event(log::Level::Info, "install", "local_box_key_made");
+  return kp;
+}
+
 }  // namespace
 
 Install::Install(DataDir dir, KioskConfig config, WallClock clock)
@@ -109,6 +141,9 @@ Install::Install(DataDir dir, KioskConfig config, WallClock clock)
 Expected<Install> Install::open(std::string data_dir, WallClock clock) {
   if (data_dir.empty()) data_dir = default_data_dir();
   DataDir d{std::move(data_dir)};
+  // An install made before the kiosk kept it private (0755 dirs, 0644 files).
+  struct stat sb {};
+  if (::stat(d.root.c_str(), &sb) == 0 && S_ISDIR(sb.st_mode)) make_private_tree(d.root);
   auto cfg = open_config(d);
   if (!cfg) return cfg.error();
   return Install(std::move(d), std::move(*cfg), std::move(clock));
@@ -122,6 +157,7 @@ Install Install::defaults(std::string data_dir, WallClock clock) {
 Status Install::ensure_dir() const {
   std::string why;
   if (!kiosk::ensure_dir(dir_.root, &why)) return store_detail::store_error(ErrorKind::ReadOnly, why);
+  make_private_tree(dir_.root);
   return ok_status();
 }
 
@@ -136,9 +172,37 @@ Expected<std::unique_ptr<RequestStore>> Install::open_store(bool create_if_missi
   o.create_if_missing = create_if_missing;
   if (create_if_missing) {
     if (auto st = ensure_dir(); !st) return st.error();
+  } else {
+    make_private_tree(dir_.root);
   }
-  return RequestStore::open(dir_.requests_db(), o);
+  const auto hub_key = hub_box_public_key();
+  if (hub_key) o.hub_box_public_key = *hub_key;
+  // Before enrollment the kiosk's own pair; after it, the same pair (if still
+  // there) so that what was sealed to it is re-sealed to the hub.
+  std::optional<BoxKeyPair> local = local_box(dir_, !hub_key);
+  if (local) o.local_box = *local;
+  auto store = RequestStore::open(dir_.requests_db(), o);
+  if (store && hub_key && local && (*store)->hub_box_public_key() == *hub_key &&
+      (*store)->count_sealed_to(local->public_key) == 0) {
+    // Nothing left that only this key opens: it goes. (A crash before this
+    // line only means the same check at the next open.)
+    if (::unlink(dir_.local_box_key_file().c_str()) == 0)
+      log::event(log::Level::Info, "install", "local_box_key_deleted");
+  }
+  for (char& c : o.local_box.secret_key) c = '\0';
+  if (local)
+    for (char& c : local->secret_key) c = '\0';
+  make_private_tree(dir_.root);  // -wal and -shm, created by the open
+  return store;
 }
+
+std::optional<std::string> Install::hub_box_public_key() const {
+  if (auto k = read_key_file(dir_.hub_box_key_file())) return k;
+  if (config_.hub_box_public_key.size() == kBoxKeyBytes) return config_.hub_box_public_key;
+  return std::nullopt;
+}
+
+std::optional<std::string> Install::hash_key() const { return read_key_file(dir_.hash_key_file()); }
 
 Expected<ActiveContent> Install::active_content() const { return load_active_content(dir_); }
 
@@ -178,9 +242,27 @@ Status Install::record_enrollment(const Enrollment& e) {
   // The token first: a config naming the hub without a token would be an
   // enrollment that cannot sync; a token without the config is not used.
   if (auto st = write_file_atomic(dir_.device_token_file(), e.token + "\n", 0600); !st) return st;
+  // The hub's keys before the config: the config is what makes the kiosk sync.
+  if (!e.hub_box_public_key.empty()) {
+    if (e.hub_box_public_key.size() != kBoxKeyBytes)
+      return Error{ErrorKind::BadResponse, tr("sync.error.bad_response"), "", "hub box key not 32 bytes"};
+    if (auto st = write_key_file(dir_.hub_box_key_file(), e.hub_box_public_key); !st) return st;
+  }
+  if (!e.hash_key.empty()) {
+    if (e.hash_key.size() != kBoxKeyBytes)
+      return Error{ErrorKind::BadResponse, tr("sync.error.bad_response"), "", "hash key not 32 bytes"};
+    if (auto st = write_key_file(dir_.hash_key_file(), e.hash_key); !st) return st;
+  }
   if (auto st = write_file_atomic(dir_.config_file(), cfg.dump(2) + "\n", kConfigMode); !st) return st;
   ::unlink(legacy_hub_file(dir_).c_str());  // an older enrollment's, now superseded
   config_ = std::move(*checked);
+  // Re-seal now what waited for the hub's key (a queue not made yet waits
+  // for nothing). A failure is logged: the next open_store tries again.
+  struct stat sb {};
+  if (!e.hub_box_public_key.empty() && ::stat(dir_.requests_db().c_str(), &sb) == 0) {
+    if (auto store = open_store(false); !store)
+      log::event(log::Level::Warn, "install", "reseal_deferred", {{"code", store.error().name()}});
+  }
   return ok_status();
 }
 

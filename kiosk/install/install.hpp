@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "kiosk/base/expected.hpp"
@@ -46,6 +47,8 @@ struct Enrollment {
   std::string kiosk_id;
   std::string kiosk_name;
   std::string token;
+  std::string hub_box_public_key;  // 32 raw bytes, "" from an older hub
+  std::string hash_key;            // 32 raw bytes, "" from an older hub
 };
 
 class Install {
@@ -64,10 +67,14 @@ class Install {
   const WallClock& clock() const { return clock_; }
   int64_t now_ms() const { return clock_(); }
 
-  // The data directory, created 0700 if missing. Errors: "read_only".
+  // The data directory, created 0700 if missing, and everything in it made
+  // private (directories 0700, files 0600). Errors: "read_only".
   Status ensure_dir() const;
   StoreOptions store_options() const;
-  // The request queue with the config's options; create_if_missing also
+  // The request queue with the config's options and the sealing keys: the
+  // hub's box key when known, else the kiosk's own pair (local-box.key,
+  // made once). With the hub's key known, rows still sealed to the local key
+  // are re-sealed to it and local-box.key is deleted. create_if_missing also
   // creates the data directory. Errors: the store's ("store_missing", ...).
   Expected<std::unique_ptr<RequestStore>> open_store(bool create_if_missing = true) const;
   // The pushed bundle if it checks clean, else the embedded one.
@@ -78,7 +85,16 @@ class Install {
   Expected<HubSettings> hub() const;
   // The token (0600) and the hub's keys into config.json, each atomically;
   // the installer's other keys stay as they are. Errors: "io", "config".
+  // With the hub's box key: hub-box.pub and hash.key too (0600), then the
+  // queue's answers re-sealed to it (see open_store).
   Status record_enrollment(const Enrollment& e);
+
+  // The hub's X25519 box public key (32 bytes): enrollment's hub-box.pub,
+  // else config.json's hub_box_public_key, else none.
+  std::optional<std::string> hub_box_public_key() const;
+  // The 32-byte key for keyed hashes of ID numbers (hash.key), if enrolled
+  // with a hub that sent one.
+  std::optional<std::string> hash_key() const;
 
  private:
   Install(DataDir dir, KioskConfig config, WallClock clock);

@@ -4,8 +4,11 @@
 #include <cctype>
 #include <cinttypes>
 #include <cstdio>
+#include <algorithm>
 #include <optional>
+#include <utility>
 
+#include "kiosk/base/base64url.hpp"
 #include "kiosk/base/log.hpp"
 #include "kiosk/store/store.hpp"
 #include "kiosk/store/store_detail.hpp"
@@ -52,7 +55,17 @@ RequestRecord read_record(const Query& q) {
   }
   r.attempts = static_cast<int>(q.i64(10));
   r.delivered_at_ms = q.i64(11);
+  if (!q.is_null(12)) r.answers_sealed = q.blob(12);
+  r.sealed_to = q.text(13);
   return r;
+}
+
+std::string current_hub_key(Connection& c, const StoreOptions& opts) {
+  if (opts.hub_box_public_key.size() == kBoxKeyBytes) return opts.hub_box_public_key;
+  Query q(c, "SELECT value FROM settings WHERE key = ?1");
+  if (!q.ok() || q.bind(1, kHubKeySetting).step("hub key") != SQLITE_ROW) return {};
+  auto raw = base64url_decode(q.text(0));
+  return raw && raw->size() == kBoxKeyBytes ? *raw : std::string();
 }
 
 void log_read_error(const Error& e) {
@@ -126,12 +139,22 @@ Expected<RequestRecord> RequestStore::submit(const NewRequest& req, int64_t now_
   rec.state_at_ms = now_ms;
   rec.answers = req.plan.answers;
   {
+    // Read inside the transaction: a hub key another connection adopted a
+    // moment ago is the one this request is sealed to.
+    std::string to = current_hub_key(s.conn, s.opts);
+    if (to.empty()) to = s.opts.local_box.public_key;
+    std::string plain = req.plan.answers.dump();
+    auto sealed = seal_answers(to, plain);
+    std::fill(plain.begin(), plain.end(), '\0');
+    if (!sealed) return sealed.error();
+    rec.answers_sealed = std::move(*sealed);
+    rec.sealed_to = base64url_encode(to);
     Query q(s.conn,
             "INSERT INTO requests (id, ticket, service, content_version, created_at, state, "
-            "state_at, answers) VALUES (?1, ?2, ?3, ?4, ?5, 'queued', ?5, ?6)");
+            "state_at, answers_sealed, sealed_to) VALUES (?1, ?2, ?3, ?4, ?5, 'queued', ?5, ?6, ?7)");
     if (!q.ok()) return q.error();
     q.bind(1, rec.id).bind(2, rec.ticket).bind(3, rec.service_id).bind(4, rec.content_version);
-    q.bind(5, now_ms).bind(6, req.plan.answers.dump());
+    q.bind(5, now_ms).bind_blob(6, rec.answers_sealed).bind(7, rec.sealed_to);
     if (auto st = q.run("insert request"); !st) return st.error();
   }
   for (const auto& r : req.plan.reservations) {
@@ -246,6 +269,66 @@ Status RequestStore::set_setting(std::string_view key, std::string_view value) {
           "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
   if (!q.ok()) return q.error();
   return q.bind(1, key).bind(2, value).run("set setting");
+}
+
+Expected<int> RequestStore::adopt_hub_key(const std::string& hub_public_key, const BoxKeyPair& local) {
+  if (hub_public_key.size() != kBoxKeyBytes) return store_error(ErrorKind::BadRequest, "hub key not 32 bytes");
+  std::lock_guard lock(impl_->mu);
+  Impl& s = *impl_;
+  Transaction txn(s.db);
+  if (auto st = txn.begin(); !st) return st.error();
+  const std::string hub_b64 = base64url_encode(hub_public_key);
+  {
+    Query q(s.conn,
+            "INSERT INTO settings (key, value) VALUES (?1, ?2) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+    if (!q.ok()) return q.error();
+    if (auto st = q.bind(1, kHubKeySetting).bind(2, hub_b64).run("adopt hub key"); !st) return st.error();
+  }
+  std::vector<std::pair<std::string, std::string>> rows;  // id, sealed box
+  if (local.valid()) {
+    Query q(s.conn, "SELECT id, answers_sealed FROM requests WHERE sealed_to = ?1 AND answers_sealed IS NOT NULL");
+    if (!q.ok()) return q.error();
+    q.bind(1, base64url_encode(local.public_key));
+    int rc;
+    while ((rc = q.step("find local seals")) == SQLITE_ROW) rows.emplace_back(q.text(0), q.blob(1));
+    if (rc != SQLITE_DONE) return q.error();
+  }
+  int n = 0;
+  for (const auto& [id, box] : rows) {
+    auto plain = open_box(local, box);
+    if (!plain) {
+      // Not openable with this key (altered?): it stays as it is, and so does the key.
+      log::event(log::Level::Error, "store", "reseal_unopenable", {{"id", id}});
+      continue;
+    }
+    auto sealed = seal_answers(hub_public_key, *plain);
+    std::fill(plain->begin(), plain->end(), '\0');
+    if (!sealed) return sealed.error();
+    Query q(s.conn, "UPDATE requests SET answers_sealed = ?2, sealed_to = ?3 WHERE id = ?1");
+    if (!q.ok()) return q.error();
+    if (auto st = q.bind(1, id).bind_blob(2, *sealed).bind(3, hub_b64).run("reseal"); !st) return st.error();
+    ++n;
+  }
+  if (auto st = txn.commit(); !st) return st.error();
+  if (n > 0) log::event(log::Level::Info, "store", "resealed", {{"count", int64_t{n}}});
+  return n;
+}
+
+int RequestStore::count_sealed_to(std::string_view public_key) const {
+  std::lock_guard lock(impl_->mu);
+  Query q(impl_->conn, "SELECT count(*) FROM requests WHERE sealed_to = ?1 AND answers_sealed IS NOT NULL");
+  if (!q.ok()) return log_read_error(q.error()), -1;
+  if (q.bind(1, base64url_encode(public_key)).step("count seals") != SQLITE_ROW)
+    return log_read_error(q.error()), -1;
+  return static_cast<int>(q.i64(0));
+}
+
+std::optional<std::string> RequestStore::hub_box_public_key() const {
+  std::lock_guard lock(impl_->mu);
+  std::string k = current_hub_key(impl_->conn, impl_->opts);
+  if (k.empty()) return std::nullopt;
+  return k;
 }
 
 int RequestStore::schema_version() const {

@@ -13,6 +13,7 @@
 
 #include "kiosk/base/expected.hpp"
 #include "kiosk/domain/form.hpp"
+#include "kiosk/store/seal.hpp"
 
 namespace kiosk {
 
@@ -30,9 +31,14 @@ struct RequestRecord {
   int64_t state_at_ms = 0;      // time of the last state change
   std::string state_reason;     // why (quarantine reason, last transient error, ...)
   std::string staff_note;       // the staff's short note for the worker (from the hub)
-  std::optional<nlohmann::json> answers;  // nullopt once purged
+  // In clear only in a record just submitted (the caller's own answers) or
+  // a row no key could seal; what the store reads back is sealed.
+  std::optional<nlohmann::json> answers;
+  std::string answers_sealed;   // crypto_box_seal of the answers JSON; "" once purged
+  std::string sealed_to;        // base64url of the public key it is sealed to
   int attempts = 0;             // upload attempts so far
   int64_t delivered_at_ms = 0;
+  bool has_answers() const { return answers.has_value() || !answers_sealed.empty(); }
 };
 
 struct NewRequest {
@@ -53,6 +59,12 @@ struct StoreOptions {
   int busy_timeout_ms = 5000;      // another connection (sync, CLI) holding the write lock
   bool quick_check_on_open = true; // refuse a damaged file before anything writes to it
   std::string vfs;                 // name of a registered sqlite3_vfs; tests inject faults with it
+  // Answers are sealed (crypto_box_seal) before they touch the file: to the
+  // hub's box key when known (here, or adopted earlier by another
+  // connection), else to local_box. With neither, submit and the v3->v4
+  // migration of a file holding answers refuse (bad_request).
+  std::string hub_box_public_key;  // 32 bytes, or "" when not known
+  BoxKeyPair local_box;            // the kiosk's own pair before enrollment
 };
 
 class RequestStore final : public BookingLedger {
@@ -95,6 +107,17 @@ class RequestStore final : public BookingLedger {
   // Quarantined requests lose their answers `retention` after quarantine, too.
   // mark_delivered also runs it (at most once an hour of its clock).
   Expected<int> purge_expired(int64_t now_ms);
+
+  // --- sealing ---
+  // From now on new answers are sealed to `hub_public_key` (every connection
+  // sees it: it is kept in the file), and each row sealed to `local` is opened
+  // and sealed to the hub, all in one transaction. Returns how many were
+  // re-sealed. RequestStore::open runs it when the options name a hub key.
+  Expected<int> adopt_hub_key(const std::string& hub_public_key, const BoxKeyPair& local);
+  // Rows whose answers are sealed to this (raw, 32-byte) public key.
+  int count_sealed_to(std::string_view public_key) const;
+  // The hub key new answers are sealed to, if any (options, else the file's).
+  std::optional<std::string> hub_box_public_key() const;
 
   // Small key/value settings (sync cursor, kiosk id, content version).
   std::optional<std::string> setting(std::string_view key) const;

@@ -13,7 +13,7 @@
 namespace kiosk::store_detail {
 
 // The schema this build writes. Bump it with a new `case` in migrate().
-constexpr int kSchemaVersion = 3;
+constexpr int kSchemaVersion = 4;
 
 // An error from the store's string table, e.g. store_error(ErrorKind::DiskFull, "commit: ...").
 Error store_error(ErrorKind kind, std::string detail = {});
@@ -34,7 +34,12 @@ Status precheck_schema(sqlite3* db);
 
 // Brings the file to kSchemaVersion: a new file gets the current schema, an old
 // one runs each migration in its own transaction. A newer file is refused.
-Status migrate(sqlite3* db, bool read_only);
+// v3 -> v4 seals the answers it finds to `seal_to` (a raw 32-byte public
+// key); without one a file holding answers is not migrated (bad_request).
+Status migrate(sqlite3* db, bool read_only, std::string_view seal_to);
+
+// The answers JSON sealed to `public_key`; bad_request for a bad key.
+Expected<std::string> seal_answers(std::string_view public_key, const std::string& json_text);
 
 // "{key}" placeholders replaced in both languages.
 Text fill(const Text& t, std::initializer_list<std::pair<std::string_view, std::string>> args);

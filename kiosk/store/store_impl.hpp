@@ -44,7 +44,7 @@ namespace store_detail {
 
 inline constexpr const char* kColumns =
     "id, ticket, service, content_version, created_at, state, state_at, state_reason, "
-    "staff_note, answers, attempts, delivered_at";
+    "staff_note, answers, attempts, delivered_at, answers_sealed, sealed_to";
 
 // A cached statement in use: bindings and cursor cleared when it goes out of scope.
 class Query {
@@ -69,6 +69,10 @@ class Query {
     sqlite3_bind_int64(st_, i, v);
     return *this;
   }
+  Query& bind_blob(int i, std::string_view v) {
+    sqlite3_bind_blob(st_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
   Query& bind_null(int i) {
     sqlite3_bind_null(st_, i);
     return *this;
@@ -89,6 +93,11 @@ class Query {
     const auto* p = sqlite3_column_text(st_, c);
     return p ? std::string(reinterpret_cast<const char*>(p),
                            static_cast<size_t>(sqlite3_column_bytes(st_, c)))
+             : std::string();
+  }
+  std::string blob(int c) const {
+    const void* p = sqlite3_column_blob(st_, c);
+    return p ? std::string(static_cast<const char*>(p), static_cast<size_t>(sqlite3_column_bytes(st_, c)))
              : std::string();
   }
   bool is_null(int c) const { return sqlite3_column_type(st_, c) == SQLITE_NULL; }
@@ -116,6 +125,11 @@ class Transaction {
 RequestRecord read_record(const Query& q);  // the kColumns of one row
 void log_read_error(const Error& e);
 Expected<int> purge_locked(Connection& c, int64_t retention_ms, int64_t now_ms);
+
+// The settings key that holds the adopted hub key (base64url).
+inline constexpr const char* kHubKeySetting = "seal.hub_box_public_key";
+// The hub key in force: the options', else the file's (raw bytes), else "".
+std::string current_hub_key(Connection& c, const StoreOptions& opts);
 
 }  // namespace store_detail
 

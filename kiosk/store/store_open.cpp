@@ -116,14 +116,24 @@ Expected<std::unique_ptr<RequestStore>> RequestStore::open(const std::string& pa
                     "pragmas");
       !s)
     return fail(s.error());
-  if (auto s = migrate(db, read_only); !s) return fail(s.error());
+  const std::string& seal_to = opts.hub_box_public_key.size() == kBoxKeyBytes ? opts.hub_box_public_key
+                                                                               : opts.local_box.public_key;
+  if (auto s = migrate(db, read_only, seal_to); !s) return fail(s.error());
 
   auto impl = std::make_unique<Impl>();
   impl->db = db;
   impl->path = path;
   impl->opts = std::move(opts);
   impl->read_only = read_only;
-  return std::unique_ptr<RequestStore>(new RequestStore(std::move(impl)));
+  std::unique_ptr<RequestStore> store(new RequestStore(std::move(impl)));
+  const StoreOptions& o = store->impl_->opts;
+  if (!read_only && o.hub_box_public_key.size() == kBoxKeyBytes) {
+    // A failure here leaves the rows sealed to the local key, still readable
+    // by it: logged, and tried again at the next open.
+    if (auto n = store->adopt_hub_key(o.hub_box_public_key, o.local_box); !n)
+      log::event(log::Level::Warn, "store", "reseal_failed", {{"code", n.error().name()}});
+  }
+  return store;
 }
 
 RequestStore::RequestStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}

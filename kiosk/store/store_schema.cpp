@@ -8,6 +8,16 @@
 //   v2  reservations and dedup_keys (capacity and duplicates checked at submit),
 //       delivered_at, 'rejected' renamed 'quarantined', index for the sync claim.
 //   v3  staff_note (the staff's reply from the hub), 'handled', index for listing.
+//   v4  answers_sealed, sealed_to: answers sealed (crypto_box_seal) to the
+//       hub's key or the kiosk's own; `answers` is NULL for every sealed row,
+//       and the migration seals the answers a v3 file held in clear.
+#include <algorithm>
+#include <functional>
+#include <utility>
+#include <vector>
+
+#include "kiosk/base/base64url.hpp"
+#include "kiosk/store/seal.hpp"
 #include "kiosk/store/store_detail.hpp"
 
 namespace kiosk::store_detail {
@@ -29,7 +39,9 @@ CREATE TABLE requests (
   answers TEXT,
   attempts INTEGER NOT NULL DEFAULT 0,
   delivered_at INTEGER NOT NULL DEFAULT 0,
-  staff_note TEXT NOT NULL DEFAULT ''
+  staff_note TEXT NOT NULL DEFAULT '',
+  answers_sealed BLOB,
+  sealed_to TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE ticket_counters (
   prefix TEXT PRIMARY KEY NOT NULL,
@@ -51,7 +63,7 @@ CREATE TABLE dedup_keys (
 CREATE INDEX dedup_keys_request ON dedup_keys(request_id);
 CREATE INDEX requests_state_created ON requests(state, created_at);
 CREATE INDEX requests_created ON requests(created_at);
-PRAGMA user_version = 3;
+PRAGMA user_version = 4;
 )sql";
 
 constexpr const char* kMigrate1to2 = R"sql(
@@ -78,6 +90,62 @@ CREATE INDEX requests_created ON requests(created_at);
 PRAGMA user_version = 3;
 )sql";
 
+constexpr const char* kMigrate3to4 = R"sql(
+ALTER TABLE requests ADD COLUMN answers_sealed BLOB;
+ALTER TABLE requests ADD COLUMN sealed_to TEXT NOT NULL DEFAULT '';
+)sql";
+
+// Inside the v3 -> v4 transaction: every answer held in clear is sealed and
+// the clear text set to NULL (secure_delete overwrites the old bytes).
+Status seal_v3_answers(sqlite3* db, std::string_view seal_to) {
+  sqlite3_stmt* sel = nullptr;
+  sqlite3_stmt* upd = nullptr;
+  Status result = ok_status();
+  int rc = sqlite3_prepare_v2(db, "SELECT id, answers FROM requests WHERE answers IS NOT NULL", -1, &sel,
+                              nullptr);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2(db,
+                            "UPDATE requests SET answers = NULL, answers_sealed = ?2, sealed_to = ?3 "
+                            "WHERE id = ?1",
+                            -1, &upd, nullptr);
+  if (rc != SQLITE_OK) result = sqlite_error(db, rc, "prepare sealing");
+  const std::string to = base64url_encode(seal_to);
+  // The rows are read first: updating the table under an open cursor over it is
+  // allowed in SQLite but needlessly subtle.
+  std::vector<std::pair<std::string, std::string>> rows;
+  while (result && (rc = sqlite3_step(sel)) == SQLITE_ROW) {
+    auto text = [&](int c) {
+      const auto* p = sqlite3_column_text(sel, c);
+      return p ? std::string(reinterpret_cast<const char*>(p), static_cast<size_t>(sqlite3_column_bytes(sel, c)))
+               : std::string();
+    };
+    rows.emplace_back(text(0), text(1));
+  }
+  if (result && rc != SQLITE_DONE) result = sqlite_error(db, rc, "read answers");
+  if (result && !rows.empty() && seal_to.size() != kBoxKeyBytes)
+    result = store_error(ErrorKind::BadRequest, "no key to seal the answers of a v3 file to");
+  for (auto& [id, answers] : rows) {
+    if (!result) break;
+    auto sealed = seal_answers(seal_to, answers);
+    if (!sealed) {
+      result = sealed.error();
+      break;
+    }
+    sqlite3_bind_text(upd, 1, id.data(), static_cast<int>(id.size()), SQLITE_TRANSIENT);
+    sqlite3_bind_blob(upd, 2, sealed->data(), static_cast<int>(sealed->size()), SQLITE_TRANSIENT);
+    sqlite3_bind_text(upd, 3, to.data(), static_cast<int>(to.size()), SQLITE_TRANSIENT);
+    rc = sqlite3_step(upd);
+    if (rc != SQLITE_DONE) result = sqlite_error(db, rc, "seal answers");
+    sqlite3_reset(upd);
+    sqlite3_clear_bindings(upd);
+    std::fill(answers.begin(), answers.end(), '\0');
+  }
+  sqlite3_finalize(sel);
+  sqlite3_finalize(upd);
+  if (result) result = exec(db, "PRAGMA user_version = 4", "set v4");
+  return result;
+}
+
 bool has_tables(sqlite3* db) {
   sqlite3_stmt* st = nullptr;
   bool any = false;
@@ -88,8 +156,10 @@ bool has_tables(sqlite3* db) {
   return any;
 }
 
-// One step from `from` to the next version, unless another connection already did it.
-Status step(sqlite3* db, int from, const char* sql) {
+// One step from `from` to the next version, unless another connection already
+// did it: the SQL, then `after` (work that needs code), in one transaction.
+Status step(sqlite3* db, int from, const char* sql,
+            const std::function<Status(sqlite3*)>& after = {}) {
   if (auto s = exec(db, "BEGIN IMMEDIATE", "begin migration"); !s) return s;
   Error err;
   const int v = user_version(db, &err);
@@ -102,6 +172,7 @@ Status step(sqlite3* db, int from, const char* sql) {
       result = store_error(ErrorKind::StoreDamaged, "user_version 0 but tables present");
     else
       result = exec(db, sql, "migrate from v" + std::to_string(from));
+    if (result && after) result = after(db);
   }
   if (result) result = exec(db, "COMMIT", "commit migration");
   if (!result && !sqlite3_get_autocommit(db))
@@ -122,7 +193,13 @@ Status precheck_schema(sqlite3* db) {
   return ok_status();
 }
 
-Status migrate(sqlite3* db, bool read_only) {
+Expected<std::string> seal_answers(std::string_view public_key, const std::string& json_text) {
+  auto sealed = seal_box(public_key, json_text);
+  if (!sealed) return store_error(ErrorKind::BadRequest, "cannot seal: no valid public key");
+  return std::move(*sealed);
+}
+
+Status migrate(sqlite3* db, bool read_only, std::string_view seal_to) {
   Error err;
   const int v = user_version(db, &err);
   if (v < 0) return err;
@@ -139,6 +216,12 @@ Status migrate(sqlite3* db, bool read_only) {
       [[fallthrough]];
     case 2:
       if (auto s = step(db, 2, kMigrate2to3); !s) return s;
+      [[fallthrough]];
+    case 3:
+      if (auto s = step(db, 3, kMigrate3to4, [&](sqlite3* d) { return seal_v3_answers(d, seal_to); }); !s)
+        return s;
+      // The clear pages may still sit in the WAL: copy back and truncate it.
+      sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
       [[fallthrough]];
     default:
       break;

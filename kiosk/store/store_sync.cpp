@@ -1,5 +1,6 @@
 // The request store, sync side: claim in creation order, requeue, delivered,
 // quarantined (releasing its duplicate keys), handled, and the retention purge.
+#include "kiosk/base/base64url.hpp"
 #include "kiosk/base/log.hpp"
 #include "kiosk/store/store.hpp"
 #include "kiosk/store/store_detail.hpp"
@@ -14,7 +15,8 @@ namespace store_detail {
 Expected<int> purge_locked(Connection& c, int64_t retention_ms, int64_t now_ms) {
   const int64_t cutoff = now_ms - retention_ms;
   Query q(c,
-          "UPDATE requests SET answers = NULL WHERE answers IS NOT NULL AND ("
+          "UPDATE requests SET answers = NULL, answers_sealed = NULL "
+          "WHERE (answers IS NOT NULL OR answers_sealed IS NOT NULL) AND ("
           "(state IN ('delivered', 'handled') AND delivered_at > 0 AND delivered_at <= ?1) OR "
           "(state = 'quarantined' AND state_at <= ?1))");
   if (!q.ok()) return q.error();
@@ -37,17 +39,21 @@ Expected<std::vector<RequestRecord>> RequestStore::claim_batch(int max_items, in
   Transaction txn(s.db);
   if (auto st = txn.begin(); !st) return st.error();
   static const std::string sql = std::string("SELECT ") + kColumns +
-                                 ", length(answers) FROM requests WHERE state = 'queued' "
-                                 "ORDER BY created_at, rowid LIMIT ?1";
+                                 ", length(answers_sealed) FROM requests WHERE state = 'queued' "
+                                 "AND sealed_to = ?2 AND answers_sealed IS NOT NULL ORDER BY created_at, rowid LIMIT ?1";
   std::vector<RequestRecord> batch;
   {
     Query q(s.conn, sql.c_str());
     if (!q.ok()) return q.error();
-    q.bind(1, int64_t{max_items});
+    // Only what the hub can open travels; rows still sealed to the kiosk's
+    // own key wait (queued) until adopt_hub_key re-seals them.
+    const std::string hub = current_hub_key(s.conn, s.opts);
+    if (hub.empty()) return batch;
+    q.bind(1, int64_t{max_items}).bind(2, base64url_encode(hub));
     int64_t bytes = 0;
     int rc;
     while ((rc = q.step("claim")) == SQLITE_ROW) {
-      const int64_t size = q.i64(12);
+      const int64_t size = q.i64(14);
       // Always at least one, so an oversized request still travels alone.
       if (!batch.empty() && bytes + size > max_bytes) break;
       bytes += size;

@@ -18,7 +18,7 @@ Expected<EnrollResponse> enroll_kiosk(Install& install, const std::string& hub_u
     if (!exists || pem.find("BEGIN CERTIFICATE") == std::string::npos)
       return Error{ErrorKind::BadCa, tr("sync.bad_ca"), "--ca", "not a PEM certificate file"};
     ca_copy = install.root() + "/hub-ca.pem";
-    if (auto st = write_file_atomic(ca_copy, pem, 0644); !st) return st.error();
+    if (auto st = write_file_atomic(ca_copy, pem, 0600); !st) return st.error();
   }
   HubTransport transport(HubEndpoint{hub_url, ca_copy, allow_plain_http_loopback, ""}, t);
   EnrollRequest req{normalize_enroll_code(code), KIOSK_VERSION};
@@ -33,7 +33,8 @@ Expected<EnrollResponse> enroll_kiosk(Install& install, const std::string& hub_u
   }
   auto e = parse_enroll_response(r.body);
   if (!e) return Error{ErrorKind::BadResponse, tr("sync.error.bad_response"), "", e.error().detail};
-  Enrollment rec{hub_url, ca_copy, allow_plain_http_loopback, e->kiosk_id, e->kiosk_name, e->token};
+  Enrollment rec{hub_url,   ca_copy,  allow_plain_http_loopback, e->kiosk_id,
+                 e->kiosk_name, e->token, e->box_public_key,    e->hash_key};
   if (auto st = install.record_enrollment(rec); !st) return st.error();
   log::event(log::Level::Info, "sync", "enrolled", {{"kiosk_id", e->kiosk_id}});
   return e;

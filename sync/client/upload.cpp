@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "kiosk/base/base64url.hpp"
 #include "kiosk/base/log.hpp"
 #include "sync/client/sync_client.hpp"
 
@@ -40,7 +41,8 @@ CycleReport SyncClient::upload_all(int max_batches) {
       w.service_id = it.service_id;
       w.content_version = it.content_version;
       w.created_at_ms = it.created_at_ms;
-      w.answers = it.answers ? *it.answers : json::object();
+      // claim_batch hands out only rows sealed to the hub's key.
+      w.answers_sealed = base64url_encode(it.answers_sealed);
       batch.requests.push_back(std::move(w));
     }
     ++rep.batches;

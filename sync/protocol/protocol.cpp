@@ -3,6 +3,7 @@
 #include <cctype>
 #include <limits>
 
+#include "kiosk/base/base64url.hpp"
 #include "kiosk/base/json_limited.hpp"
 #include "kiosk/base/strings.hpp"
 #include "kiosk/base/utf8.hpp"
@@ -83,8 +84,10 @@ json wire_request_json(const WireRequest& r) {
          {"service_id", r.service_id},
          {"content_version", r.content_version},
          {"created_at_ms", r.created_at_ms}};
-  if (!r.answers_sealed.empty()) j["answers_sealed"] = r.answers_sealed;
-  else j["answers"] = r.answers;
+  if (!r.answers_sealed.empty())
+    j["answers_sealed"] = r.answers_sealed;
+  else
+    j["answers"] = r.answers;
   return j;
 }
 
@@ -134,7 +137,10 @@ std::string to_json(const EnrollRequest& e) {
 }
 
 std::string to_json(const EnrollResponse& e) {
-  return json{{"kiosk_id", e.kiosk_id}, {"kiosk_name", e.kiosk_name}, {"token", e.token}}.dump();
+  json j{{"kiosk_id", e.kiosk_id}, {"kiosk_name", e.kiosk_name}, {"token", e.token}};
+  if (!e.box_public_key.empty()) j["box_public_key"] = base64url_encode(e.box_public_key);
+  if (!e.hash_key.empty()) j["hash_key"] = base64url_encode(e.hash_key);
+  return j.dump();
 }
 
 std::string to_json(const HubError& e) {
@@ -150,11 +156,13 @@ Expected<WireRequest> parse_wire_request(const json& j) {
   if (!get_string(j, "service_id", r.service_id)) return bad_field("service_id");
   if (!get_string(j, "content_version", r.content_version, false)) return bad_field("content_version");
   if (!get_int(j, "created_at_ms", r.created_at_ms)) return bad_field("created_at_ms");
+  // Either the answers in clear or sealed to the hub's box key, not both.
   auto a = j.find("answers");
   auto sealed = j.find("answers_sealed");
   if (sealed != j.end()) {
-    // Sealed answers stand alone: an item with both is not one a kiosk sent.
-    if (a != j.end() || !sealed->is_string() || sealed->get_ref<const std::string&>().empty())
+    if (a != j.end()) return bad_field("answers_sealed", "both answers and answers_sealed");
+    if (!sealed->is_string() || sealed->get_ref<const std::string&>().empty() ||
+        !is_base64url(sealed->get_ref<const std::string&>()))
       return bad_field("answers_sealed");
     r.answers_sealed = sealed->get<std::string>();
     r.answers = json::object();
@@ -284,6 +292,15 @@ Expected<EnrollResponse> parse_enroll_response(std::string_view body) {
   if (!get_string(*j, "kiosk_id", e.kiosk_id) || !get_string(*j, "token", e.token) ||
       !get_string(*j, "kiosk_name", e.kiosk_name, false) || e.token.empty())
     return bad_field("enroll");
+  // Both optional (older hubs send neither); present, each is exactly 32 bytes.
+  for (auto [key, out] : {std::pair{"box_public_key", &e.box_public_key}, std::pair{"hash_key", &e.hash_key}}) {
+    std::string text;
+    if (!get_string(*j, key, text, false)) return bad_field(key);
+    if (!j->contains(key) || (*j)[key].is_null()) continue;
+    auto raw = base64url_decode(text);
+    if (!raw || raw->size() != 32) return bad_field(key, "not base64url of 32 bytes");
+    *out = std::move(*raw);
+  }
   return e;
 }
 

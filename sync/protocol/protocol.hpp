@@ -101,6 +101,11 @@ struct EnrollResponse {
   std::string kiosk_id;
   std::string kiosk_name;
   std::string token;
+  // Raw 32 bytes each, "" from a hub that sends none; on the wire base64url
+  // without padding as "box_public_key" (X25519, answers are sealed to it)
+  // and "hash_key" (for keyed hashes of ID numbers).
+  std::string box_public_key;
+  std::string hash_key;
 };
 
 // An error body: {"error": code, "message": {"zh","en"}}.

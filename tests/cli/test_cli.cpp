@@ -230,7 +230,13 @@ TEST_CASE("queue list / show / stats") {
   CHECK(show.j()["has_answers"] == true);
   CHECK_FALSE(show.j().contains("answers"));
   auto by_id = run(data, {"queue", "show", s1.j()["id"].get<std::string>(), "--with-answers"}, true);
-  CHECK(by_id.j()["answers"]["name"] == "王小明");
+  // Sealed for the hub: even on request the kiosk shows no answer.
+  CHECK_FALSE(by_id.j().contains("answers"));
+  CHECK(by_id.j()["answers_sealed"]["en"] == "sealed for the hub");
+  CHECK(by_id.out.find("王小明") == std::string::npos);
+  auto text_with = run(data, {"queue", "show", "K-0001", "--with-answers"});
+  CHECK(text_with.out.find("sealed for the hub") != std::string::npos);
+  CHECK(text_with.out.find("王小明") == std::string::npos);
   auto text = run(data, {"queue", "show", "K-0002"});
   CHECK(text.out.find("ticket:          K-0002") != std::string::npos);
   CHECK(text.out.find("王小明") == std::string::npos);

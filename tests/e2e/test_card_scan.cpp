@@ -29,6 +29,7 @@
 
 #include "kiosk/card/ticket_code.hpp"
 #include "kiosk_driver.hpp"
+#include "sealed_answers.hpp"
 
 using namespace e2e;
 
@@ -189,9 +190,12 @@ void run_language(const std::string& lang) {
   std::string id = items[0].value("id", ""), ticket = items[0].value("ticket", "");
   REQUIRE_FALSE(ticket.empty());
   // The request carries what the card told: the member number and the name.
+  // `queue show` shows none of it (sealed); the sealed row holds it.
   std::string shown = cli(work / "data", {"queue", "show", ticket, "--with-answers"});
-  CHECK(shown.find("22010012345") != std::string::npos);
-  CHECK(shown.find("陈静") != std::string::npos);
+  CHECK(shown.find("陈静") == std::string::npos);
+  const std::string sealed = kiosk::e2e::local_sealed_answers((work / "data").string(), ticket);
+  CHECK(sealed.find("22010012345") != std::string::npos);
+  CHECK(sealed.find("陈静") != std::string::npos);
 
   // 5. The scanner reads the ticket's QR text on the home screen.
   k.tap("ticket.done");

@@ -155,7 +155,7 @@ TEST_CASE("Install::record_enrollment: token 0600, the hub in config.json, other
   write_file(dir.file("config.json"), R"({"retention_days": 7, "scan_source": "none"})");
   auto in = Install::open(dir.path());
   REQUIRE(in.ok());
-  Enrollment e{"https://hub.example", "", false, "k-42", "长春市工人文化宫 1号机", "tok-42"};
+  Enrollment e{"https://hub.example", "", false, "k-42", "长春市工人文化宫 1号机", "tok-42", "", ""};
   REQUIRE(in->record_enrollment(e).ok());
   CHECK(mode_of(dir.file("device-token")) == 0600);
   json cfg = read_json(dir.file("config.json"));

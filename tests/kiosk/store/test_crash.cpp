@@ -108,20 +108,20 @@ TEST_CASE("SIGKILL at random moments loses no reported ticket and never damages 
       CHECK_MESSAGE(reported.emplace(t, id).second, "ticket issued twice: " << t);
     }
     if (!test::file_exists(db)) continue;
-    auto s = RequestStore::open(db);
+    auto s = RequestStore::open(db, sealed());
     REQUIRE_MESSAGE(s.ok(), (s.ok() ? "" : s.error().name() + " " + s.error().detail));
     CHECK((*s)->integrity_check().ok());
     for (const auto& [t, id] : r.reported) {
       auto rec = (*s)->find(t);
       REQUIRE_MESSAGE(rec, "reported but lost: " << t);
       CHECK(rec->id == id);
-      CHECK(rec->answers);
+      CHECK(rec->has_answers());
     }
   }
   MESSAGE(reported.size() << " tickets over " << kRounds << " kills (" << early_kills
                           << " before the first ticket)");
   CHECK(reported.size() > 40);  // ~800 here; a slow disk gives fewer, never none
-  auto s = RequestStore::open(db);
+  auto s = RequestStore::open(db, sealed());
   REQUIRE(s.ok());
   CHECK((*s)->integrity_check().ok());
   CHECK(sql_text(db, "PRAGMA integrity_check") == "ok");

@@ -26,7 +26,7 @@ using namespace kiosk::test;
 namespace {
 
 std::unique_ptr<RequestStore> open_store(const std::string& path, StoreOptions o = {}) {
-  auto s = RequestStore::open(path, o);
+  auto s = RequestStore::open(path, sealed(o));
   REQUIRE_MESSAGE(s.ok(), (s.ok() ? "" : s.error().name() + " " + s.error().detail));
   return std::move(*s);
 }
@@ -51,7 +51,7 @@ void check_intact(RequestStore& s, const std::string& db, const std::vector<std:
   for (const auto& t : tickets) {
     auto r = s.find(t);
     REQUIRE_MESSAGE(r, t);
-    CHECK(r->answers);
+    CHECK(r->has_answers());
   }
 }
 
@@ -155,12 +155,12 @@ TEST_CASE("a new store on a full disk fails with disk_full and can be created la
   const auto db = dir.file("requests.db");
   faulty_vfs_register();
   faulty_vfs_arm(Fault::DiskFull);
-  auto s = RequestStore::open(db, faulty());
+  auto s = RequestStore::open(db, sealed(faulty()));
   faulty_vfs_disarm();
   REQUIRE_FALSE(s.ok());
   CHECK(s.error().kind == ErrorKind::DiskFull);
   auto again = open_store(db, faulty());
-  CHECK(again->schema_version() == 3);
+  CHECK(again->schema_version() == 4);
   CHECK(again->submit(numbered(1), 1)->ticket == "F-0001");
 }
 
@@ -224,7 +224,7 @@ TEST_CASE("a real read-only mount: read_only, file untouched, intact when writab
   const std::string before = read_file(db);
   REQUIRE(mount(nullptr, dir.path().c_str(), nullptr, MS_REMOUNT | MS_RDONLY, nullptr) == 0);
   {
-    auto s = RequestStore::open(db);
+    auto s = RequestStore::open(db, sealed());
     // What a kiosk sees depends on whether it can even read a WAL file here:
     // either open or the submit says read_only, never anything vaguer.
     if (s.ok()) {
@@ -268,7 +268,7 @@ TEST_CASE("a database file the kiosk's user may only read: lists work, submit sa
   if (pid == 0) {
     if (setgid(65534) != 0 || setuid(65534) != 0) _exit(10);
     log::set_min_level(log::Level::Error);
-    auto s = RequestStore::open(db);
+    auto s = RequestStore::open(db, sealed());
     if (!s.ok()) _exit(s.error().kind == ErrorKind::ReadOnly ? 20 : 11);
     if ((*s)->list(std::nullopt).size() != 2) _exit(12);
     auto r = (*s)->submit(numbered(9), 9);

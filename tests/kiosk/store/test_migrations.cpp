@@ -5,6 +5,8 @@
 #include <map>
 #include <thread>
 
+#include "kiosk/base/base64url.hpp"
+#include "kiosk/store/seal.hpp"
 #include "kiosk/store/store.hpp"
 #include "testkit.hpp"
 
@@ -53,7 +55,7 @@ std::map<std::string, std::string> shape(const std::string& db) {
 }
 
 std::unique_ptr<RequestStore> open_store(const std::string& path) {
-  auto s = RequestStore::open(path);
+  auto s = RequestStore::open(path, sealed());
   REQUIRE_MESSAGE(s.ok(), (s.ok() ? "" : s.error().name() + " " + s.error().detail));
   return std::move(*s);
 }
@@ -65,7 +67,7 @@ TEST_CASE("v1 -> current: rows kept, states renamed, delivery times filled, numb
   const auto db = make_old_db(dir, "v1.sql");
   REQUIRE(sql_int(db, "PRAGMA user_version") == 1);
   auto s = open_store(db);
-  CHECK(s->schema_version() == 3);
+  CHECK(s->schema_version() == 4);
   CHECK(s->integrity_check().ok());
 
   auto f1 = s->find("F-0001");
@@ -74,7 +76,8 @@ TEST_CASE("v1 -> current: rows kept, states renamed, delivery times filled, numb
   CHECK(f1->delivered_at_ms == 1730000100000);
   CHECK(f1->attempts == 1);
   CHECK(f1->staff_note.empty());
-  CHECK((*f1->answers)["topic"] == "wage_arrears");
+  REQUIRE(opened_answers(*f1));
+  CHECK((*opened_answers(*f1))["topic"] == "wage_arrears");
   auto f2 = s->find("F-0002");
   CHECK(f2->state == RequestState::Quarantined);  // v1 called it 'rejected'
   CHECK(f2->state_reason == "hub: unknown slot");
@@ -101,7 +104,7 @@ TEST_CASE("v2 -> current: places and duplicate keys still count") {
   TempDir dir;
   const auto db = make_old_db(dir, "v2.sql");
   auto s = open_store(db);
-  CHECK(s->schema_version() == 3);
+  CHECK(s->schema_version() == 4);
   CHECK(s->integrity_check().ok());
   CHECK(s->local_bookings("class:C-2027S-A") == 1);  // the quarantined one does not hold it
   CHECK(s->has_dedup_key("mixer:M-202612:member:5D41402ABC4B2A76"));
@@ -127,7 +130,7 @@ TEST_CASE("a migration that fails leaves the file at its old version") {
   const auto db = make_old_db(dir, "v1.sql");
   // Something in the way of migration 1 -> 2.
   sql_exec(db, "CREATE TABLE dedup_keys (x)");
-  auto s = RequestStore::open(db);
+  auto s = RequestStore::open(db, sealed());
   REQUIRE_FALSE(s.ok());
   CHECK(sql_int(db, "PRAGMA user_version") == 1);
   CHECK(sql_int(db, "SELECT count(*) FROM pragma_table_info('requests') WHERE name = 'delivered_at'") == 0);
@@ -135,7 +138,7 @@ TEST_CASE("a migration that fails leaves the file at its old version") {
   CHECK(sql_text(db, "SELECT state FROM requests WHERE ticket = 'F-0002'") == "rejected");
   sql_exec(db, "DROP TABLE dedup_keys");
   auto again = open_store(db);
-  CHECK(again->schema_version() == 3);
+  CHECK(again->schema_version() == 4);
   CHECK(again->find("F-0002")->state == RequestState::Quarantined);
 }
 
@@ -149,12 +152,12 @@ TEST_CASE("connections opening an old file at the same time migrate it once") {
     std::vector<std::thread> threads;
     for (int i = 0; i < kOpeners; ++i)
       threads.emplace_back([&, i] {
-        auto s = RequestStore::open(db);
+        auto s = RequestStore::open(db, sealed());
         if (!s.ok()) errors[i] = s.error().name() + " " + s.error().detail;
       });
     for (auto& t : threads) t.join();
     for (const auto& e : errors) CHECK_MESSAGE(e.empty(), e);
-    CHECK(sql_int(db, "PRAGMA user_version") == 3);
+    CHECK(sql_int(db, "PRAGMA user_version") == 4);
     CHECK(sql_int(db, "SELECT count(*) FROM requests") == 4);
     CHECK(sql_text(db, "PRAGMA journal_mode") == "wal");
   }
@@ -165,7 +168,7 @@ TEST_CASE("a file from a newer kiosk is refused and untouched") {
   const auto db = make_old_db(dir, "v2.sql");
   sql_exec(db, "PRAGMA user_version = 99");
   const std::string before = read_file(db);
-  auto s = RequestStore::open(db);
+  auto s = RequestStore::open(db, sealed());
   REQUIRE_FALSE(s.ok());
   CHECK(s.error().kind == ErrorKind::StoreTooNew);
   CHECK_FALSE(s.error().message.zh.empty());
@@ -177,9 +180,97 @@ TEST_CASE("another program's database (tables, no version) is refused and untouc
   const auto db = dir.file("requests.db");
   sql_exec(db, "CREATE TABLE contacts (name TEXT, phone TEXT); INSERT INTO contacts VALUES ('a', 'b');");
   const std::string before = read_file(db);
-  auto s = RequestStore::open(db);
+  auto s = RequestStore::open(db, sealed());
   REQUIRE_FALSE(s.ok());
   CHECK(s.error().kind == ErrorKind::StoreDamaged);
   CHECK(read_file(db) == before);
   CHECK(sql_int(db, "SELECT count(*) FROM contacts") == 1);
+}
+
+TEST_CASE("v3 -> v4: answers held in clear are sealed to the hub's key, none left in the file") {
+  TempDir dir;
+  const auto db = make_old_db(dir, "v3.sql");
+  REQUIRE(sql_int(db, "PRAGMA user_version") == 3);
+  // Written by SQLite as a v3 kiosk did: the clear text is in the file.
+  sql_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)");
+  REQUIRE(read_file(db).find("13912345678") != std::string::npos);
+  auto s = open_store(db);
+  CHECK(s->schema_version() == 4);
+  CHECK(s->integrity_check().ok());
+  CHECK(sql_int(db, "SELECT count(*) FROM requests WHERE answers IS NOT NULL") == 0);
+  CHECK(sql_int(db, "SELECT count(*) FROM requests WHERE answers_sealed IS NOT NULL") == 2);
+
+  auto f1 = s->find("F-0001");
+  REQUIRE(f1);
+  CHECK_FALSE(f1->answers);
+  CHECK(f1->sealed_to == base64url_encode(test_hub_keys().public_key));
+  auto a = opened_answers(*f1);
+  REQUIRE(a);
+  CHECK(*a == nlohmann::json::parse(
+                  R"({"name":"欧阳震华","id_number":"22010419800101771X","phone":"13912345678","description":"老板拖欠工资三个月"})"));
+  CHECK((*opened_answers(*s->find("K-0001")))["name"] == "司马迁移");
+  CHECK(s->find("K-0001")->staff_note == "已收到");
+  CHECK_FALSE(s->find("F-0002")->has_answers());  // purged before: stays purged
+  CHECK(s->submit(make_request("legal", "F"), 1740000000000)->ticket == "F-0003");
+  // The queued one travels, sealed; delivered ones stay.
+  auto batch = s->claim_batch(10, 1 << 20, 1740000000001);
+  REQUIRE(batch.ok());
+  REQUIRE(batch->size() == 2);
+  CHECK(batch->at(0).ticket == "F-0001");
+  CHECK_FALSE(batch->at(0).answers_sealed.empty());
+  s.reset();
+
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    const std::string bytes = read_file(db + suffix);
+    CAPTURE(suffix);
+    for (const char* secret : {"13912345678", "22010419800101771X", "欧阳震华", "司马迁移", "13698765432",
+                               "老板拖欠工资"})
+      CHECK_MESSAGE(bytes.find(secret) == std::string::npos, "clear text left: " << secret);
+  }
+  TempDir fresh;
+  { open_store(fresh.file("requests.db")); }
+  CHECK(shape(db) == shape(fresh.file("requests.db")));
+}
+
+TEST_CASE("v3 -> v4 before enrollment: sealed to the kiosk's own key, re-sealed to the hub's later") {
+  TempDir dir;
+  const auto db = make_old_db(dir, "v3.sql");
+  const BoxKeyPair local = *make_box_keypair();
+  StoreOptions o;
+  o.local_box = local;
+  {
+    auto s = RequestStore::open(db, o);
+    REQUIRE(s.ok());
+    auto f1 = (*s)->find("F-0001");
+    CHECK(f1->sealed_to == base64url_encode(local.public_key));
+    CHECK_FALSE(opened_answers(*f1));  // not the hub's key
+    auto mine = open_box(local, f1->answers_sealed);
+    REQUIRE(mine);
+    CHECK(nlohmann::json::parse(*mine)["phone"] == "13912345678");
+    // Nothing the hub could not open travels.
+    auto batch = (*s)->claim_batch(10, 1 << 20, 1);
+    REQUIRE(batch.ok());
+    CHECK(batch->empty());
+    CHECK((*s)->count_sealed_to(local.public_key) == 2);
+  }
+  // The hub's key learnt: the next open re-seals what the local key held.
+  o.hub_box_public_key = test_hub_keys().public_key;
+  auto s = RequestStore::open(db, o);
+  REQUIRE(s.ok());
+  CHECK((*s)->count_sealed_to(local.public_key) == 0);
+  CHECK((*s)->count_sealed_to(test_hub_keys().public_key) == 2);
+  CHECK((*opened_answers(*(*s)->find("F-0001")))["id_number"] == "22010419800101771X");
+  auto batch = (*s)->claim_batch(10, 1 << 20, 1);
+  REQUIRE(batch.ok());
+  CHECK(batch->size() == 1);
+}
+
+TEST_CASE("v3 -> v4 with answers and no key at all: refused, the file stays v3") {
+  TempDir dir;
+  const auto db = make_old_db(dir, "v3.sql");
+  auto s = RequestStore::open(db);
+  REQUIRE_FALSE(s.ok());
+  CHECK(s.error().kind == ErrorKind::BadRequest);
+  CHECK(sql_int(db, "PRAGMA user_version") == 3);
+  CHECK(sql_int(db, "SELECT count(*) FROM requests WHERE answers IS NOT NULL") == 2);
 }

@@ -52,7 +52,7 @@ TEST_CASE("power cuts at random writes lose no ticket that was shown") {
     // Die after a random number of writes: often inside a commit.
     powerloss_arm(static_cast<long>(rng() % 60));
     {
-      auto s = RequestStore::open(db, o);
+      auto s = RequestStore::open(db, sealed(o));
       if (s.ok()) {
         for (int i = 0; i < 12 && !powerloss_dead(); ++i) {
           auto r = (*s)->submit(make_request("legal", "F", {{"slot:S-1", 1'000'000}},
@@ -69,7 +69,7 @@ TEST_CASE("power cuts at random writes lose no ticket that was shown") {
       }
     }
     undone_total += powerloss_cut();
-    auto s = RequestStore::open(db);  // the real disk, after the reboot
+    auto s = RequestStore::open(db, sealed());  // the real disk, after the reboot
     REQUIRE_MESSAGE(s.ok(), (s.ok() ? "" : s.error().name() + " " + s.error().detail));
     CHECK((*s)->integrity_check().ok());
     for (const auto& [t, id] : shown) {

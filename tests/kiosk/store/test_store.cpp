@@ -8,6 +8,7 @@
 #include <set>
 #include <thread>
 
+#include "kiosk/store/seal.hpp"
 #include "kiosk/store/store.hpp"
 #include "kiosk/base/strings.hpp"
 #include "testkit.hpp"
@@ -18,7 +19,7 @@ using namespace kiosk::test;
 namespace {
 
 std::unique_ptr<RequestStore> open_store(const std::string& path, StoreOptions o = {}) {
-  auto s = RequestStore::open(path, o);
+  auto s = RequestStore::open(path, sealed(o));
   REQUIRE_MESSAGE(s.ok(), (s.ok() ? "" : s.error().name() + " " + s.error().detail));
   return std::move(*s);
 }
@@ -28,7 +29,7 @@ std::unique_ptr<RequestStore> open_store(const std::string& path, StoreOptions o
 TEST_CASE("a new store has the current schema and passes integrity_check") {
   TempDir dir;
   auto s = open_store(dir.file("requests.db"));
-  CHECK(s->schema_version() == 3);
+  CHECK(s->schema_version() == 4);
   CHECK(s->integrity_check().ok());
   CHECK(s->path() == dir.file("requests.db"));
   CHECK(sql_text(dir.file("requests.db"), "PRAGMA journal_mode") == "wal");
@@ -59,8 +60,9 @@ TEST_CASE("submit issues sequential tickets per prefix and the row is committed"
   CHECK(f2->created_at_ms == 1'700'000'000'001);
   CHECK(f2->state_at_ms == 1'700'000'000'001);
   CHECK(f2->attempts == 0);
-  REQUIRE(f2->answers);
-  CHECK((*f2->answers)["topic"] == "wage_arrears");
+  REQUIRE(opened_answers(*f2));
+  CHECK((*opened_answers(*f2))["topic"] == "wage_arrears");
+  CHECK_FALSE(f2->answers);  // nothing in clear comes back from the file
   CHECK(s->find("f-0002"));  // tickets are read back from paper: case-insensitive
   CHECK(s->find(f2->id)->ticket == "F-0002");
   CHECK_FALSE(s->find("F-0999"));
@@ -186,7 +188,7 @@ TEST_CASE("capacity under contention: separate connections never overbook") {
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t)
     threads.emplace_back([&, t] {
-      auto s = RequestStore::open(db);
+      auto s = RequestStore::open(db, sealed());
       if (!s.ok()) {
         other += kEach;
         return;
@@ -224,7 +226,7 @@ TEST_CASE("a missing file is created only when asked") {
   TempDir dir;
   StoreOptions o;
   o.create_if_missing = false;
-  auto s = RequestStore::open(dir.file("requests.db"), o);
+  auto s = RequestStore::open(dir.file("requests.db"), sealed(o));
   REQUIRE_FALSE(s.ok());
   CHECK(s.error().kind == ErrorKind::StoreMissing);
   CHECK_FALSE(file_exists(dir.file("requests.db")));
@@ -236,14 +238,14 @@ TEST_CASE("a file that is not a database is refused and left exactly as it was")
   std::string garbage;
   for (int i = 0; i < 10000; ++i) garbage += static_cast<char>((i * 7919) % 251);
   write_file(db, garbage);
-  auto s = RequestStore::open(db);
+  auto s = RequestStore::open(db, sealed());
   REQUIRE_FALSE(s.ok());
   CHECK(s.error().kind == ErrorKind::StoreDamaged);
   CHECK(s.error().message == tr("store.damaged"));
   CHECK_FALSE(s.error().message.en.empty());
   CHECK(read_file(db) == garbage);
   // Asking again changes nothing either.
-  CHECK(RequestStore::open(db).error().kind == ErrorKind::StoreDamaged);
+  CHECK(RequestStore::open(db, sealed()).error().kind == ErrorKind::StoreDamaged);
   CHECK(read_file(db) == garbage);
 }
 
@@ -263,7 +265,7 @@ TEST_CASE("a truncated database is refused and left exactly as it was") {
     cut = page_boundary ? cut - cut % 4096 : cut - cut % 4096 + 1000;
     bytes.resize(cut);
     write_file(db, bytes);
-    auto s = RequestStore::open(db);
+    auto s = RequestStore::open(db, sealed());
     REQUIRE_FALSE(s.ok());
     CHECK(s.error().kind == ErrorKind::StoreDamaged);
     CHECK(read_file(db) == bytes);
@@ -273,7 +275,7 @@ TEST_CASE("a truncated database is refused and left exactly as it was") {
 TEST_CASE("a directory where the database should be is refused") {
   TempDir dir;
   REQUIRE(::mkdir(dir.file("requests.db").c_str(), 0700) == 0);
-  auto s = RequestStore::open(dir.file("requests.db"));
+  auto s = RequestStore::open(dir.file("requests.db"), sealed());
   REQUIRE_FALSE(s.ok());
   CHECK(s.error().kind == ErrorKind::StoreDamaged);
 }
@@ -283,4 +285,49 @@ TEST_CASE("state names round-trip") {
                   RequestState::Handled, RequestState::Quarantined})
     CHECK(parse_request_state(to_string(st)) == st);
   CHECK_FALSE(parse_request_state("rejected"));
+}
+
+TEST_CASE("answers are sealed to the hub's key: the row holds no clear text and opens to exactly what was submitted") {
+  TempDir dir;
+  const auto db = dir.file("requests.db");
+  auto s = open_store(db);
+  NewRequest req = make_request("hardship", "K");
+  req.plan.answers = {{"name", "欧阳震华"}, {"id_number", "22010419800101771X"}, {"phone", "13912345678"},
+                      {"income_per_head", 850}, {"description", "丈夫住院\n透析"}};
+  auto rec = s->submit(req, 1'700'000'000'000);
+  REQUIRE(rec.ok());
+  CHECK(sql_int(db, "SELECT count(*) FROM requests WHERE answers IS NULL AND answers_sealed IS NOT NULL") == 1);
+  const std::string sealed_hex = sql_text(db, "SELECT hex(answers_sealed) FROM requests");
+  CHECK(sealed_hex.size() == 2 * (req.plan.answers.dump().size() + 48));
+  auto row = s->find(rec->ticket);
+  REQUIRE(row);
+  CHECK_FALSE(row->answers);
+  CHECK(row->has_answers());
+  auto opened = opened_answers(*row);
+  REQUIRE(opened);
+  CHECK(*opened == req.plan.answers);
+  // Another key opens nothing.
+  CHECK_FALSE(open_box(*make_box_keypair(), row->answers_sealed));
+  // A flipped byte opens nothing either.
+  std::string altered = row->answers_sealed;
+  altered[altered.size() / 2] ^= 1;
+  CHECK_FALSE(open_box(test_hub_keys(), altered));
+  s.reset();
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    const std::string bytes = read_file(db + suffix);
+    for (const char* secret : {"欧阳震华", "22010419800101771X", "13912345678", "透析"})
+      CHECK_MESSAGE(bytes.find(secret) == std::string::npos, suffix << " holds " << secret);
+  }
+}
+
+TEST_CASE("a store opened with no key to seal to refuses submit and writes nothing") {
+  TempDir dir;
+  const auto db = dir.file("requests.db");
+  auto s = RequestStore::open(db);
+  REQUIRE(s.ok());
+  auto r = (*s)->submit(make_request(), 1);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().kind == ErrorKind::BadRequest);
+  CHECK(sql_int(db, "SELECT count(*) FROM requests") == 0);
+  CHECK(sql_int(db, "SELECT count(*) FROM ticket_counters") == 0);
 }

@@ -49,7 +49,7 @@ TEST_CASE("the store logs tickets, never answers") {
   log::set_sink([&](std::string_view l) { lines.emplace_back(l); });
   TempDir dir;
   {
-    auto s = RequestStore::open(dir.file("requests.db"));
+    auto s = RequestStore::open(dir.file("requests.db"), sealed());
     REQUIRE(s.ok());
     auto r = make_request();
     r.plan.answers["id_number"] = "11010519491231002X";

@@ -11,7 +11,7 @@ using namespace kiosk::test;
 namespace {
 
 std::unique_ptr<RequestStore> open_store(const std::string& path, StoreOptions o = {}) {
-  auto s = RequestStore::open(path, o);
+  auto s = RequestStore::open(path, sealed(o));
   REQUIRE_MESSAGE(s.ok(), (s.ok() ? "" : s.error().name() + " " + s.error().detail));
   return std::move(*s);
 }
@@ -41,7 +41,7 @@ TEST_CASE("claim_batch takes the oldest queued first and marks them sending") {
   for (const auto& r : *b1) {
     CHECK(r.state == RequestState::Sending);
     CHECK(r.state_at_ms == 2000);
-    CHECK(r.answers);
+    CHECK(r.has_answers());
   }
   CHECK(s->find("F-0002")->state == RequestState::Sending);
   auto b2 = s->claim_batch(3, 1 << 20, 2001);
@@ -148,23 +148,23 @@ TEST_CASE("purge_expired erases answers after delivery plus retention, metadata 
     REQUIRE(s->quarantine(c->id, "hub: rejected", 10'500).ok());
 
     CHECK(*s->purge_expired(10'999) == 0);
-    CHECK(s->find(a->id)->answers);
+    CHECK(s->find(a->id)->has_answers());
     CHECK(*s->purge_expired(11'000) == 1);
     auto ra = s->find(a->id);
-    CHECK_FALSE(ra->answers);
+    CHECK_FALSE(ra->has_answers());
     CHECK(ra->ticket == "F-0001");
     CHECK(ra->service_id == "legal");
     CHECK(ra->state == RequestState::Delivered);
     CHECK(ra->delivered_at_ms == 10'000);
-    CHECK(s->find(b->id)->answers);   // never delivered: kept until it is
-    CHECK(s->find(c->id)->answers);   // quarantined 500 ms ago
+    CHECK(s->find(b->id)->has_answers());   // never delivered: kept until it is
+    CHECK(s->find(c->id)->has_answers());   // quarantined 500 ms ago
     CHECK(*s->purge_expired(11'500) == 1);
-    CHECK_FALSE(s->find(c->id)->answers);
+    CHECK_FALSE(s->find(c->id)->has_answers());
     CHECK(*s->purge_expired(99'999'999) == 0);
-    CHECK(s->find(b->id)->answers);
+    CHECK(s->find(b->id)->has_answers());
     CHECK(s->integrity_check().ok());
   }
-  CHECK(sql_int(db, "SELECT count(*) FROM requests WHERE answers IS NULL") == 2);
+  CHECK(sql_int(db, "SELECT count(*) FROM requests WHERE answers_sealed IS NULL AND answers IS NULL") == 2);
   // Erased means erased: the text is in neither the file nor a WAL.
   CHECK(read_file(db).find(marker) == std::string::npos);
   CHECK(read_file(db + "-wal").find(marker) == std::string::npos);
@@ -180,9 +180,9 @@ TEST_CASE("deliveries run the retention purge themselves, at most hourly") {
   auto c = s->submit(make_request(), 3);
   REQUIRE(s->mark_delivered({a->id}, 10'000).ok());          // purge ran: nothing old yet
   REQUIRE(s->mark_delivered({b->id}, 20'000).ok());          // within the hour: no purge
-  CHECK(s->find(a->id)->answers);
+  CHECK(s->find(a->id)->has_answers());
   REQUIRE(s->mark_delivered({c->id}, 10'000 + 3'600'000).ok());  // an hour later: purge
-  CHECK_FALSE(s->find(a->id)->answers);
-  CHECK_FALSE(s->find(b->id)->answers);
-  CHECK(s->find(c->id)->answers);  // delivered just now
+  CHECK_FALSE(s->find(a->id)->has_answers());
+  CHECK_FALSE(s->find(b->id)->has_answers());
+  CHECK(s->find(c->id)->has_answers());  // delivered just now
 }

@@ -104,4 +104,23 @@ int64_t now_ms() {
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
+const BoxKeyPair& test_hub_keys() {
+  static const BoxKeyPair k = *box_keypair_from_secret(std::string(32, '\x42'));
+  return k;
+}
+
+StoreOptions sealed(StoreOptions o) {
+  o.hub_box_public_key = test_hub_keys().public_key;
+  return o;
+}
+
+std::optional<nlohmann::json> opened_answers(const RequestRecord& r) {
+  if (r.answers_sealed.empty()) return std::nullopt;
+  auto plain = open_box(test_hub_keys(), r.answers_sealed);
+  if (!plain) return std::nullopt;
+  auto j = nlohmann::json::parse(*plain, nullptr, false);
+  if (j.is_discarded()) return std::nullopt;
+  return j;
+}
+
 }  // namespace kiosk::test

@@ -2,6 +2,7 @@
 // (to look at a file the way a recovery technician would), request builders.
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,5 +39,14 @@ NewRequest make_request(const std::string& service = "legal", const std::string&
                         std::vector<std::string> dedup_keys = {}, int answer_bytes = 0);
 
 int64_t now_ms();
+
+// A fixed box key pair standing in for the hub's: stores opened with
+// sealed() seal every answer to it, and opened_answers() reads them back
+// the way only the hub can.
+const BoxKeyPair& test_hub_keys();
+StoreOptions sealed(StoreOptions o = {});
+// The answers of a record or row, opened with test_hub_keys(); nullopt when
+// there are none or they are not sealed to it.
+std::optional<nlohmann::json> opened_answers(const RequestRecord& r);
 
 }  // namespace kiosk::test

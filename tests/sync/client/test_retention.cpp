@@ -44,7 +44,7 @@ std::vector<bool> answers_held(const std::string& dir, const std::vector<std::st
     auto r = store->find(id);
     REQUIRE(r);
     CHECK((r->state == RequestState::Delivered || r->state == RequestState::Handled));
-    held.push_back(r->answers.has_value());
+    held.push_back(r->has_answers());
   }
   return held;
 }

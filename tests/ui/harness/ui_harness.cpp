@@ -34,7 +34,9 @@ Harness::Harness(HarnessOptions o) : opt_(o) {
   ContentLoad load = load_embedded_content();
   REQUIRE_MESSAGE(load.bundle.has_value(), "embedded content does not load");
   content_ = std::move(*load.bundle);
-  auto st = RequestStore::open((dir_ / "requests.db").string());
+  StoreOptions so;
+  so.local_box = *make_box_keypair();  // answers sealed, as on a kiosk not enrolled yet
+  auto st = RequestStore::open((dir_ / "requests.db").string(), so);
   REQUIRE(st.ok());
   store_ = std::move(st.value());
 
