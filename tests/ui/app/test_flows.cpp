@@ -48,6 +48,9 @@ kiosk::RequestRecord only_request(Harness& h, const std::string& service) {
   auto all = h.store().list(RequestState::Queued);
   REQUIRE(all.size() == 1);
   CHECK(all[0].service_id == service);
+  // Only sealed on disk; opened with the kiosk's key to check what was typed.
+  CHECK_FALSE(all[0].answers.has_value());
+  all[0].answers = h.open_answers(all[0]);
   return all[0];
 }
 

@@ -35,7 +35,8 @@ Harness::Harness(HarnessOptions o) : opt_(o) {
   REQUIRE_MESSAGE(load.bundle.has_value(), "embedded content does not load");
   content_ = std::move(*load.bundle);
   StoreOptions so;
-  so.local_box = *make_box_keypair();  // answers sealed, as on a kiosk not enrolled yet
+  local_box_ = *make_box_keypair();
+  so.local_box = local_box_;  // answers sealed, as on a kiosk not enrolled yet
   auto st = RequestStore::open((dir_ / "requests.db").string(), so);
   REQUIRE(st.ok());
   store_ = std::move(st.value());
@@ -254,6 +255,15 @@ std::vector<std::string> Harness::missing_glyphs() const {
     }
   }
   return out;
+}
+
+std::optional<nlohmann::json> Harness::open_answers(const RequestRecord& r) const {
+  if (r.answers_sealed.empty()) return std::nullopt;
+  auto plain = open_box(local_box_, r.answers_sealed);
+  if (!plain) return std::nullopt;
+  auto j = nlohmann::json::parse(*plain, nullptr, false);
+  if (j.is_discarded()) return std::nullopt;
+  return j;
 }
 
 std::string demo_card(const std::string& name, const std::string& sub, long long exp_offset_s) {

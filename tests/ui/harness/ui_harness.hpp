@@ -5,6 +5,9 @@
 #pragma once
 #include <filesystem>
 #include <memory>
+#include <optional>
+
+#include <nlohmann/json.hpp>
 #include <functional>
 #include <string>
 #include <vector>
@@ -12,6 +15,7 @@
 #include "imgui.h"
 #include "kiosk/domain/content.hpp"
 #include "kiosk/base/strings.hpp"
+#include "kiosk/store/seal.hpp"
 #include "kiosk/store/store.hpp"
 #include "ui/app/app.hpp"
 #include "ui/session/session.hpp"
@@ -80,6 +84,10 @@ class Harness {
   KioskApp& app() { return *app_; }
   const Session& session() const { return app_->session(); }
   RequestStore& store() { return *store_; }
+  // A stored request's answers, opened with the kiosk's own box key (the
+  // harness kiosk is not enrolled): what the hub would read. nullopt when
+  // the row holds none or they do not open.
+  std::optional<nlohmann::json> open_answers(const RequestRecord& r) const;
   const ContentBundle& content() const { return content_; }
   const std::filesystem::path& dir() const { return dir_; }
   double now() const { return now_; }
@@ -91,6 +99,7 @@ class Harness {
   std::filesystem::path dir_;
   ContentBundle content_;
   std::unique_ptr<RequestStore> store_;
+  BoxKeyPair local_box_;
   std::unique_ptr<ImeEngine> ime_;
   std::unique_ptr<KioskApp> app_;
   ImGuiContext* ctx_ = nullptr;

@@ -22,7 +22,7 @@ fi
 SOURCES=(
   "$SRC/tests/sync/hub/fuzz/fuzz_hub_request.cpp" "$SRC/sync/protocol/protocol.cpp"
   "$SRC/kiosk/base/error_kind.cpp" "$SRC/kiosk/base/utf8.cpp"
-  "$SRC/kiosk/base/strings.cpp" "$SRC/kiosk/base/json_limited.cpp" "$ASSETS"
+  "$SRC/kiosk/base/strings.cpp" "$SRC/kiosk/base/json_limited.cpp" "$SRC/kiosk/base/base64url.cpp" "$ASSETS"
 )
 # Rebuild only when a source is newer than the binary.
 needs_build=1
