@@ -28,13 +28,19 @@ Event draw_top_bar(const ScreenView& v, const std::string& title, bool show_home
   return in;
 }
 
-Event draw_status_corner(const ScreenView& v) {
-  const ImVec2 ds = ImGui::GetIO().DisplaySize;
-  const Palette& p = pal();
+static std::string status_words(const ScreenView& v) {
   const bool online = v.sync.hub_configured && v.sync.online;
   std::string words = online ? T(v, "ui.status.online") : T(v, "ui.status.offline");
   if (v.sync.waiting > 0)
     words += "  " + fill(T(v, "ui.status.waiting"), {{"n", std::to_string(v.sync.waiting)}});
+  return words;
+}
+
+Event draw_status_corner(const ScreenView& v) {
+  const ImVec2 ds = ImGui::GetIO().DisplaySize;
+  const Palette& p = pal();
+  const bool online = v.sync.hub_configured && v.sync.online;
+  const std::string words = status_words(v);
   const ImVec2 ext = text_extent(words, kSmallPx);
   const float dot = px(10);
   const ImVec2 pos(ds.x - ext.x - px(32), px(8));
@@ -60,10 +66,11 @@ void draw_demo_badge(const ScreenView& v) {
   const Palette& p = pal();
   const std::string& words = T(v, "ui.demo.badge");
   const ImVec2 ext = text_extent(words, kSmallPx);
-  const float pad = px(12);
-  // In the top bar, right-aligned under the status corner: clear of the
-  // title, the home button and the content, on every screen.
-  const ImVec2 a(ds.x - px(32) - ext.x - 2 * pad, top_bar_height() - px(8) - ext.y - 2 * pad);
+  const float pad = px(6);
+  // On the top bar's first line, left of the status corner: above the title
+  // (centred lower in the bar), clear of the home button and the content.
+  const float corner = text_extent(status_words(v), kSmallPx).x + px(32) + px(20) + px(10) * 2;
+  const ImVec2 a(ds.x - corner - px(24) - ext.x - 2 * pad, px(2));
   const ImVec2 b(a.x + ext.x + 2 * pad, a.y + ext.y + 2 * pad);
   // Drawn last in the frame's window, so over whatever the screen drew.
   ImDrawList* dl = ImGui::GetWindowDrawList();
