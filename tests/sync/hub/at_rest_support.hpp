@@ -151,6 +151,18 @@ inline void check_nothing_clear(const std::string& dir, const std::vector<std::s
   CHECK(files >= 4);  // hub.db and the three keys at least
 }
 
+// The options a test starts a hub on `dir` with: plain HTTP on loopback, any
+// port, quiet. HubServer::create on them makes or checks the keys and
+// repairs the data dir's modes.
+inline hub::HubOptions plain_hub_options(const std::string& dir) {
+  hub::HubOptions o;
+  o.data_dir = dir;
+  o.port = 0;
+  o.allow_plain_http = true;
+  o.quiet = true;
+  return o;
+}
+
 inline bool contains(const std::string& hay, const std::string& needle) {
   return hay.find(needle) != std::string::npos;
 }

@@ -31,12 +31,7 @@ TEST_CASE("hub keys: made once, 0600 in a 0700 dir, the same bytes at every late
 
   // A server started twice on the same dir: the same keys, no new files.
   for (int round = 0; round < 2; ++round) {
-    hub::HubOptions o;
-    o.data_dir = d.path;
-    o.port = 0;
-    o.allow_plain_http = true;
-    o.quiet = true;
-    auto s = hub::HubServer::create(o);
+    auto s = hub::HubServer::create(plain_hub_options(d.path));
     REQUIRE(s.ok());
   }
   for (const char* f : {"box.key", "at-rest.key", "hash.key"}) CHECK(bytes_of(kd + "/" + f) == bytes[f]);
@@ -65,11 +60,7 @@ TEST_CASE("hub keys: a key file of the wrong size or readable by others is refus
   CHECK(bytes_of(rest) == kept);
   // The server does not start on it either (the repair of the data dir
   // below the keys does not make it 0600 first); the message names the file.
-  hub::HubOptions o;
-  o.data_dir = d.path;
-  o.port = 0;
-  o.allow_plain_http = true;
-  o.quiet = true;
+  hub::HubOptions o = plain_hub_options(d.path);
   auto s = hub::HubServer::create(o);
   REQUIRE_FALSE(s.ok());
   CHECK(s.error().kind == ErrorKind::KeyFileExposed);
@@ -115,12 +106,7 @@ TEST_CASE("hub keys: a key file of the wrong size or readable by others is refus
 TEST_CASE("hub: start makes the data dir 0700 and every file in it 0600 (db, wal, shm, logs, keys)") {
   synctest::TempDir d;
   {
-    hub::HubOptions o;
-    o.data_dir = d.path;
-    o.port = 0;
-    o.allow_plain_http = true;
-    o.quiet = true;
-    auto s = hub::HubServer::create(o);
+    auto s = hub::HubServer::create(plain_hub_options(d.path));
     REQUIRE(s.ok());
   }
   ::chmod(d.path.c_str(), 0755);
@@ -141,12 +127,7 @@ TEST_CASE("hub: start makes the data dir 0700 and every file in it 0600 (db, wal
   ::chmod(outside.c_str(), 0644);
   fs::create_symlink(outside, d.path + "/link");
 
-  hub::HubOptions o;
-  o.data_dir = d.path;
-  o.port = 0;
-  o.allow_plain_http = true;
-  o.quiet = true;
-  auto s = hub::HubServer::create(o);
+  auto s = hub::HubServer::create(plain_hub_options(d.path));
   REQUIRE(s.ok());
   CHECK(mode_of(d.path) == 0700);
   CHECK(mode_of(d.path + "/keys") == 0700);
