@@ -8,7 +8,7 @@
 
 using kiosk::cli::Args;
 
-TEST_CASE("args: values in both spellings, flags, words; --json passed over") {
+TEST_CASE("args: values in both spellings, flags, words, --json passed over") {
   const std::vector<std::string> in = {"list", "--state", "queued", "--limit=5", "--json", "--with-answers", "x"};
   Args a(in, {"--state", "--limit"}, {"--with-answers"});
   CHECK(a.bad.empty());

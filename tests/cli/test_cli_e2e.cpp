@@ -124,7 +124,7 @@ TEST_CASE("union-kiosk submit, queue and content check end to end") {
   CHECK(read_file(broken + "/requests.db") == std::string(4096, '\x5a'));
 }
 
-TEST_CASE("union-kiosk submit --card: the card is verified as at the touch screen; demo keys only with --demo") {
+TEST_CASE("union-kiosk submit --card: the card is verified as at the touch screen, demo keys only with --demo") {
   TempDir dir;
   const std::string data = dir.file("data");
   // A card signed with the card spec's demo key (its seed is published).

@@ -207,7 +207,7 @@ TEST_CASE("the kiosk killed with SIGKILL mid-sync, then restarted") {
   check_exactly_once(f.hub_dir, ids, {f.kiosk_dir});
 }
 
-TEST_CASE("a request the hub rejects is quarantined with the reason; the rest go through") {
+TEST_CASE("a request the hub rejects is quarantined with the reason, the rest go through") {
   Fixture f;
   HubProcess hub(f.hub_dir, 0, {"--services", "legal,hardship"});
   hub.start();
@@ -324,7 +324,7 @@ TEST_CASE("the device token is kept 0600 and plain http to a non-loopback host i
   CHECK(!fs::exists(other.path + "/device-token"));
 }
 
-TEST_CASE("a batch refused as a whole is split; only the poisoned item is quarantined") {
+TEST_CASE("a batch refused as a whole is split, only the poisoned item is quarantined") {
   Fixture f;
   HubProcess hub(f.hub_dir);
   hub.start();

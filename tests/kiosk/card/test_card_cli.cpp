@@ -110,7 +110,7 @@ TEST_CASE("plain output names the verdict, the claims and the trust") {
   CHECK(e.out.find("please renew at the service desk") != std::string::npos);
 }
 
-TEST_CASE("usage errors exit 2; an image with no code exits 1; an unreadable one 3") {
+TEST_CASE("usage errors exit 2, an image with no code exits 1, an unreadable one 3") {
   TempDir dd("usage");
   CHECK(run(dd.path.string(), {"--demo", "card", "verify"}).code == 2);
   CHECK(run(dd.path.string(), {"--demo", "card", "verify", "--text", "a", "--image", "b"}).code == 2);

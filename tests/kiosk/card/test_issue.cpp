@@ -55,7 +55,7 @@ TEST_CASE("the demo seed gives the vectors' trusted key and byte-identical cards
   CHECK(*tok == v["cases"][0]["qr_text"].get<std::string>());
 }
 
-TEST_CASE("keygen -> issue -> verify is valid; another key is a bad signature") {
+TEST_CASE("keygen -> issue -> verify is valid, another key is a bad signature") {
   auto a = generate_issuer_key("test-a");
   auto b = generate_issuer_key("test-a");
   REQUIRE(a.ok());

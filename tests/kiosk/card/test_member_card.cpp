@@ -79,7 +79,7 @@ TEST_CASE("every vector gives its verdict at its now") {
   CHECK(n == 14);
 }
 
-TEST_CASE("valid cards fill in name, number, union; staff is recognised") {
+TEST_CASE("valid cards fill in name, number, union, staff is recognised") {
   auto v = vectors();
   auto trust = vector_trust(v);
   int64_t now = v["now"].get<int64_t>();

@@ -73,7 +73,7 @@ TEST_CASE("show_if on a multi-choice answer") {
   CHECK_FALSE(field_visible(dep, json{{"help", json::array()}}));
 }
 
-TEST_CASE("answers that are not fields are refused; hidden fields are dropped") {
+TEST_CASE("answers that are not fields are refused, hidden fields are dropped") {
   Answers a = legal_answers();
   a["password"] = "secret";
   auto refused = check_request(service("legal"), a, context());

@@ -39,7 +39,7 @@ TEST_CASE("Install::open: no config.json is the defaults, and nothing is created
   CHECK(!hub->configured());
 }
 
-TEST_CASE("Install::open: a bad config.json is an error naming the key; defaults() still opens") {
+TEST_CASE("Install::open: a bad config.json is an error naming the key, defaults() still opens") {
   TempDir dir;
   write_file(dir.file("config.json"), R"({"retention_days": "one"})");
   auto in = Install::open(dir.path());
@@ -77,7 +77,7 @@ TEST_CASE("Install::open_store without create_if_missing leaves a missing queue 
   CHECK(!file_exists(dir.file("none")));
 }
 
-TEST_CASE("Install::open folds an old hub.json into config.json once; the token stays apart") {
+TEST_CASE("Install::open folds an old hub.json into config.json once, the token stays apart") {
   TempDir dir;
   write_file(dir.file("config.json"), R"({"idle_timeout_s": 90, "kiosk_name": "1号机"})");
   write_file(dir.file("hub.json"), json{{"hub_url", "https://hub.example:8443"},

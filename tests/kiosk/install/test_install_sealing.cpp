@@ -140,7 +140,7 @@ TEST_CASE("a store opened before enrollment seals to the hub once another connec
   CHECK(opened_answers(*(*ui_store)->find(rec->id)));
 }
 
-TEST_CASE("config.json's hub_box_public_key seals from the first request; enrollment's key wins") {
+TEST_CASE("config.json's hub_box_public_key seals from the first request, enrollment's key wins") {
   TempDir dir;
   const BoxKeyPair installer = *make_box_keypair();
   write_file(dir.file("config.json"),

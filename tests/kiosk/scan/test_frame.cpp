@@ -43,7 +43,7 @@ TEST_CASE("preview is RGBA and fits the box, aspect kept") {
   CHECK(q.pixels[size_t((9 * 80 + 79) * 4)] == 255);
 }
 
-TEST_CASE("PNG save and load; bad files are errors") {
+TEST_CASE("PNG save and load, bad files are errors") {
   auto dir = std::filesystem::temp_directory_path() / ("kiosk-frame-test-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   Image img(3, 2, PixelFormat::Lum, 9);

@@ -208,7 +208,7 @@ TEST_CASE("no camera is a normal state that says to use the scanner") {
   CHECK(svc.poll().empty());
 }
 
-TEST_CASE("an absent camera device is NoCamera; a failing one is retried") {
+TEST_CASE("an absent camera device is NoCamera, a failing one is retried") {
   auto src = make_scan_source("v4l2:/dev/video-does-not-exist");
   REQUIRE(src.ok());
   ScanService svc(std::move(*src));

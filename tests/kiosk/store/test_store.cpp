@@ -160,7 +160,7 @@ TEST_CASE("capacity: places are counted at submit, a quarantined request gives i
   CHECK(d->ticket == "F-0003");
 }
 
-TEST_CASE("duplicates: a dedup key is taken once; quarantine releases it") {
+TEST_CASE("duplicates: a dedup key is taken once, quarantine releases it") {
   TempDir dir;
   auto s = open_store(dir.file("requests.db"));
   const std::vector<std::string> key{"mixer:M-202612:member:ABCDEF"};

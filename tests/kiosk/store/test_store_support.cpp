@@ -144,7 +144,7 @@ TEST_CASE("config: a malformed file is an error naming the key") {
   }
 }
 
-TEST_CASE("data dir: the default follows the environment; ensure_dir makes it private") {
+TEST_CASE("data dir: the default follows the environment, ensure_dir makes it private") {
   const char* saved = std::getenv("UNION_KIOSK_DATA_DIR");
   const std::string saved_s = saved ? saved : "";
   setenv("UNION_KIOSK_DATA_DIR", "/srv/kiosk", 1);

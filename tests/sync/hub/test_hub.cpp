@@ -157,7 +157,7 @@ TEST_CASE("hub: malformed, oversized, wrong token, revoked, unknown path: clear 
   CHECK(h.server->db().count_requests() == 0);
 }
 
-TEST_CASE("hub: enrollment codes are one-time; tokens are stored only as hashes") {
+TEST_CASE("hub: enrollment codes are one-time, tokens are stored only as hashes") {
   InProcessHub h;
   auto code = h.server->db().add_kiosk("长春市工人文化宫 1号机", unix_now_ms(), 3600000);
   REQUIRE(code.ok());

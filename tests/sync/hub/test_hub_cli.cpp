@@ -179,7 +179,7 @@ TEST_CASE("union-hub: over its quota a kiosk gets 429 with Retry-After, keeps it
   CHECK(kiosk_view(kiosk_dir.path).delivered == 3);
 }
 
-TEST_CASE("union-hub: heartbeats are bounded; enrollment guessing is limited and logged once") {
+TEST_CASE("union-hub: heartbeats are bounded, enrollment guessing is limited and logged once") {
   TempDir d;
   HubProcess hub(d.path);
   hub.start();

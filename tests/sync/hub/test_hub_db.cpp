@@ -192,7 +192,7 @@ TEST_CASE("hub db: a kiosk revoked before it enrolled is told `revoked`, not `in
   CHECK(e.error().kind == ErrorKind::Revoked);
 }
 
-TEST_CASE("hub db: a code is retired after a few wrong tries naming it; a guesser is rate-limited") {
+TEST_CASE("hub db: a code is retired after a few wrong tries naming it, a guesser is rate-limited") {
   std::vector<std::string> lines;
   log::set_sink([&](std::string_view l) { lines.emplace_back(l); });
   Db h;
@@ -237,7 +237,7 @@ TEST_CASE("hub db: a code is retired after a few wrong tries naming it; a guesse
   log::set_sink(nullptr);
 }
 
-TEST_CASE("hub db: a kiosk's uploads are held to its hourly quota; duplicates and refusals cost nothing") {
+TEST_CASE("hub db: a kiosk's uploads are held to its hourly quota, duplicates and refusals cost nothing") {
   hub::HubDbOptions o;
   o.quota = hub::QuotaLimits{5, 1 << 20};
   Db h(o);
@@ -265,7 +265,7 @@ TEST_CASE("hub db: a kiosk's uploads are held to its hourly quota; duplicates an
   CHECK(later->results[0].result == ItemResult::Accepted);
 }
 
-TEST_CASE("hub db: each item is checked against its service's form; the field and the reason come back") {
+TEST_CASE("hub db: each item is checked against its service's form, the field and the reason come back") {
   Db h;
   const int64_t k = h.kiosk("V");
   auto reason_of = [&](WireRequest w) {

@@ -203,7 +203,7 @@ TEST_CASE("content: a bundle file nested 100,000 deep is a problem, not a crash"
   CHECK(c.problems.front().message == "nested too deep");
 }
 
-TEST_CASE("hub: bodies held at once share one budget; past it 503 busy with Retry-After") {
+TEST_CASE("hub: bodies held at once share one budget, past it 503 busy with Retry-After") {
   InProcessHub h;
   // Seven bodies of 8,000,000 bytes held open together: 56 MB against the
   // 48 MiB budget, so at least one must be refused, and none may crash it.

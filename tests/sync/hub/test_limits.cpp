@@ -53,7 +53,7 @@ TEST_CASE("quota: bytes per hour, and a claim larger than the whole limit waits 
   CHECK(allowed == 600);
 }
 
-TEST_CASE("enroll limiter: a burst per address, then one try every ten seconds; other addresses unaffected") {
+TEST_CASE("enroll limiter: a burst per address, then one try every ten seconds, other addresses unaffected") {
   std::vector<std::string> lines;
   log::set_sink([&](std::string_view l) { lines.emplace_back(l); });
   EnrollLimiter lim;  // burst 10, 6 a minute per address
@@ -78,7 +78,7 @@ TEST_CASE("enroll limiter: a burst per address, then one try every ten seconds; 
   log::set_sink(nullptr);
 }
 
-TEST_CASE("enroll limiter: the whole hub has a ceiling; an IPv6 host counts by its /64") {
+TEST_CASE("enroll limiter: the whole hub has a ceiling, an IPv6 host counts by its /64") {
   EnrollLimits l;
   l.global_burst = 20;
   l.global_per_minute = 20;
@@ -112,7 +112,7 @@ TEST_CASE("enroll limiter: the address table stays bounded under a spread of add
   CHECK(!lim.admit("10.0.19.249", kT0 + 5000).allowed);
 }
 
-TEST_CASE("heartbeat: known fields within bounds; a 7 MiB string, a huge count or another key is refused") {
+TEST_CASE("heartbeat: known fields within bounds, a 7 MiB string, a huge count or another key is refused") {
   auto ok = parse_heartbeat_bounded(
       R"({"app_version":"0.1.0","content_version":"2026.11","queue_depth":3,"quarantined":0,)"
       R"("oldest_queued_age_s":5400,"last_sync_error":"hub_rejected:invalid","free_disk_bytes":52613349376,"uptime_s":86400})");

@@ -126,7 +126,7 @@ TEST_CASE("legal consultation: tap through to a queued request") {
   CHECK(h.screen() == "attract");
 }
 
-TEST_CASE("lifting a finger after a drag presses nothing; a shaky tap still counts") {
+TEST_CASE("lifting a finger after a drag presses nothing, a shaky tap still counts") {
   Harness h;
   start(h);
   // Dragged off and back onto a tile, then lifted: no service opens.

@@ -17,7 +17,7 @@ SDL_Event key(SDL_Keycode k, Uint16 mod = KMOD_NONE) {
 }
 }  // namespace
 
-TEST_CASE("kiosk mode swallows the ways out; windowed mode does not") {
+TEST_CASE("kiosk mode swallows the ways out, windowed mode does not") {
   CHECK(classify_event(key(SDLK_ESCAPE), true) == EventVerdict::Swallow);
   CHECK(classify_event(key(SDLK_F4, KMOD_LALT), true) == EventVerdict::Swallow);
   CHECK(classify_event(key(SDLK_TAB, KMOD_LALT), true) == EventVerdict::Swallow);

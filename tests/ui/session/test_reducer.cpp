@@ -204,7 +204,7 @@ TEST_CASE("typing: the keyboard's text becomes the answer when the field is left
   CHECK_FALSE(s.answers.contains("name"));
 }
 
-TEST_CASE("the card gate: a card mid-form is not asked for; a verified one opens the waiting service") {
+TEST_CASE("the card gate: a card mid-form is not asked for, a verified one opens the waiting service") {
   Session s;
   const SessionEnv e = env_at(10);
   reduce(s, ev::OpenService{"legal"}, e);
