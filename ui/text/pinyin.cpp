@@ -1,93 +1,179 @@
 #include "ui/text/pinyin.hpp"
 
-#include <googlepinyin/pinyinime.h>
-#include <sys/resource.h>
+#include <signal.h>
+#include <spawn.h>
+#include <fcntl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cctype>
 #include <cerrno>
-#include <csignal>
-#include <unordered_set>
+#include <climits>
 
-#include "ui/text/glyph_set.hpp"
+#include "kiosk/base/log.hpp"
+#include "ui/ime/wire.hpp"
+
+extern char** environ;
 
 namespace kiosk::ui {
 
 namespace {
 
-// The decoder is a process-wide singleton inside libgooglepinyin.
-std::atomic<bool> g_open{false};
-
-// A path whose file can never be created: the decoder then runs without a
-// user dictionary, so it learns nothing from what workers type.
-constexpr const char* kNoUserDictionary = "/dev/null/union-kiosk-no-user-dict";
-
-// Candidates beyond this are never shown (the bar pages through ~8 at a time).
-constexpr size_t kMaxCandidates = 300;
 constexpr size_t kMaxPinyin = 64;
+// A decoder step takes well under a millisecond; one that takes this long
+// is hung, and is treated like one that died.
+constexpr int kStepTimeoutMs = 2000;
+constexpr int kStartTimeoutMs = 5000;
+// Keys of one composition replayed into a new decoder at most.
+constexpr size_t kMaxHistory = 256;
 
-std::string utf16_to_utf8(const ime_pinyin::char16* s) {
-  std::string out;
-  for (; *s; ++s) {
-    char32_t c = *s;
-    // Surrogate pairs do not occur in the dictionary (BMP only); drop them.
-    if (c >= 0xD800 && c <= 0xDFFF) continue;
-    utf8_append(out, c);
-  }
-  return out;
-}
-
-std::string candidate_text(size_t id) {
-  ime_pinyin::char16 buf[kMaxPinyin + 1] = {};
-  if (!ime_pinyin::im_get_candidate(id, buf, kMaxPinyin)) return {};
-  return utf16_to_utf8(buf);
-}
-
-// libgooglepinyin aborts (assert in MatrixSearch::extend_dmi) on some
-// inputs with many ambiguous syllables: "an" nine times, "ang" eight times,
-// "a" 27 times. A worker mashing keys must not bring the kiosk down, so
-// every decoder step is first tried in a forked copy of the process: if
-// the copy dies, the step is refused and the real decoder never sees it.
-// fork() copies only this thread and the copy touches nothing but the
-// decoder's memory, then _exit()s; it costs about a millisecond a key.
-template <class Step>
-bool survives(Step step) {
-  pid_t pid = ::fork();
-  if (pid < 0) return true;  // cannot probe: proceed (the common inputs are safe)
-  if (pid == 0) {
-    struct rlimit no_core{0, 0};
-    ::setrlimit(RLIMIT_CORE, &no_core);
-    ::close(STDERR_FILENO);  // the library's assert message is not for the log
-    for (int sig : {SIGABRT, SIGSEGV, SIGBUS, SIGFPE, SIGILL}) ::signal(sig, SIG_DFL);
-    step();
-    ::_exit(0);
-  }
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) return true;
-  }
-  return WIFEXITED(status) && WEXITSTATUS(status) == 0;
-}
+bool executable(const std::string& path) { return ::access(path.c_str(), X_OK) == 0; }
 
 }  // namespace
 
-std::unique_ptr<GooglePinyinEngine> GooglePinyinEngine::open(const std::string& dictionary) {
-  bool expected = false;
-  if (!g_open.compare_exchange_strong(expected, true)) return nullptr;
-  if (!ime_pinyin::im_open_decoder(dictionary.c_str(), kNoUserDictionary)) {
-    g_open = false;
-    return nullptr;
+std::string GooglePinyinEngine::default_worker() {
+  char self[PATH_MAX];
+  ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
+  if (n > 0) {
+    std::string dir(self, static_cast<size_t>(n));
+    dir.resize(dir.rfind('/') + 1);
+    if (executable(dir + "union-kiosk-pinyin")) return dir + "union-kiosk-pinyin";
   }
-  ime_pinyin::im_set_max_lens(kMaxPinyin, kMaxPinyin / 2);
-  return std::unique_ptr<GooglePinyinEngine>(new GooglePinyinEngine());
+  return KIOSK_PINYIN_WORKER_INSTALLED;
 }
 
-GooglePinyinEngine::~GooglePinyinEngine() {
-  ime_pinyin::im_close_decoder();
-  g_open = false;
+GooglePinyinEngine::GooglePinyinEngine(std::string worker, std::string dictionary)
+    : worker_(std::move(worker)), dictionary_(std::move(dictionary)) {}
+
+std::unique_ptr<GooglePinyinEngine> GooglePinyinEngine::open(const std::string& worker,
+                                                             const std::string& dictionary) {
+  std::unique_ptr<GooglePinyinEngine> e(new GooglePinyinEngine(worker, dictionary));
+  if (!e->start()) return nullptr;
+  return e;
+}
+
+GooglePinyinEngine::~GooglePinyinEngine() { stop(); }
+
+bool GooglePinyinEngine::start() {
+  int sv[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) return false;
+  posix_spawn_file_actions_t fa;
+  posix_spawnattr_t attr;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawnattr_init(&attr);
+  // The child's stdin and stdout are its end of the socket; its stderr (the
+  // library's assert message) goes nowhere.
+  posix_spawn_file_actions_adddup2(&fa, sv[1], STDIN_FILENO);
+  posix_spawn_file_actions_adddup2(&fa, sv[1], STDOUT_FILENO);
+  posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+  sigset_t none, defaults;
+  sigemptyset(&none);
+  sigemptyset(&defaults);
+  for (int sig : {SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGCHLD}) sigaddset(&defaults, sig);
+  posix_spawnattr_setsigmask(&attr, &none);
+  posix_spawnattr_setsigdefault(&attr, &defaults);
+  // Its own process group: a Ctrl+C at the kiosk's terminal is the kiosk's.
+  posix_spawnattr_setpgroup(&attr, 0);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP);
+  std::string arg0 = "union-kiosk-pinyin";
+  char* argv[] = {arg0.data(), dictionary_.data(), nullptr};
+  pid_t pid = -1;
+  int rc = ::posix_spawn(&pid, worker_.c_str(), &fa, &attr, argv, environ);
+  posix_spawn_file_actions_destroy(&fa);
+  posix_spawnattr_destroy(&attr);
+  ::close(sv[1]);
+  if (rc != 0) {
+    ::close(sv[0]);
+    return false;
+  }
+  fd_ = sv[0];
+  pid_ = pid;
+  std::string hello;
+  if (ime::read_frame(fd_, hello, kStartTimeoutMs) != ime::ReadStatus::Ok || hello != "ready") {
+    stop();
+    return false;
+  }
+  return true;
+}
+
+void GooglePinyinEngine::stop() {
+  if (fd_ >= 0) ::close(fd_);  // a healthy decoder exits on the close
+  fd_ = -1;
+  if (pid_ > 0) {
+    // A decoder that is still running after the close gets no second chance.
+    int status = 0;
+    pid_t r = -1;
+    for (int i = 0; i < 50; ++i) {
+      r = ::waitpid(pid_, &status, WNOHANG);
+      if (r != 0) break;
+      ::usleep(1000);
+    }
+    if (r == 0) {
+      ::kill(pid_, SIGKILL);
+      while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+      }
+    }
+  }
+  pid_ = -1;
+}
+
+bool GooglePinyinEngine::call(const std::string& request, std::string& reply) {
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    // A decoder that was already gone before this key (the write fails) is
+    // replaced and the key tried once more; one that dies or hangs on the
+    // key (the read fails) is replaced and the key refused.
+    bool sent = fd_ >= 0 && ime::write_frame(fd_, request);
+    if (sent && ime::read_frame(fd_, reply, kStepTimeoutMs) == ime::ReadStatus::Ok) return true;
+    if (!restart()) return false;
+    if (sent) return false;
+  }
+  return false;
+}
+
+bool GooglePinyinEngine::restart() {
+  if (pid_ > 0) ::kill(pid_, SIGKILL);
+  stop();
+  ++restarts_;
+  log::event(log::Level::Warn, "ui", "pinyin decoder restarted", {{"restarts", restarts_}});
+  if (!start()) return false;
+  // Bring the new decoder to where the worker was before this key.
+  std::string ignored;
+  for (const auto& past : history_) {
+    if (!ime::write_frame(fd_, past) || ime::read_frame(fd_, ignored, kStepTimeoutMs) != ime::ReadStatus::Ok) {
+      // It cannot be brought back: start over with an empty composition.
+      stop();
+      clear();
+      return start();
+    }
+  }
+  return true;
+}
+
+void GooglePinyinEngine::apply(const std::string& reply) {
+  auto state = ime::decode_state(reply);
+  shown_.clear();
+  shown_ids_.clear();
+  if (!state) {
+    fixed_.clear();
+    remaining_.clear();
+    return;
+  }
+  fixed_ = state->fixed;
+  remaining_ = state->remaining;
+  for (auto& [id, text] : state->candidates) {
+    if (displayable_ && !displayable_(text)) continue;
+    shown_.push_back(std::move(text));
+    shown_ids_.push_back(id);
+  }
+}
+
+// A search replaces the one just before it (the decoder ends in the same
+// state either way), so the history holds about two steps per piece chosen.
+void GooglePinyinEngine::remember(const std::string& request) {
+  if (request[0] == 'S' && !history_.empty() && history_.back()[0] == 'S') history_.pop_back();
+  if (history_.size() < kMaxHistory) history_.push_back(request);
 }
 
 void GooglePinyinEngine::set_displayable(std::function<bool(const std::string&)> displayable) {
@@ -103,38 +189,11 @@ int GooglePinyinEngine::search(const std::string& pinyin) {
     reset();
     return 0;
   }
-  // No reset between keys: the decoder reuses the common prefix and keeps
-  // the pieces already chosen while the worker types on.
-  if (!survives([&] { ime_pinyin::im_search(next.c_str(), next.size()); })) return -1;
-  pinyin_ = std::move(next);
-  refresh(ime_pinyin::im_search(pinyin_.c_str(), pinyin_.size()));
+  std::string reply;
+  if (!call("S" + next, reply)) return -1;
+  remember("S" + next);
+  apply(reply);
   return static_cast<int>(shown_.size());
-}
-
-void GooglePinyinEngine::refresh(size_t total) {
-  shown_.clear();
-  shown_ids_.clear();
-  const ime_pinyin::uint16* starts = nullptr;
-  size_t spellings = ime_pinyin::im_get_spl_start_pos(starts);
-  size_t fixed_len = ime_pinyin::im_get_fixed_len();
-  size_t consumed = (starts && fixed_len <= spellings) ? starts[fixed_len] : 0;
-  remaining_ = consumed < pinyin_.size() ? pinyin_.substr(consumed) : std::string();
-
-  // Candidate 0 is the whole sentence, fixed part included.
-  std::string sentence = candidate_text(0);
-  std::vector<char32_t> cps = utf8_decode(sentence);
-  fixed_.clear();
-  for (size_t i = 0; i < fixed_len && i < cps.size(); ++i) utf8_append(fixed_, cps[i]);
-
-  std::unordered_set<std::string> seen;
-  for (size_t id = 0; id < total && id < kMaxCandidates; ++id) {
-    std::string text = candidate_text(id);
-    if (text.empty()) break;
-    if (!seen.insert(text).second) continue;
-    if (displayable_ && !displayable_(text)) continue;
-    shown_.push_back(std::move(text));
-    shown_ids_.push_back(static_cast<int>(id));
-  }
 }
 
 std::vector<std::string> GooglePinyinEngine::candidates(int first, int count) {
@@ -146,37 +205,42 @@ std::vector<std::string> GooglePinyinEngine::candidates(int first, int count) {
 
 std::string GooglePinyinEngine::choose(int index) {
   if (index < 0 || index >= static_cast<int>(shown_ids_.size())) return {};
-  size_t id = static_cast<size_t>(shown_ids_[index]);
-  const ime_pinyin::uint16* starts = nullptr;
-  size_t spellings = ime_pinyin::im_get_spl_start_pos(starts);
-  std::string chosen = shown_[index];
+  const int id = shown_ids_[index];
   if (id == 0) {
     // The whole-sentence candidate completes the composition at once.
+    std::string chosen = shown_[index];
     reset();
     return chosen;
   }
-  if (!survives([&] { ime_pinyin::im_choose(id); })) return {};
-  size_t total = ime_pinyin::im_choose(id);
-  size_t fixed_len = ime_pinyin::im_get_fixed_len();
-  if (fixed_len >= spellings) {
-    std::string result = candidate_text(0);
-    reset();
+  std::string reply;
+  const std::string request = "C" + std::to_string(id);
+  if (!call(request, reply)) return {};
+  auto state = ime::decode_state(reply);
+  if (state && state->done) {
+    std::string result = state->committed;
+    clear();
     return result;
   }
-  refresh(total);
+  remember(request);
+  apply(reply);
   return {};
 }
 
 std::string GooglePinyinEngine::composing() const { return remaining_; }
 std::string GooglePinyinEngine::fixed() const { return fixed_; }
 
-void GooglePinyinEngine::reset() {
-  ime_pinyin::im_reset_search();
-  pinyin_.clear();
+void GooglePinyinEngine::clear() {
+  history_.clear();
   fixed_.clear();
   remaining_.clear();
   shown_.clear();
   shown_ids_.clear();
+}
+
+void GooglePinyinEngine::reset() {
+  std::string reply;
+  if (!history_.empty()) call("R", reply);
+  clear();
 }
 
 }  // namespace kiosk::ui

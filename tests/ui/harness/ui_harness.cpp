@@ -50,7 +50,8 @@ Harness::Harness(HarnessOptions o) : opt_(o) {
   build_fonts(opt_.large_text_start ? 1.5f : 1.0f);
 
   if (opt_.with_ime) {
-    auto engine = GooglePinyinEngine::open();
+    auto engine = GooglePinyinEngine::open(KIOSK_BINARY_DIR "/union-kiosk-pinyin");
+    REQUIRE_MESSAGE(engine, "the pinyin decoder did not start (build union-kiosk-pinyin)");
     if (engine) {
       // As the platform does: only candidates the atlas can draw.
       engine->set_displayable([](const std::string& s) {

@@ -114,7 +114,7 @@ class Harness {
 
 }  // namespace
 
-TEST_CASE("phone pad: digits, delete, confirm; keys at least 60 px") {
+TEST_CASE("phone pad: digits, delete, confirm, keys at least 60 px") {
   Harness h;
   h.state.layout = KeyboardLayout::Phone;
   h.frame();
@@ -162,7 +162,7 @@ TEST_CASE("letters: lower case, shift for one capital, space") {
 }
 
 TEST_CASE("pinyin: 张伟 by taps alone, then delete is character-aware") {
-  auto ime = GooglePinyinEngine::open();
+  auto ime = GooglePinyinEngine::open(KIOSK_BINARY_DIR "/union-kiosk-pinyin");
   REQUIRE(ime);
   Harness h;
   h.ime = ime.get();
@@ -187,7 +187,7 @@ TEST_CASE("pinyin: 张伟 by taps alone, then delete is character-aware") {
 }
 
 TEST_CASE("pinyin: 长春市第一机床厂 by choosing pieces") {
-  auto ime = GooglePinyinEngine::open();
+  auto ime = GooglePinyinEngine::open(KIOSK_BINARY_DIR "/union-kiosk-pinyin");
   REQUIRE(ime);
   Harness h;
   h.ime = ime.get();
@@ -202,8 +202,8 @@ TEST_CASE("pinyin: 长春市第一机床厂 by choosing pieces") {
   CHECK(h.state.composing.empty());
 }
 
-TEST_CASE("pinyin: space takes the best candidate; mode key switches to letters") {
-  auto ime = GooglePinyinEngine::open();
+TEST_CASE("pinyin: space takes the best candidate, mode key switches to letters") {
+  auto ime = GooglePinyinEngine::open(KIOSK_BINARY_DIR "/union-kiosk-pinyin");
   REQUIRE(ime);
   Harness h;
   h.ime = ime.get();
@@ -217,7 +217,7 @@ TEST_CASE("pinyin: space takes the best candidate; mode key switches to letters"
 }
 
 TEST_CASE("the engine forgets the composition once no keyboard is drawn") {
-  auto ime = GooglePinyinEngine::open();
+  auto ime = GooglePinyinEngine::open(KIOSK_BINARY_DIR "/union-kiosk-pinyin");
   REQUIRE(ime);
   Harness h;
   h.ime = ime.get();
