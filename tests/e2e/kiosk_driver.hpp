@@ -109,8 +109,9 @@ inline void install_dated_content(const fs::path& data_dir) {
 class Kiosk {
  public:
   // Screenshots go to test-artifacts/screens/<shots> (default: the language).
+  // `demo` starts it with --demo, as scripts/dev.sh run does.
   Kiosk(const Xvfb& x, const std::string& lang, const fs::path& data, const fs::path& scan_dir,
-        const std::string& shots = "")
+        const std::string& shots = "", bool demo = true)
       : display_(x.display), lang_(lang), shots_dir_(shots.empty() ? lang : shots), data_(data) {
     fs::create_directories(data);
     fs::permissions(data, fs::perms::owner_all, fs::perm_options::replace);
@@ -119,10 +120,11 @@ class Kiosk {
     fs::create_directories(kArtifacts + "/" + shots_dir_);
     // Demo mode, as scripts/dev.sh run starts it: the tests' cards are signed
     // with the card spec's demo key.
-    pid_ = spawn({kKiosk, "--data-dir", data.string(), "--demo", "--lang", lang, "--automation-file",
-                  auto_file_, "--scan-source", "images:" + scan_dir.string(), "--idle-timeout",
-                  "10", "--idle-countdown", "5"},
-                 env(), (data / "kiosk.log").string());
+    std::vector<std::string> argv = {kKiosk, "--data-dir", data.string(), "--lang", lang, "--automation-file",
+                                     auto_file_, "--scan-source", "images:" + scan_dir.string(),
+                                     "--idle-timeout", "10", "--idle-countdown", "5"};
+    if (demo) argv.insert(argv.begin() + 3, "--demo");
+    pid_ = spawn(argv, env(), (data / "kiosk.log").string());
     REQUIRE(pid_ > 0);
   }
   ~Kiosk() {

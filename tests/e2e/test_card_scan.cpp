@@ -126,6 +126,7 @@ void run_language(const std::string& lang) {
   REQUIRE_MESSAGE(!x.display.empty(), "could not start Xvfb");
   Kiosk k(x, lang, work / "data", scan, "card-scan/" + lang);
   REQUIRE_MESSAGE(k.wait_screen("attract"), "the kiosk did not draw its attract screen");
+  CHECK(k.find_now("status.demo").has_value());  // started with --demo: it says so
   k.tap("attract.start");
   REQUIRE(k.wait_screen("home"));
   k.tap("home.service.mixer");  // members only: asks for the card
@@ -244,4 +245,64 @@ TEST_CASE("e2e: scan member cards (camera folder and scanner) and a ticket at th
 }
 TEST_CASE("e2e: scan member cards (camera folder and scanner) and a ticket at the kiosk under Xvfb, in English") {
   run_language("en");
+}
+
+// An install that is not in demo mode (the package's) trusts no demo key: a
+// card signed with the card spec's published demo seed, even a well-formed
+// and current one, is refused at the scan screen as unknown_issuer, nothing
+// is queued, and no demo badge shows. Then "demo": true in config.json turns
+// demo mode on for the touch UI: the badge shows and the same card opens
+// the form.
+TEST_CASE("e2e: out of demo mode a demo-key card is refused at the kiosk under Xvfb, and config demo turns demo mode on") {
+  REQUIRE_MESSAGE(fs::exists(kKiosk), "build union-kiosk first");
+  REQUIRE(run({"sh", "-c", "command -v Xvfb && command -v xdotool && command -v convert"}) == 0);
+  fs::path work = temp_dir("card-no-demo");
+  RemoveDir cleanup{work};
+  fs::path scan = work / "scan";
+  fs::create_directories(scan);
+  std::string key = (work / "demo.key").string();
+  REQUIRE(run({kKiosk, "card", "keygen", "--kid", "demo-2026", "--out", key, "--seed-hex", std::string(64, '1')}) == 0);
+  std::string card;
+  REQUIRE(run({kKiosk, "card", "issue", "--key", key, "--sub", "22010012345", "--name", "陈静", "--org",
+               "长春市第一机床厂工会", "--days", "365"},
+              {}, &card) == 0);
+  card = first_line(card);
+
+  Xvfb x;
+  REQUIRE_MESSAGE(!x.display.empty(), "could not start Xvfb");
+  const fs::path data = work / "data";
+  {
+    Kiosk k(x, "zh", data, scan, "card-scan/no-demo", /*demo=*/false);
+    REQUIRE_MESSAGE(k.wait_screen("attract"), "the kiosk did not draw its attract screen");
+    CHECK_FALSE(k.find_now("status.demo").has_value());
+    k.tap("attract.start");
+    REQUIRE(k.wait_screen("home"));
+    CHECK_FALSE(k.find_now("status.demo").has_value());
+    k.tap("home.service.mixer");
+    REQUIRE(k.wait_screen("scan_card"));
+    const int refused = k.log_count("member card refused");
+    wedge(k, card);
+    REQUIRE_MESSAGE(k.wait_log_count("member card refused", refused + 1), "the demo-key card was not refused");
+    // The worker is told, in words, on the scan screen.
+    CHECK(k.wait_target("scan.refused.unknown_issuer").has_value());
+    CHECK(k.screen() == "scan_card");
+    CHECK(k.log().find("member card refused code=unknown_issuer") != std::string::npos);
+    k.shot("demo-card-refused");
+    json q = json::parse(cli(data, {"queue", "list"}), nullptr, false);
+    REQUIRE_FALSE(q.is_discarded());
+    CHECK(count_service(q, "mixer") == 0);
+  }
+  {
+    std::ofstream(data / "config.json") << R"({"demo": true})";
+    Kiosk k(x, "zh", data, scan, "card-scan/config-demo", /*demo=*/false);
+    REQUIRE_MESSAGE(k.wait_screen("attract"), "the kiosk did not draw its attract screen");
+    CHECK(k.wait_target("status.demo").has_value());
+    k.tap("attract.start");
+    REQUIRE(k.wait_screen("home"));
+    k.tap("home.service.mixer");
+    REQUIRE(k.wait_screen("scan_card"));
+    wedge(k, card);
+    CHECK_MESSAGE(k.wait_screen("form"), "the card did not open the form in demo mode");
+    k.shot("config-demo-card-accepted");
+  }
 }

@@ -164,7 +164,10 @@ void KioskApp::Impl::run(const Effect& effect) {
         } else if constexpr (std::is_same_v<F, fx::Camera>) {
           camera_on = f.on;
         } else if constexpr (std::is_same_v<F, fx::Log>) {
-          kiosk::log::event(kiosk::log::Level::Info, "ui", f.what);
+          if (f.code.empty())
+            kiosk::log::event(kiosk::log::Level::Info, "ui", f.what);
+          else
+            kiosk::log::event(kiosk::log::Level::Info, "ui", f.what, {{"code", f.code}});
         }
       },
       effect);

@@ -172,7 +172,10 @@ Event draw_scan_card(const ScreenView& v) {
   wrapped_text(T(v, camera ? "ui.scan.how" : "ui.scan.how_scanner"), kBodyPx, p.text, text_w);
   ImGui::Dummy(ImVec2(1, px(16)));
   if (!L(v, v.s.card.message).empty()) {
+    const ImVec2 box = ImGui::GetCursorScreenPos();
     error_text(L(v, v.s.card.message), text_w);
+    automation::report_shown("scan.refused." + v.s.card.verdict, box.x, box.y, text_w,
+                             ImGui::GetCursorScreenPos().y - box.y);
   } else {
     wrapped_text(T(v, "ui.scan.waiting"), kBodyPx, p.muted, text_w);
   }

@@ -30,7 +30,8 @@ struct ScreenChanged {};
 struct RefreshPlaces { bool recount = false; };
 struct Camera { bool on = false; };
 // A line for the log (never personal data).
-struct Log { const char* what; };
+// A line for the log; `code` is a verdict or error code, never personal data.
+struct Log { const char* what; std::string code = {}; };
 
 }  // namespace fx
 

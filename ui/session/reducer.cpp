@@ -310,7 +310,7 @@ struct Reducer {
   }
   void operator()(const ev::CardRefused& e) {
     s.card.refuse(e.verdict, e.message);
-    fx.push_back(fx::Log{"member card refused"});
+    fx.push_back(fx::Log{"member card refused", e.verdict});
     go(Screen::ScanCard);
   }
 
