@@ -57,11 +57,51 @@ std::string timestamp() {
 
 }  // namespace
 
+namespace {
+
+// The length of the UTF-8 sequence at s[i] when it encodes a character that
+// moves or hides text on a terminal or in an editor: a C1 control
+// (U+0080-U+009F; U+009B is a CSI on some terminals), the bidi marks,
+// embeddings, overrides and isolates (U+061C, U+200E, U+200F, U+202A-U+202E,
+// U+2066-U+2069), and the line and paragraph separators (U+2028, U+2029).
+// 0 for anything else.
+size_t invisible_control(std::string_view s, size_t i, char32_t& cp) {
+  auto at = [&](size_t k) { return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) : 0u; };
+  const unsigned b0 = at(0), b1 = at(1), b2 = at(2);
+  if (b0 == 0xC2 && b1 >= 0x80 && b1 <= 0x9F) {
+    cp = b1;
+    return 2;
+  }
+  if (b0 == 0xD8 && b1 == 0x9C) {
+    cp = 0x061C;
+    return 2;
+  }
+  if (b0 == 0xE2 && (b1 == 0x80 || b1 == 0x81) && b2 >= 0x80 && b2 <= 0xBF) {
+    cp = 0x2000 + ((b1 & 0x3F) << 6) + (b2 & 0x3F);
+    if (cp == 0x200E || cp == 0x200F || (cp >= 0x2028 && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069))
+      return 3;
+  }
+  return 0;
+}
+
+}  // namespace
+
 std::string escape_control(std::string_view s) {
   std::string out;
   out.reserve(s.size());
-  for (char c : s) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
     const auto u = static_cast<unsigned char>(c);
+    char32_t cp = 0;
+    if (u >= 0xC2) {
+      if (size_t n = invisible_control(s, i, cp)) {
+        char esc[8];
+        std::snprintf(esc, sizeof esc, "\\u%04x", static_cast<unsigned>(cp));
+        out += esc;
+        i += n - 1;
+        continue;
+      }
+    }
     if (c == '"' || c == '\\') {
       out += '\\';
       out += c;

@@ -36,9 +36,11 @@ Level min_level();
 // for a log file under the data directory.
 void set_sink(std::function<void(std::string_view line)> sink);
 
-// `s` with every control character (C0 and DEL) written as \xNN, and `"`
-// and `\` escaped: one line stays one line, and no terminal escape gets
-// through. For every log line made of text from outside.
+// `s` with every control character (C0 and DEL) written as \xNN, the C1
+// controls, bidi marks and overrides and the line separators (UTF-8) as
+// \uNNNN, and `"` and `\` escaped: one line stays one line, no terminal
+// escape gets through, and no text is reordered. For every log line and
+// admin output made of text from outside.
 std::string escape_control(std::string_view s);
 
 // The value as it will be written for this key (exposed for tests).

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "assets/embedded.hpp"
+#include "kiosk/base/utf8.hpp"
 
 namespace kiosk::ui {
 
@@ -110,23 +111,7 @@ std::vector<char32_t> utf8_decode(std::string_view s) {
   return out;
 }
 
-void utf8_append(std::string& out, char32_t c) {
-  if (c < 0x80) {
-    out += static_cast<char>(c);
-  } else if (c < 0x800) {
-    out += static_cast<char>(0xC0 | (c >> 6));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else if (c < 0x10000) {
-    out += static_cast<char>(0xE0 | (c >> 12));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (c >> 18));
-    out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  }
-}
+void utf8_append(std::string& out, char32_t c) { out += kiosk::utf8_encode(std::u32string_view(&c, 1)); }
 
 namespace {
 

@@ -47,3 +47,19 @@ TEST_CASE("a value cannot end its line, forge another, or hold a control charact
   CHECK(l.find("\\x00") != std::string::npos);
   CHECK(l.find("\\x1b") != std::string::npos);
 }
+
+TEST_CASE("escape_control: C1 controls, bidi overrides and isolates, line separators are written out, Chinese stays") {
+  using kiosk::log::escape_control;
+  // U+009B (CSI on some terminals), U+0085 (next line).
+  CHECK(escape_control("a\xC2\x9B" "2Jb\xC2\x85") == "a\\u009b2Jb\\u0085");
+  // "evil" shown reversed by U+202E, U+2066..U+2069 isolates, U+200E/F marks, U+061C.
+  CHECK(escape_control("\xE2\x80\xAEtxt.exe") == "\\u202etxt.exe");
+  CHECK(escape_control("\xE2\x81\xA6x\xE2\x81\xA9") == "\\u2066x\\u2069");
+  CHECK(escape_control("\xE2\x80\x8E\xE2\x80\x8F\xD8\x9C") == "\\u200e\\u200f\\u061c");
+  CHECK(escape_control("a\xE2\x80\xA8" "b\xE2\x80\xA9") == "a\\u2028b\\u2029");
+  // Neighbours that are harmless stay as they are: U+2010 hyphen, U+00A0, 大厅 1号机.
+  CHECK(escape_control("\xE2\x80\x90\xC2\xA0") == "\xE2\x80\x90\xC2\xA0");
+  CHECK(escape_control("大厅 1号机") == "大厅 1号机");
+  // A cut sequence at the end is left alone, never read past.
+  CHECK(escape_control(std::string("\xE2\x80", 2)) == std::string("\xE2\x80", 2));
+}

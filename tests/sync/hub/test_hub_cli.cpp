@@ -86,6 +86,8 @@ TEST_CASE("union-hub cli: kiosk-supplied text reaches `kiosk list` and `request 
     REQUIRE((*db)->record_heartbeat(1, R"({"app_version":"\u001b[31mred","last_sync_error":"a\nunion-hub: forged"})", 1).ok());
   }
   REQUIRE(hub_cli(d.path, {"kiosk", "add", "--name", "evil\x1b[5m\x7f"}).code == 0);
+  // A name that would show reversed on the admin's terminal (U+202E).
+  REQUIRE(hub_cli(d.path, {"kiosk", "add", "--name", "hall\xE2\x80\xAE" "exe.txt"}).code == 0);
 
   RunResult kl = hub_cli(d.path, {"kiosk", "list"});
   CHECK(kl.code == 0);
@@ -93,6 +95,8 @@ TEST_CASE("union-hub cli: kiosk-supplied text reaches `kiosk list` and `request 
   CHECK(kl.out.find("\\x1b[31mred") != std::string::npos);
   CHECK(kl.out.find("a\\x0aunion-hub: forged") != std::string::npos);
   CHECK(kl.out.find("evil\\x1b[5m\\x7f") != std::string::npos);
+  CHECK(kl.out.find("hall\\u202eexe.txt") != std::string::npos);
+  CHECK(kl.out.find("\xE2\x80\xAE") == std::string::npos);
 
   RunResult rl = hub_cli(d.path, {"request", "list"});
   CHECK(rl.code == 0);
