@@ -177,6 +177,7 @@ int run_submit(CliEnv& env) {
   auto content = install->active_content();
   if (!content.ok()) return fail(env, content.error(), kBroken);
   if (!content->rejected.empty() && !wants_json(env)) print_text(err(env), tr("submit.content_rejected"));
+  in.id_hash_key = install->id_hash_key(env.demo || install->config().demo);
   if (!content->bundle.service(in.service_id)) {
     std::string ids;
     for (const auto& sv : content->bundle.services) ids += (ids.empty() ? "" : ", ") + sv.id;

@@ -335,7 +335,7 @@ std::vector<ContentProblem> check_content(const ContentBundle& b) {
     const bool hex = a.child_id_sha256.size() == 64 &&
                      std::all_of(a.child_id_sha256.begin(), a.child_id_sha256.end(),
                                  [](char ch) { return std::isxdigit(static_cast<unsigned char>(ch)); });
-    if (!hex) c.problem("attendance.json", at(p, "child_id_sha256"), "must be 64 hex digits (SHA-256 of the ID number)");
+    if (!hex) c.problem("attendance.json", at(p, "child_id_sha256"), "must be 64 hex digits (the keyed hash of the ID number: union-hub attendance hash)");
     if (!b.period(a.period)) c.problem("attendance.json", at(p, "period"), "no period \"" + a.period + "\"");
     if (a.days_total <= 0) c.problem("attendance.json", at(p, "days_total"), "days_total must be greater than 0");
     if (a.days_attended < 0 || a.days_attended > a.days_total)

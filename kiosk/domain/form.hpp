@@ -31,13 +31,22 @@ class BookingLedger {
   virtual ~BookingLedger() = default;
   virtual int local_bookings(const std::string& resource_key) const = 0;
   virtual bool has_dedup_key(const std::string& dedup_key) const = 0;
+  // The keyed hash a duplicate-check key ends with, of a member number or a
+  // child's ID number, under the ledger's own secret: HMAC-SHA256(secret,
+  // upper-case SHA-256 hex of `subject`), upper-case hex. (Over the SHA-256
+  // so that keys written unkeyed by older versions can be re-keyed.)
+  virtual std::string dedup_hash(const std::string& subject) const = 0;
 };
 
 struct RuleContext {
   const ContentBundle* content = nullptr;
   Date today;
   std::optional<MemberIdentity> member;  // set only for a card verified `valid`
-  const BookingLedger* ledger = nullptr; // may be null: then only content counts
+  const BookingLedger* ledger = nullptr; // may be null: then only content counts, no duplicates
+  // The key attendance.json's child_id_sha256 is keyed with (the hub's
+  // hash.key, kiosk/domain/id_hash.hpp); "" when this side has none: then
+  // attendance cannot be matched and the rule is left to the hub.
+  std::string id_hash_key;
 };
 
 // A place held by a request: counted against `capacity` atomically at submit.
@@ -46,11 +55,22 @@ struct Reservation {
   int capacity = 0;          // places this kiosk may still give (capacity - booked)
 };
 
+// A duplicate check a request holds ("one signup per member per event"),
+// kept until the end of `until` (the event's day, the period's last day;
+// "" = as long as the request's answers), then deleted.
+struct DedupKey {
+  std::string key;    // "mixer:M-202612:<keyed hash>": never the number itself
+  std::string until;  // ISO date
+  DedupKey() = default;
+  DedupKey(std::string k, std::string u = {}) : key(std::move(k)), until(std::move(u)) {}
+  bool operator==(const DedupKey& o) const { return key == o.key && until == o.until; }
+};
+
 // What a valid request carries into the store besides its answers.
 struct RequestPlan {
   Answers answers;                        // hidden fields dropped, values normalised
   std::vector<Reservation> reservations;
-  std::vector<std::string> dedup_keys;    // hashed: never the member number or ID itself
+  std::vector<DedupKey> dedup_keys;       // only with a ledger (it keys them)
 };
 
 bool field_visible(const Field& f, const Answers& answers);
@@ -98,10 +118,11 @@ std::optional<nlohmann::json> normalize_answer(const Service& s, const Field& f,
 std::vector<FieldError> check_service_rules(const Service& s, const Answers& normalized,
                                             const RuleContext& ctx, RequestPlan* plan);
 
-// The dedup keys of the rules, for tools that look a request up.
-std::string member_event_dedup_key(const std::string& service_id, const std::string& event_id,
-                                   const std::string& member_sub);
-std::string child_period_dedup_key(const std::string& service_id, const std::string& period_id,
-                                   const std::string& child_id_number);
+// The dedup keys of the rules, keyed by `ledger`, for tools that look a
+// request up.
+std::string member_event_dedup_key(const BookingLedger& ledger, const std::string& service_id,
+                                   const std::string& event_id, const std::string& member_sub);
+std::string child_period_dedup_key(const BookingLedger& ledger, const std::string& service_id,
+                                   const std::string& period_id, const std::string& child_id_number);
 
 }  // namespace kiosk

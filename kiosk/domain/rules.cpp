@@ -5,8 +5,8 @@
 #include <cmath>
 
 #include "kiosk/domain/form.hpp"
-#include "kiosk/base/hash.hpp"
 #include "kiosk/base/strings.hpp"
+#include "kiosk/domain/id_hash.hpp"
 #include "kiosk/domain/validate.hpp"
 
 namespace kiosk {
@@ -51,9 +51,11 @@ class Rules {
     return true;
   }
 
-  void dedup(const std::string& key) {
-    if (plan_ && std::find(plan_->dedup_keys.begin(), plan_->dedup_keys.end(), key) == plan_->dedup_keys.end())
-      plan_->dedup_keys.push_back(key);
+  void dedup(const std::string& key, const std::string& until) {
+    if (!plan_) return;
+    for (const auto& k : plan_->dedup_keys)
+      if (k.key == key) return;
+    plan_->dedup_keys.push_back({key, until});
   }
 
   bool known_duplicate(const std::string& key) const {
@@ -125,11 +127,11 @@ class Rules {
       }
     }
 
-    if (s_.policy.one_per_member_per_event && ctx_.member) {
-      const std::string key = member_event_dedup_key(s_.id, id, ctx_.member->sub);
+    if (s_.policy.one_per_member_per_event && ctx_.member && ctx_.ledger) {
+      const std::string key = member_event_dedup_key(*ctx_.ledger, s_.id, id, ctx_.member->sub);
       if (known_duplicate(key))
         add(f.id, "duplicate_signup", "core.rule.duplicate_signup", args);
-      dedup(key);
+      dedup(key, day->iso());
     }
   }
 
@@ -168,16 +170,18 @@ class Rules {
     if (age < k->min_age) add(f.id, "child_too_young", "core.rule.child_too_young", age_args);
     if (age > k->max_age) add(f.id, "child_too_old", "core.rule.child_too_old", age_args);
 
-    if (s_.policy.one_per_child_per_period) {
-      const std::string key = child_period_dedup_key(s_.id, period->id, *child_id);
+    if (s_.policy.one_per_child_per_period && ctx_.ledger) {
+      const std::string key = child_period_dedup_key(*ctx_.ledger, s_.id, period->id, *child_id);
       if (known_duplicate(key)) add(child_field, "duplicate_child", "core.rule.duplicate_child", args);
-      dedup(key);
+      dedup(key, period->end);
     }
 
-    if (s_.policy.min_attendance_ratio > 0 && !period->previous_period.empty()) {
-      const std::string hash = sha256_hex(*child_id, HexCase::Upper);
+    // Attendance is matched under the province's key; a side without it
+    // (a kiosk not enrolled, outside demo mode) leaves the rule to the hub.
+    const auto hash = child_id_hash(ctx_.id_hash_key, *child_id);
+    if (hash && s_.policy.min_attendance_ratio > 0 && !period->previous_period.empty()) {
       for (const auto& rec : ctx_.content->attendance) {
-        if (rec.period != period->previous_period || rec.child_id_sha256 != hash || rec.days_total <= 0)
+        if (rec.period != period->previous_period || rec.child_id_sha256 != *hash || rec.days_total <= 0)
           continue;
         const double ratio = static_cast<double>(rec.days_attended) / rec.days_total;
         if (ratio + 1e-9 < s_.policy.min_attendance_ratio) {
@@ -213,16 +217,16 @@ int places_left(const RuleContext& ctx, const std::string& resource_key, int cap
   return std::max(0, capacity - booked - local);
 }
 
-std::string member_event_dedup_key(const std::string& service_id, const std::string& event_id,
-                                   const std::string& member_sub) {
-  return service_id + ":" + event_id + ":" + sha256_hex(member_sub, HexCase::Upper);
+std::string member_event_dedup_key(const BookingLedger& ledger, const std::string& service_id,
+                                   const std::string& event_id, const std::string& member_sub) {
+  return service_id + ":" + event_id + ":" + ledger.dedup_hash(member_sub);
 }
 
-std::string child_period_dedup_key(const std::string& service_id, const std::string& period_id,
-                                   const std::string& child_id_number) {
+std::string child_period_dedup_key(const BookingLedger& ledger, const std::string& service_id,
+                                   const std::string& period_id, const std::string& child_id_number) {
   std::string id = child_id_number;
   if (!id.empty() && id.back() == 'x') id.back() = 'X';
-  return service_id + ":" + period_id + ":" + sha256_hex(id, HexCase::Upper);
+  return service_id + ":" + period_id + ":" + ledger.dedup_hash(id);
 }
 
 }  // namespace kiosk

@@ -12,6 +12,7 @@
 #include "kiosk/base/base64url.hpp"
 #include "kiosk/base/log.hpp"
 #include "kiosk/base/strings.hpp"
+#include "kiosk/domain/id_hash.hpp"
 #include "kiosk/install/files.hpp"
 #include "kiosk/store/store_detail.hpp"
 
@@ -203,6 +204,11 @@ std::optional<std::string> Install::hub_box_public_key() const {
 }
 
 std::optional<std::string> Install::hash_key() const { return read_key_file(dir_.hash_key_file()); }
+
+std::string Install::id_hash_key(bool demo) const {
+  if (auto k = hash_key()) return *k;
+  return demo ? std::string(kDemoIdHashKey) : std::string();
+}
 
 Expected<ActiveContent> Install::active_content() const { return load_active_content(dir_); }
 

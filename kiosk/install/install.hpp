@@ -95,6 +95,10 @@ class Install {
   // The 32-byte key for keyed hashes of ID numbers (hash.key), if enrolled
   // with a hub that sent one.
   std::optional<std::string> hash_key() const;
+  // The key attendance.json is matched under (RuleContext::id_hash_key):
+  // hash.key; without one, in demo mode the built-in content's public demo
+  // key; else "" (attendance is then left to the hub).
+  std::string id_hash_key(bool demo) const;
 
  private:
   Install(DataDir dir, KioskConfig config, WallClock clock);

@@ -1,7 +1,8 @@
 // Where the kiosk keeps its data: --data-dir, else $UNION_KIOSK_DATA_DIR,
 // else $XDG_DATA_HOME/union-kiosk, else ~/.local/share/union-kiosk.
 // Layout: requests.db, content/ (pushed bundle), config.json, device-token,
-// hub-box.pub and hash.key (from enrollment), local-box.key (before it).
+// hub-box.pub and hash.key (from enrollment), local-box.key (before it),
+// dedup.key (the store's key for its duplicate checks, made with requests.db).
 #pragma once
 #include <string>
 

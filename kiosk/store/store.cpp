@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "kiosk/base/base64url.hpp"
+#include "kiosk/base/hash.hpp"
 #include "kiosk/base/log.hpp"
 #include "kiosk/store/store.hpp"
 #include "kiosk/store/store_detail.hpp"
@@ -117,7 +118,7 @@ Expected<RequestRecord> RequestStore::submit(const NewRequest& req, int64_t now_
   for (const auto& k : req.plan.dedup_keys) {
     Query q(s.conn, "SELECT 1 FROM dedup_keys WHERE key = ?1");
     if (!q.ok()) return q.error();
-    const int rc = q.bind(1, k).step("check duplicate");
+    const int rc = q.bind(1, k.key).step("check duplicate");
     if (rc == SQLITE_ROW) return store_error(ErrorKind::Duplicate, "dedup key taken");
     if (rc != SQLITE_DONE) return q.error();
   }
@@ -164,9 +165,9 @@ Expected<RequestRecord> RequestStore::submit(const NewRequest& req, int64_t now_
       return st.error();
   }
   for (const auto& k : req.plan.dedup_keys) {
-    Query q(s.conn, "INSERT OR IGNORE INTO dedup_keys (key, request_id) VALUES (?1, ?2)");
+    Query q(s.conn, "INSERT OR IGNORE INTO dedup_keys (key, request_id, kept_until) VALUES (?1, ?2, ?3)");
     if (!q.ok()) return q.error();
-    if (auto st = q.bind(1, k).bind(2, rec.id).run("dedup key"); !st) return st.error();
+    if (auto st = q.bind(1, k.key).bind(2, rec.id).bind(3, k.until).run("dedup key"); !st) return st.error();
   }
   // Only a COMMIT that returned OK makes a ticket; anything else was rolled back.
   if (auto st = txn.commit(); !st) {
@@ -250,6 +251,10 @@ bool RequestStore::has_dedup_key(const std::string& dedup_key) const {
   const int rc = q.bind(1, dedup_key).step("dedup");
   if (rc != SQLITE_ROW && rc != SQLITE_DONE) log_read_error(q.error());
   return rc == SQLITE_ROW;
+}
+
+std::string RequestStore::dedup_hash(const std::string& subject) const {
+  return keyed_dedup_hash(impl_->dedup_secret, sha256_hex(subject, HexCase::Upper));
 }
 
 std::optional<std::string> RequestStore::setting(std::string_view key) const {

@@ -91,6 +91,8 @@ class RequestStore final : public BookingLedger {
   // BookingLedger: non-quarantined local requests holding the resource / key.
   int local_bookings(const std::string& resource_key) const override;
   bool has_dedup_key(const std::string& dedup_key) const override;
+  // Keyed with dedup.key beside the file (0600, made at the first open).
+  std::string dedup_hash(const std::string& subject) const override;
 
   // --- sync side ---
   // Oldest queued first (creation order), at most max_items and about max_bytes

@@ -13,7 +13,7 @@
 namespace kiosk::store_detail {
 
 // The schema this build writes. Bump it with a new `case` in migrate().
-constexpr int kSchemaVersion = 4;
+constexpr int kSchemaVersion = 5;
 
 // An error from the store's string table, e.g. store_error(ErrorKind::DiskFull, "commit: ...").
 Error store_error(ErrorKind kind, std::string detail = {});
@@ -36,7 +36,12 @@ Status precheck_schema(sqlite3* db);
 // one runs each migration in its own transaction. A newer file is refused.
 // v3 -> v4 seals the answers it finds to `seal_to` (a raw 32-byte public
 // key); without one a file holding answers is not migrated (bad_request).
-Status migrate(sqlite3* db, bool read_only, std::string_view seal_to);
+// v4 -> v5 re-keys the duplicate-check keys under `dedup_secret`.
+Status migrate(sqlite3* db, bool read_only, std::string_view seal_to, std::string_view dedup_secret);
+
+// A duplicate-check key ends with HMAC-SHA256(secret, `digest`), where
+// `digest` is the SHA-256 hex the key ended with before v5.
+std::string keyed_dedup_hash(std::string_view secret, std::string_view digest);
 
 // The answers JSON sealed to `public_key`; bad_request for a bad key.
 Expected<std::string> seal_answers(std::string_view public_key, const std::string& json_text);

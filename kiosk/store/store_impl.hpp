@@ -33,6 +33,8 @@ struct RequestStore::Impl {
   StoreOptions opts;
   bool read_only = false;
   int64_t last_purge_ms = 0;  // mark_delivered purges expired answers at most hourly
+  std::string dedup_secret;   // the key of the duplicate checks (dedup.key)
+  ~Impl();
   // The UI and the sync thread each open their own store (WAL lets them work
   // side by side); a store used from two threads anyway stays safe, since
   // every method holds this for its whole transaction (statements are not

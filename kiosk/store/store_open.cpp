@@ -1,5 +1,7 @@
 // Opening the request store: refuse a damaged or foreign file before anything
 // could write to it, then WAL + synchronous=FULL and the schema migrations.
+#include <fcntl.h>
+#include <sodium.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -41,6 +43,59 @@ bool writable(const std::string& path) {
   const auto slash = path.rfind('/');
   const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
   return ::access(path.c_str(), W_OK) == 0 && ::access(dir.c_str(), W_OK) == 0;
+}
+
+std::string dir_of(const std::string& path) {
+  const auto slash = path.rfind('/');
+  return slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+}
+
+constexpr size_t kDedupSecretBytes = 32;
+
+// The secret the duplicate-check keys are keyed with: `dedup.key` beside the
+// file (0600, made once with O_EXCL, so two processes opening a new store
+// agree on it). Kept out of the database, so that a copy of requests.db
+// alone cannot be tested against guessed numbers. A store that cannot read
+// or write it (read-only, permissions, a damaged file) still opens, with a
+// secret for this connection only: its checks then match nothing already
+// stored, which is logged; nothing is refused or overwritten for it.
+std::string dedup_secret(const std::string& db_path, bool may_create) {
+  const std::string file = dir_of(db_path) + "/dedup.key";
+  std::string fresh(kDedupSecretBytes, '\0');
+  randombytes_buf(fresh.data(), fresh.size());
+  auto fallback = [&](const char* why) {
+    log::event(log::Level::Warn, "store", "dedup_key_unusable", {{"detail", why}});
+    return fresh;
+  };
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd >= 0) {
+      std::string s(kDedupSecretBytes + 1, '\0');
+      const ssize_t n = ::read(fd, s.data(), s.size());
+      ::close(fd);
+      if (n != static_cast<ssize_t>(kDedupSecretBytes)) return fallback("not 32 bytes");
+      s.resize(kDedupSecretBytes);
+      return s;
+    }
+    if (errno != ENOENT) return fallback(std::strerror(errno));
+    if (!may_create) return fresh;
+    fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0 && errno == EEXIST) continue;  // another process made it a moment ago
+    if (fd < 0) return fallback(std::strerror(errno));
+    const bool written = ::write(fd, fresh.data(), fresh.size()) == static_cast<ssize_t>(fresh.size()) &&
+                         ::fsync(fd) == 0;
+    ::close(fd);
+    if (!written) {
+      ::unlink(file.c_str());
+      return fallback("cannot write");
+    }
+    if (int dfd = ::open(dir_of(db_path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dfd >= 0) {
+      ::fsync(dfd);
+      ::close(dfd);
+    }
+    return fresh;
+  }
+  return fallback("appeared and vanished");
 }
 
 }  // namespace
@@ -118,9 +173,11 @@ Expected<std::unique_ptr<RequestStore>> RequestStore::open(const std::string& pa
     return fail(s.error());
   const std::string& seal_to = opts.hub_box_public_key.size() == kBoxKeyBytes ? opts.hub_box_public_key
                                                                                : opts.local_box.public_key;
-  if (auto s = migrate(db, read_only, seal_to); !s) return fail(s.error());
+  std::string secret = dedup_secret(path, !read_only);
+  if (auto s = migrate(db, read_only, seal_to, secret); !s) return fail(s.error());
 
   auto impl = std::make_unique<Impl>();
+  impl->dedup_secret = std::move(secret);
   impl->db = db;
   impl->path = path;
   impl->opts = std::move(opts);
@@ -139,6 +196,8 @@ Expected<std::unique_ptr<RequestStore>> RequestStore::open(const std::string& pa
 RequestStore::RequestStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 RequestStore::~RequestStore() = default;
+
+RequestStore::Impl::~Impl() { sodium_memzero(dedup_secret.data(), dedup_secret.size()); }
 
 store_detail::Connection::~Connection() {
   for (auto& [sql, st] : cache) sqlite3_finalize(st);

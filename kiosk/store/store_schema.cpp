@@ -11,12 +11,16 @@
 //   v4  answers_sealed, sealed_to: answers sealed (crypto_box_seal) to the
 //       hub's key or the kiosk's own; `answers` is NULL for every sealed row,
 //       and the migration seals the answers a v3 file held in clear.
+//   v5  dedup_keys.kept_until: a duplicate check is deleted when its event or
+//       period is over; each key's hash is keyed (HMAC-SHA256 under the
+//       store's dedup.key), the migration re-keys the unkeyed ones.
 #include <algorithm>
 #include <functional>
 #include <utility>
 #include <vector>
 
 #include "kiosk/base/base64url.hpp"
+#include "kiosk/base/hash.hpp"
 #include "kiosk/store/seal.hpp"
 #include "kiosk/store/store_detail.hpp"
 
@@ -58,12 +62,13 @@ CREATE TABLE reservations (
 );
 CREATE TABLE dedup_keys (
   key TEXT PRIMARY KEY NOT NULL,
-  request_id TEXT NOT NULL REFERENCES requests(id) ON DELETE CASCADE
+  request_id TEXT NOT NULL REFERENCES requests(id) ON DELETE CASCADE,
+  kept_until TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX dedup_keys_request ON dedup_keys(request_id);
 CREATE INDEX requests_state_created ON requests(state, created_at);
 CREATE INDEX requests_created ON requests(created_at);
-PRAGMA user_version = 4;
+PRAGMA user_version = 5;
 )sql";
 
 constexpr const char* kMigrate1to2 = R"sql(
@@ -94,6 +99,48 @@ constexpr const char* kMigrate3to4 = R"sql(
 ALTER TABLE requests ADD COLUMN answers_sealed BLOB;
 ALTER TABLE requests ADD COLUMN sealed_to TEXT NOT NULL DEFAULT '';
 )sql";
+
+constexpr const char* kMigrate4to5 = R"sql(
+ALTER TABLE dedup_keys ADD COLUMN kept_until TEXT NOT NULL DEFAULT '';
+)sql";
+
+// Inside the v4 -> v5 transaction: each key's last part (an unkeyed SHA-256
+// of a member or ID number, reversible by guessing) replaced by its keyed
+// hash. Old keys do not know their event or period: they are kept as long
+// as their request's answers (kept_until '').
+Status rekey_v4_dedup(sqlite3* db, std::string_view secret) {
+  sqlite3_stmt* sel = nullptr;
+  sqlite3_stmt* upd = nullptr;
+  Status result = ok_status();
+  int rc = sqlite3_prepare_v2(db, "SELECT key FROM dedup_keys", -1, &sel, nullptr);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2(db, "UPDATE dedup_keys SET key = ?2 WHERE key = ?1", -1, &upd, nullptr);
+  if (rc != SQLITE_OK) result = sqlite_error(db, rc, "prepare re-keying");
+  std::vector<std::string> keys;
+  while (result && (rc = sqlite3_step(sel)) == SQLITE_ROW) {
+    const auto* p = sqlite3_column_text(sel, 0);
+    keys.emplace_back(p ? reinterpret_cast<const char*>(p) : "");
+  }
+  if (result && rc != SQLITE_DONE) result = sqlite_error(db, rc, "read dedup keys");
+  if (result && !keys.empty() && secret.empty())
+    result = store_error(ErrorKind::BadRequest, "no secret to key the duplicate checks with");
+  for (const auto& key : keys) {
+    if (!result) break;
+    const auto colon = key.rfind(':');
+    const std::string prefix = colon == std::string::npos ? std::string() : key.substr(0, colon + 1);
+    const std::string keyed = prefix + keyed_dedup_hash(secret, colon == std::string::npos ? key : key.substr(colon + 1));
+    sqlite3_bind_text(upd, 1, key.data(), static_cast<int>(key.size()), SQLITE_TRANSIENT);
+    sqlite3_bind_text(upd, 2, keyed.data(), static_cast<int>(keyed.size()), SQLITE_TRANSIENT);
+    rc = sqlite3_step(upd);
+    if (rc != SQLITE_DONE) result = sqlite_error(db, rc, "re-key dedup key");
+    sqlite3_reset(upd);
+    sqlite3_clear_bindings(upd);
+  }
+  sqlite3_finalize(sel);
+  sqlite3_finalize(upd);
+  if (result) result = exec(db, "PRAGMA user_version = 5", "set v5");
+  return result;
+}
 
 // Inside the v3 -> v4 transaction: every answer held in clear is sealed and
 // the clear text set to NULL (secure_delete overwrites the old bytes).
@@ -199,7 +246,11 @@ Expected<std::string> seal_answers(std::string_view public_key, const std::strin
   return std::move(*sealed);
 }
 
-Status migrate(sqlite3* db, bool read_only, std::string_view seal_to) {
+std::string keyed_dedup_hash(std::string_view secret, std::string_view digest) {
+  return hmac_sha256_hex(secret, digest, HexCase::Upper);
+}
+
+Status migrate(sqlite3* db, bool read_only, std::string_view seal_to, std::string_view dedup_secret) {
   Error err;
   const int v = user_version(db, &err);
   if (v < 0) return err;
@@ -221,6 +272,11 @@ Status migrate(sqlite3* db, bool read_only, std::string_view seal_to) {
       if (auto s = step(db, 3, kMigrate3to4, [&](sqlite3* d) { return seal_v3_answers(d, seal_to); }); !s)
         return s;
       // The clear pages may still sit in the WAL: copy back and truncate it.
+      sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
+      [[fallthrough]];
+    case 4:
+      if (auto s = step(db, 4, kMigrate4to5, [&](sqlite3* d) { return rekey_v4_dedup(d, dedup_secret); }); !s)
+        return s;
       sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
       [[fallthrough]];
     default:

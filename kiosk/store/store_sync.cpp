@@ -1,6 +1,7 @@
 // The request store, sync side: claim in creation order, requeue, delivered,
 // quarantined (releasing its duplicate keys), handled, and the retention purge.
 #include "kiosk/base/base64url.hpp"
+#include "kiosk/base/date.hpp"
 #include "kiosk/base/log.hpp"
 #include "kiosk/store/store.hpp"
 #include "kiosk/store/store_detail.hpp"
@@ -22,10 +23,20 @@ Expected<int> purge_locked(Connection& c, int64_t retention_ms, int64_t now_ms) 
   if (!q.ok()) return q.error();
   if (auto st = q.bind(1, cutoff).run("purge"); !st) return st.error();
   const int n = sqlite3_changes(c.db);
-  if (n > 0) {
+  // Duplicate checks go when their event or period is over (the day after
+  // kept_until, China time); those without a date, with their answers.
+  Query d(c,
+          "DELETE FROM dedup_keys WHERE (kept_until != '' AND kept_until < ?1) OR "
+          "(kept_until = '' AND request_id IN (SELECT id FROM requests "
+          "WHERE answers IS NULL AND answers_sealed IS NULL))");
+  if (!d.ok()) return d.error();
+  if (auto st = d.bind(1, Date::from_unix(now_ms / 1000).iso()).run("purge dedup keys"); !st) return st.error();
+  const int keys = sqlite3_changes(c.db);
+  if (keys > 0) log::event(log::Level::Info, "store", "dedup_keys_purged", {{"count", int64_t{keys}}});
+  if (n > 0 || keys > 0) {
     // The old pages may still sit in the WAL: copy back and truncate it.
     sqlite3_wal_checkpoint_v2(c.db, nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
-    log::event(log::Level::Info, "store", "purged", {{"count", int64_t{n}}});
+    if (n > 0) log::event(log::Level::Info, "store", "purged", {{"count", int64_t{n}}});
   }
   return n;
 }

@@ -42,6 +42,7 @@ Expected<SubmitResult> submit_request(RequestStore& store, const ContentBundle& 
   ctx.today = in.today;
   ctx.member = in.member;
   ctx.ledger = &store;
+  ctx.id_hash_key = in.id_hash_key;
   FormCheck check = check_request(*service, in.answers, ctx);
   SubmitResult out;
   if (!check.plan) {

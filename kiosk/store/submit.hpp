@@ -23,6 +23,7 @@ struct SubmitInput {
   std::optional<MemberIdentity> member;  // only for a card verified `valid`
   Date today;                            // China Standard Time
   int64_t now_ms = 0;                    // Unix milliseconds
+  std::string id_hash_key;               // RuleContext::id_hash_key (Install::id_hash_key)
 };
 
 struct SubmitResult {

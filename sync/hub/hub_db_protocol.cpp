@@ -223,7 +223,8 @@ Expected<sync::UploadResponse> HubDb::ingest(int64_t kiosk_id, const sync::Uploa
     // The form check, where the answers are in hand: the one place.
     if (impl_->opts.content) {
       ItemCheck c =
-          validate_item(*impl_->opts.content, r.service_id, item->answers, r.created_at_ms);
+          validate_item(*impl_->opts.content, r.service_id, item->answers, r.created_at_ms,
+                        std::string_view(reinterpret_cast<const char*>(keys.hash.data()), keys.hash.size()));
       if (!c.ok) {
         reject(c.reason());
         continue;

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "kiosk/base/strings.hpp"
-#include "kiosk/domain/validate.hpp"
+#include "kiosk/domain/id_hash.hpp"
 
 namespace kiosk::hub {
 
@@ -248,27 +248,9 @@ std::string body_hash_hex(const HubKeys& k, std::string_view body) {
   return hex(out, sizeof out, false);
 }
 
-std::optional<std::string> normalize_child_id(std::string_view id_number) {
-  std::string s = trim(fold_fullwidth(id_number));
-  for (char& c : s)
-    if (c == 'x') c = 'X';
-  if (s.size() != 18) return std::nullopt;
-  for (size_t i = 0; i < 17; ++i)
-    if (s[i] < '0' || s[i] > '9') return std::nullopt;
-  if (!(s[17] == 'X' || (s[17] >= '0' && s[17] <= '9'))) return std::nullopt;
-  if (id_check_character(std::string_view(s).substr(0, 17)) != s[17]) return std::nullopt;
-  return s;
-}
-
 std::optional<std::string> child_id_hash(const HubKey& hash_key, std::string_view id_number) {
-  auto id = normalize_child_id(id_number);
-  if (!id) return std::nullopt;
-  unsigned char mac[crypto_auth_hmacsha256_BYTES];
-  crypto_auth_hmacsha256_state st;
-  crypto_auth_hmacsha256_init(&st, hash_key.data(), hash_key.size());
-  crypto_auth_hmacsha256_update(&st, reinterpret_cast<const unsigned char*>(id->data()), id->size());
-  crypto_auth_hmacsha256_final(&st, mac);
-  return hex(mac, sizeof mac, true);
+  return kiosk::child_id_hash(
+      std::string_view(reinterpret_cast<const char*>(hash_key.data()), hash_key.size()), id_number);
 }
 
 }  // namespace kiosk::hub

@@ -62,11 +62,10 @@ std::optional<std::string> open_sealed(const HubKeys& k, std::string_view sealed
 // the idempotency check without a plain hash of personal data on disk.
 std::string body_hash_hex(const HubKeys& k, std::string_view body);
 
-// The keyed hash of a child's ID number for attendance.json:
+// The keyed hash of a child's ID number for attendance.json (kiosk/domain/id_hash.hpp):
 // HMAC-SHA256 under hash.key over the normalised 18-character number
 // (upper-case X), upper-case hex. nullopt when `id_number` is not 18
 // characters of 17 digits and a digit or X once normalised.
 std::optional<std::string> child_id_hash(const HubKey& hash_key, std::string_view id_number);
-std::optional<std::string> normalize_child_id(std::string_view id_number);
 
 }  // namespace kiosk::hub

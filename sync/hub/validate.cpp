@@ -23,7 +23,8 @@ std::string ItemCheck::reason() const {
 }
 
 ItemCheck validate_item(const ContentBundle& content, const std::string& service_id,
-                        const nlohmann::json& answers, int64_t created_at_ms) {
+                        const nlohmann::json& answers, int64_t created_at_ms,
+                        std::string_view id_hash_key) {
   const Service* s = content.service(service_id);
   if (!s) return refuse("", "unknown_service");
   if (!answers.is_object()) return refuse("", "not_an_object");
@@ -39,6 +40,7 @@ ItemCheck validate_item(const ContentBundle& content, const std::string& service
   RuleContext ctx;
   ctx.content = &content;
   ctx.today = Date::from_unix(created_at_ms / 1000);
+  ctx.id_hash_key = std::string(id_hash_key);
   // The card behind a member-number field was verified at the kiosk and
   // does not travel: the number stands for it here, so the field is checked
   // for its shape and presence, not against a card the hub cannot see.

@@ -17,6 +17,7 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -34,7 +35,9 @@ struct ItemCheck {
   std::string reason() const;
 };
 
+// `id_hash_key` is the hub's hash.key (attendance.json is keyed with it).
 ItemCheck validate_item(const ContentBundle& content, const std::string& service_id,
-                        const nlohmann::json& answers, int64_t created_at_ms);
+                        const nlohmann::json& answers, int64_t created_at_ms,
+                        std::string_view id_hash_key = {});
 
 }  // namespace kiosk::hub

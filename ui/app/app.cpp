@@ -67,6 +67,7 @@ SessionEnv KioskApp::Impl::env() const {
   e.rules.content = d.content;
   e.rules.today = Date::from_unix(unix_now());
   e.rules.ledger = &bookings;
+  e.rules.id_hash_key = d.id_hash_key;
   e.now = now;
   e.idle_timeout_s = d.idle_timeout_s;
   e.idle_countdown_s = d.idle_countdown_s;

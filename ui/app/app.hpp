@@ -32,6 +32,8 @@ struct AppDeps {
   // Demo mode: the content's demo card keys are trusted, and every screen
   // says so (演示模式 / Demo mode). Off in a real install.
   bool demo = false;
+  // The key attendance is matched under (Install::id_hash_key).
+  std::string id_hash_key;
   // Unix time in seconds; injectable for tests. Null: the system clock.
   long long (*now_unix)() = nullptr;
 };

@@ -20,6 +20,10 @@ bool BookingCache::has_dedup_key(const std::string& dedup_key) const {
   return it->second;
 }
 
+std::string BookingCache::dedup_hash(const std::string& subject) const {
+  return source_ ? source_->dedup_hash(subject) : std::string();
+}
+
 void BookingCache::forget() {
   bookings_.clear();
   dedup_.clear();

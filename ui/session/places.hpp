@@ -17,6 +17,7 @@ class BookingCache : public BookingLedger {
   explicit BookingCache(const BookingLedger* source) : source_(source) {}
   int local_bookings(const std::string& resource_key) const override;
   bool has_dedup_key(const std::string& dedup_key) const override;
+  std::string dedup_hash(const std::string& subject) const override;  // the store's, not cached
   // The next question reads the store again.
   void forget();
 

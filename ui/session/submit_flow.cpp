@@ -18,6 +18,7 @@ SubmitOutcome submit_answers(const Service& s, const Answers& answers, const Rul
   in.member = ctx.member;
   in.today = ctx.today;
   in.now_ms = now_ms;
+  in.id_hash_key = ctx.id_hash_key;
   auto r = submit_request(store, *ctx.content, in);
   if (!r) {
     // Nothing the worker can fix by changing answers (disk full, read-only):

@@ -208,6 +208,7 @@ int run_touch_ui(const std::string& data_dir, const std::vector<std::string>& ar
     deps.hub_configured = !config.hub_url.empty();
     deps.demo = opt.demo || config.demo;
     if (deps.demo) log::event(log::Level::Warn, "ui", "demo mode: demo card keys are trusted");
+    deps.id_hash_key = install.id_hash_key(deps.demo);
     app = std::make_unique<KioskApp>(std::move(deps));
   }
 

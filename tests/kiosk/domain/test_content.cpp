@@ -16,6 +16,7 @@
 #include "kiosk/base/hash.hpp"
 #include "assets/embedded.hpp"
 #include "kiosk/domain/content.hpp"
+#include "kiosk/domain/id_hash.hpp"
 #include "kiosk/domain/validate.hpp"
 
 using namespace kiosk;
@@ -60,7 +61,7 @@ TEST_CASE("the embedded bundle checks clean") {
   for (const auto& p : load.problems) MESSAGE(describe(p));
   CHECK(load.problems.empty());
   REQUIRE(load.bundle);
-  CHECK(load.bundle->version == "2026.12.02-1");
+  CHECK(load.bundle->version == "2026.12.03-1");
   // Every file under content/ is read: all of them are listed in the manifest.
   std::set<std::string> embedded;
   for (const auto& [name, data] : assets::embedded_files())
@@ -163,7 +164,7 @@ TEST_CASE("childcare: winter and summer 2027, two classes of 30, attendance of s
     CHECK(n == 2);
   }
   // The documented test child (docs/content-format.md) attended under 70%.
-  const std::string low = sha256_hex("220102201805200238", HexCase::Upper);
+  const std::string low = *child_id_hash(kDemoIdHashKey, "220102201805200238");
   bool found = false;
   for (const auto& a : b.attendance)
     if (a.child_id_sha256 == low && a.period == "P-2026S") {

@@ -70,9 +70,15 @@ TEST_CASE("mixer: one signup per member per event, gender-balanced places") {
   auto check = check_request(s, mixer_answers(), context(&ledger, true));
   INFO(dump(check.errors));
   REQUIRE(check.plan);
-  const std::string key = member_event_dedup_key("mixer", "M-202612", "22010012345");
-  CHECK(key == "mixer:M-202612:" + sha256_hex("22010012345", HexCase::Upper));
-  CHECK(check.plan->dedup_keys == std::vector<std::string>{key});
+  const std::string key = member_event_dedup_key(ledger, "mixer", "M-202612", "22010012345");
+  // Keyed: the SHA-256 of a member number is not in it (it is reversed by guessing).
+  CHECK(key == "mixer:M-202612:" + ledger.dedup_hash("22010012345"));
+  CHECK(key.find(sha256_hex("22010012345", HexCase::Upper)) == std::string::npos);
+  MemoryLedger other;
+  other.secret = "another kiosk";
+  CHECK(member_event_dedup_key(other, "mixer", "M-202612", "22010012345") != key);
+  // Kept until the event's day, then purged.
+  CHECK(check.plan->dedup_keys == std::vector<DedupKey>{{key, "2026-12-26"}});
   CHECK(check.plan->answers.dump().find("22010012345") != std::string::npos);  // the answer keeps it
   CHECK(key.find("22010012345") == std::string::npos);                        // the key never
   REQUIRE(check.plan->reservations.size() == 2);
@@ -134,9 +140,11 @@ TEST_CASE("childcare: a registration that passes every rule") {
   auto check = check_request(s, childcare_answers(), context(&ledger, true));
   INFO(dump(check.errors));
   REQUIRE(check.plan);
-  const std::string key = child_period_dedup_key("childcare", "P-2027W", "220102201706110528");
-  CHECK(key == "childcare:P-2027W:" + sha256_hex("220102201706110528", HexCase::Upper));
-  CHECK(check.plan->dedup_keys == std::vector<std::string>{key});
+  const std::string key = child_period_dedup_key(ledger, "childcare", "P-2027W", "220102201706110528");
+  CHECK(key == "childcare:P-2027W:" + ledger.dedup_hash("220102201706110528"));
+  CHECK(key.find(sha256_hex("220102201706110528", HexCase::Upper)) == std::string::npos);
+  // Kept until the period's last day, then purged.
+  CHECK(check.plan->dedup_keys == std::vector<DedupKey>{{key, "2027-02-05"}});
   REQUIRE(check.plan->reservations.size() == 1);
   CHECK(check.plan->reservations[0].resource_key == "class:C-2027W-B");
   CHECK(check.plan->reservations[0].capacity == 30 - 7);
@@ -153,14 +161,14 @@ TEST_CASE("childcare: members only") {
 TEST_CASE("childcare: one registration per child per period") {
   const auto& s = service("childcare");
   MemoryLedger ledger;
-  ledger.keys.insert(child_period_dedup_key("childcare", "P-2027W", "220102201706110528"));
+  ledger.keys.insert(child_period_dedup_key(ledger, "childcare", "P-2027W", "220102201706110528"));
   auto check = check_request(s, childcare_answers(), context(&ledger, true));
   CHECK(has_error(check.errors, "child_id", "duplicate_child"));
   // The other class of the same period is the same period.
   check = check_request(s, childcare_answers("220102201706110528", "C-2027W-A"), context(&ledger, true));
   CHECK(has_error(check.errors, "child_id", "duplicate_child"));
   // Lowercase x and upper-case X are the same child.
-  ledger.keys.insert(child_period_dedup_key("childcare", "P-2027W", "22010220190708109X"));
+  ledger.keys.insert(child_period_dedup_key(ledger, "childcare", "P-2027W", "22010220190708109X"));
   check = check_request(s, childcare_answers("22010220190708109x", "C-2027W-A"), context(&ledger, true));
   CHECK(has_error(check.errors, "child_id", "duplicate_child"));
 }
@@ -195,6 +203,33 @@ TEST_CASE("childcare: under 70% attendance last period blocks registration") {
   CHECK(has_error(validate_page(s, child_page, childcare_answers("220102201805200238", "C-2027W-A"),
                                 context(nullptr, true)),
                   "child_id", "low_attendance"));
+}
+
+TEST_CASE("childcare: attendance is matched only under the province's key, never an unkeyed SHA-256") {
+  const auto& s = service("childcare");
+  const Answers low = childcare_answers("220102201805200238", "C-2027W-A");
+  // Under the key the file was hashed with: found, refused.
+  CHECK(has_error(check_request(s, low, context(nullptr, true)).errors, "child_id", "low_attendance"));
+  // Under another key (a kiosk of another province): not found, so the kiosk
+  // leaves the rule to the hub.
+  RuleContext other = context(nullptr, true);
+  other.id_hash_key = std::string(32, 'k');
+  CHECK(check_request(s, low, other).plan);
+  // Without a key, the same.
+  other.id_hash_key.clear();
+  CHECK(check_request(s, low, other).plan);
+  // The file holds no unkeyed SHA-256 of any test child: reversing by
+  // guessing ID numbers, as was done in 27 s, finds nothing.
+  for (const char* id : {"220102201805200238", "220105201511300371", "220104201902140460",
+                         "220102201609030112", "22010220190708109X"}) {
+    const std::string plain = sha256_hex(id, HexCase::Upper);
+    for (const auto& rec : bundle().attendance) CHECK(rec.child_id_sha256 != plain);
+  }
+  // The same keyed hash the hub writes (union-hub attendance hash), from
+  // any spelling of the number.
+  CHECK(child_id_hash(kDemoIdHashKey, "22010220190708109x") == child_id_hash(kDemoIdHashKey, "２２０１０２２０１９０７０８１０９Ｘ"));
+  CHECK_FALSE(child_id_hash(kDemoIdHashKey, "220102201907081091"));  // wrong check character
+  CHECK_FALSE(child_id_hash("", "22010220190708109X"));
 }
 
 TEST_CASE("childcare: the child's age from the ID number against the class") {

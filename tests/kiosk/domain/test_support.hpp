@@ -8,7 +8,9 @@
 #include <string>
 
 #include "kiosk/domain/content.hpp"
+#include "kiosk/base/hash.hpp"
 #include "kiosk/domain/form.hpp"
+#include "kiosk/domain/id_hash.hpp"
 
 namespace kiosk::test {
 
@@ -37,6 +39,10 @@ class MemoryLedger : public BookingLedger {
     return it == bookings.end() ? 0 : it->second;
   }
   bool has_dedup_key(const std::string& k) const override { return keys.count(k) > 0; }
+  std::string secret = "test ledger secret";
+  std::string dedup_hash(const std::string& subject) const override {
+    return hmac_sha256_hex(secret, sha256_hex(subject, HexCase::Upper), HexCase::Upper);
+  }
 };
 
 inline MemberIdentity demo_member() {
@@ -48,6 +54,7 @@ inline RuleContext context(const BookingLedger* ledger = nullptr, bool member = 
   ctx.content = &bundle();
   ctx.today = Date{2026, 11, 22};
   ctx.ledger = ledger;
+  ctx.id_hash_key = std::string(kDemoIdHashKey);  // the built-in bundle's attendance is hashed under it
   if (member) ctx.member = demo_member();
   return ctx;
 }

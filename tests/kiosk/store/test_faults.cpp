@@ -160,7 +160,7 @@ TEST_CASE("a new store on a full disk fails with disk_full and can be created la
   REQUIRE_FALSE(s.ok());
   CHECK(s.error().kind == ErrorKind::DiskFull);
   auto again = open_store(db, faulty());
-  CHECK(again->schema_version() == 4);
+  CHECK(again->schema_version() == 5);
   CHECK(again->submit(numbered(1), 1)->ticket == "F-0001");
 }
 

@@ -5,7 +5,10 @@
 #include <map>
 #include <thread>
 
+#include <sys/stat.h>
+
 #include "kiosk/base/base64url.hpp"
+#include "kiosk/base/hash.hpp"
 #include "kiosk/store/seal.hpp"
 #include "kiosk/store/store.hpp"
 #include "testkit.hpp"
@@ -67,7 +70,7 @@ TEST_CASE("v1 -> current: rows kept, states renamed, delivery times filled, numb
   const auto db = make_old_db(dir, "v1.sql");
   REQUIRE(sql_int(db, "PRAGMA user_version") == 1);
   auto s = open_store(db);
-  CHECK(s->schema_version() == 4);
+  CHECK(s->schema_version() == 5);
   CHECK(s->integrity_check().ok());
 
   auto f1 = s->find("F-0001");
@@ -104,11 +107,16 @@ TEST_CASE("v2 -> current: places and duplicate keys still count") {
   TempDir dir;
   const auto db = make_old_db(dir, "v2.sql");
   auto s = open_store(db);
-  CHECK(s->schema_version() == 4);
+  CHECK(s->schema_version() == 5);
   CHECK(s->integrity_check().ok());
   CHECK(s->local_bookings("class:C-2027S-A") == 1);  // the quarantined one does not hold it
-  CHECK(s->has_dedup_key("mixer:M-202612:member:5D41402ABC4B2A76"));
-  auto dup = s->submit(make_request("mixer", "L", {}, {"mixer:M-202612:member:5D41402ABC4B2A76"}), 1);
+  // Re-keyed by v4 -> v5: the old key no longer stands, its keyed form does.
+  CHECK_FALSE(s->has_dedup_key("mixer:M-202612:member:5D41402ABC4B2A76"));
+  const std::string rekeyed = sql_text(db, "SELECT key FROM dedup_keys WHERE key LIKE 'mixer:%'");
+  CHECK(rekeyed.rfind("mixer:M-202612:member:", 0) == 0);
+  CHECK(rekeyed.size() == std::string("mixer:M-202612:member:").size() + 64);
+  CHECK(s->has_dedup_key(rekeyed));
+  auto dup = s->submit(make_request("mixer", "L", {}, {rekeyed}), 1);
   REQUIRE_FALSE(dup.ok());
   CHECK(dup.error().kind == ErrorKind::Duplicate);
   auto t = s->submit(make_request("childcare", "T", {{"class:C-2027S-A", 2}}), 2);
@@ -138,7 +146,7 @@ TEST_CASE("a migration that fails leaves the file at its old version") {
   CHECK(sql_text(db, "SELECT state FROM requests WHERE ticket = 'F-0002'") == "rejected");
   sql_exec(db, "DROP TABLE dedup_keys");
   auto again = open_store(db);
-  CHECK(again->schema_version() == 4);
+  CHECK(again->schema_version() == 5);
   CHECK(again->find("F-0002")->state == RequestState::Quarantined);
 }
 
@@ -157,7 +165,7 @@ TEST_CASE("connections opening an old file at the same time migrate it once") {
       });
     for (auto& t : threads) t.join();
     for (const auto& e : errors) CHECK_MESSAGE(e.empty(), e);
-    CHECK(sql_int(db, "PRAGMA user_version") == 4);
+    CHECK(sql_int(db, "PRAGMA user_version") == 5);
     CHECK(sql_int(db, "SELECT count(*) FROM requests") == 4);
     CHECK(sql_text(db, "PRAGMA journal_mode") == "wal");
   }
@@ -187,6 +195,48 @@ TEST_CASE("another program's database (tables, no version) is refused and untouc
   CHECK(sql_int(db, "SELECT count(*) FROM contacts") == 1);
 }
 
+TEST_CASE("v4 -> v5: duplicate-check keys are re-keyed under dedup.key, no unkeyed SHA-256 of a number left") {
+  TempDir dir;
+  const auto db = make_old_db(dir, "v4.sql");
+  const std::string member = sha256_hex("22010012345", HexCase::Upper);
+  const std::string child = sha256_hex("220102201706110528", HexCase::Upper);
+  sql_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)");
+  REQUIRE(read_file(db).find(member) != std::string::npos);  // the finding: in the file
+  auto s = open_store(db);
+  CHECK(s->schema_version() == 5);
+  CHECK(s->integrity_check().ok());
+  // The secret is a file of its own beside the database, 0600.
+  struct stat st {};
+  REQUIRE(::stat(dir.file("dedup.key").c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+  CHECK(st.st_size == 32);
+  CHECK_FALSE(s->has_dedup_key("mixer:M-202612:" + member));
+  CHECK(s->has_dedup_key("mixer:M-202612:" + s->dedup_hash("22010012345")));
+  CHECK(s->has_dedup_key("childcare:P-2027W:" + s->dedup_hash("220102201706110528")));
+  for (const auto& f : {db, db + "-wal"}) {
+    const std::string bytes = read_file(f);
+    CHECK_MESSAGE(bytes.find(member) == std::string::npos, f);
+    CHECK_MESSAGE(bytes.find(child) == std::string::npos, f);
+  }
+  // Still a duplicate for the same member.
+  auto dup = s->submit(make_request("mixer", "L", {}, {"mixer:M-202612:" + s->dedup_hash("22010012345")}), 1);
+  REQUIRE_FALSE(dup.ok());
+  CHECK(dup.error().kind == ErrorKind::Duplicate);
+  // Old keys knew no date: they go with their request's answers. The
+  // childcare one's answers were purged already, so the next purge takes it.
+  REQUIRE(s->purge_expired(1764000300000).ok());
+  CHECK(sql_int(db, "SELECT count(*) FROM dedup_keys") == 1);
+  CHECK(s->has_dedup_key("mixer:M-202612:" + s->dedup_hash("22010012345")));
+  // Another file's secret keys the same number differently.
+  TempDir other;
+  auto t = open_store(other.file("requests.db"));
+  CHECK(t->dedup_hash("22010012345") != s->dedup_hash("22010012345"));
+  // The same file opened again keeps its secret.
+  s.reset();
+  auto again = open_store(db);
+  CHECK(again->has_dedup_key("mixer:M-202612:" + again->dedup_hash("22010012345")));
+}
+
 TEST_CASE("v3 -> v4: answers held in clear are sealed to the hub's key, none left in the file") {
   TempDir dir;
   const auto db = make_old_db(dir, "v3.sql");
@@ -195,7 +245,7 @@ TEST_CASE("v3 -> v4: answers held in clear are sealed to the hub's key, none lef
   sql_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)");
   REQUIRE(read_file(db).find("13912345678") != std::string::npos);
   auto s = open_store(db);
-  CHECK(s->schema_version() == 4);
+  CHECK(s->schema_version() == 5);
   CHECK(s->integrity_check().ok());
   CHECK(sql_int(db, "SELECT count(*) FROM requests WHERE answers IS NOT NULL") == 0);
   CHECK(sql_int(db, "SELECT count(*) FROM requests WHERE answers_sealed IS NOT NULL") == 2);

@@ -8,6 +8,7 @@
 #include <set>
 #include <thread>
 
+#include "kiosk/base/date.hpp"
 #include "kiosk/store/seal.hpp"
 #include "kiosk/store/store.hpp"
 #include "kiosk/base/strings.hpp"
@@ -29,7 +30,7 @@ std::unique_ptr<RequestStore> open_store(const std::string& path, StoreOptions o
 TEST_CASE("a new store has the current schema and passes integrity_check") {
   TempDir dir;
   auto s = open_store(dir.file("requests.db"));
-  CHECK(s->schema_version() == 4);
+  CHECK(s->schema_version() == 5);
   CHECK(s->integrity_check().ok());
   CHECK(s->path() == dir.file("requests.db"));
   CHECK(sql_text(dir.file("requests.db"), "PRAGMA journal_mode") == "wal");
@@ -158,6 +159,37 @@ TEST_CASE("capacity: places are counted at submit, a quarantined request gives i
   auto d = s->submit(make_request("legal", "F", slot), 5);
   REQUIRE(d.ok());
   CHECK(d->ticket == "F-0003");
+}
+
+TEST_CASE("duplicates: a check is kept until its event or period is over, then purged with nothing else") {
+  TempDir dir;
+  auto s = open_store(dir.file("requests.db"));
+  NewRequest r = make_request("childcare", "T");
+  const std::string key = "childcare:P-2027W:" + s->dedup_hash("220102201706110528");
+  r.plan.dedup_keys = {{key, "2027-02-05"}};  // the period's last day
+  auto a = s->submit(r, 1764000000000);
+  REQUIRE(a.ok());
+  NewRequest dated = make_request("mixer", "L");
+  dated.plan.dedup_keys = {{"mixer:M-202612:" + s->dedup_hash("22010012345"), "2026-12-26"}};
+  REQUIRE(s->submit(dated, 1764000000000).ok());
+  const auto at = [](int y, int m, int d, int hour) {
+    return (Date{y, m, d}.days_since_epoch() * 86400LL + (hour - 8) * 3600LL) * 1000;  // China time
+  };
+  // The last day itself, late in the evening: both still hold.
+  REQUIRE(s->purge_expired(at(2026, 12, 26, 23)).ok());
+  CHECK(s->has_dedup_key(key));
+  CHECK(sql_int(dir.file("requests.db"), "SELECT count(*) FROM dedup_keys") == 2);
+  // The next morning the mixer's is gone; the period's is not over yet.
+  REQUIRE(s->purge_expired(at(2026, 12, 27, 1)).ok());
+  CHECK(sql_int(dir.file("requests.db"), "SELECT count(*) FROM dedup_keys") == 1);
+  REQUIRE(s->purge_expired(at(2027, 2, 6, 9)).ok());
+  CHECK_FALSE(s->has_dedup_key(key));
+  CHECK(sql_int(dir.file("requests.db"), "SELECT count(*) FROM dedup_keys") == 0);
+  // The requests themselves are untouched: still queued, answers sealed.
+  auto t = s->find(a->ticket);
+  REQUIRE(t);
+  CHECK(t->state == RequestState::Queued);
+  CHECK(t->has_answers());
 }
 
 TEST_CASE("duplicates: a dedup key is taken once, quarantine releases it") {

@@ -95,7 +95,7 @@ NewRequest make_request(const std::string& service, const std::string& prefix,
   r.plan.answers = {{"name", "王小明"}, {"phone", "13812345678"}, {"topic", "wage_arrears"}};
   if (answer_bytes > 0) r.plan.answers["description"] = std::string(answer_bytes, 'x');
   r.plan.reservations = std::move(reservations);
-  r.plan.dedup_keys = std::move(dedup_keys);
+  for (auto& k : dedup_keys) r.plan.dedup_keys.push_back({std::move(k)});
   return r;
 }
 

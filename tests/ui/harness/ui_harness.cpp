@@ -9,6 +9,7 @@
 #include "imgui_internal.h"
 #include "kiosk/card/issue.hpp"
 #include "kiosk/base/date.hpp"
+#include "kiosk/domain/id_hash.hpp"
 #include "ui/text/fonts.hpp"
 #include "ui/text/pinyin.hpp"
 #include "ui/widgets/keyboard.hpp"
@@ -82,6 +83,7 @@ Harness::Harness(HarnessOptions o) : opt_(o) {
   deps.large_text = opt_.large_text_start;
   deps.hub_configured = opt_.hub_configured;
   deps.demo = opt_.demo;
+  deps.id_hash_key = opt_.demo ? std::string(kiosk::kDemoIdHashKey) : std::string();  // as the shell's Install does
   deps.now_unix = &clock_now;
   app_ = std::make_unique<KioskApp>(std::move(deps));
   automation::set_enabled(true);
