@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "kiosk/base/base64url.hpp"
+#include "kiosk/base/strings.hpp"
 #include "sync/protocol/protocol.hpp"
 
 using namespace kiosk;
@@ -95,4 +96,16 @@ TEST_CASE("answers_sealed: not base64url, empty, or next to answers is a bad fie
   both["answers_sealed"] = base64url_encode("box");
   both["answers"] = json::object();
   CHECK_FALSE(parse_wire_request(both).ok());
+}
+
+TEST_CASE("every store failure a sync can report has words in both languages") {
+  // tr() gives back the key itself when a string is missing: that must not
+  // reach a technician's screen for any kind of store failure.
+  for (ErrorKind k : {ErrorKind::Io, ErrorKind::DiskFull, ErrorKind::StoreBusy, ErrorKind::ReadOnly,
+                      ErrorKind::StoreDamaged, ErrorKind::StoreTooNew, ErrorKind::StoreMissing}) {
+    const std::string key = "sync.error." + store_failure_code(k);
+    const Text& t = tr(key);
+    CHECK_MESSAGE(t.zh != key, key);
+    CHECK_MESSAGE(t.en != key, key);
+  }
 }
