@@ -39,10 +39,7 @@ std::optional<CheckResult> check_result(std::optional<RequestRecord> r) {
 
 void scrub_identity(std::optional<MemberIdentity>& m) {
   if (!m) return;
-  scrub(m->iss);
-  scrub(m->sub);
-  scrub(m->name);
-  scrub(m->org);
+  scrub_member(*m);  // role too: the copy here used to miss it
   m.reset();
 }
 

@@ -68,11 +68,7 @@ void CardGate::refuse(const std::string& verdict_code, const Text& why) {
 
 void CardGate::forget_identity() {
   if (member) {
-    ui::scrub(member->iss);
-    ui::scrub(member->sub);
-    ui::scrub(member->name);
-    ui::scrub(member->org);
-    ui::scrub(member->role);
+    ui::scrub_member(*member);
   }
   member.reset();
 }

@@ -61,13 +61,17 @@ void scrub_person(Session& s) {
   s.form_error_code.clear();
 }
 
+void scrub_member(MemberIdentity& m) {
+  scrub(m.iss);
+  scrub(m.sub);
+  scrub(m.name);
+  scrub(m.org);
+  scrub(m.role);
+}
+
 void scrub_event(Event& e) {
   if (auto* c = std::get_if<ev::CardVerified>(&e)) {
-    scrub(c->member.iss);
-    scrub(c->member.sub);
-    scrub(c->member.name);
-    scrub(c->member.org);
-    scrub(c->member.role);
+    scrub_member(c->member);
   } else if (auto* k = std::get_if<ev::CardShown>(&e)) {
     scrub(k->code);
   } else if (auto* l = std::get_if<ev::LookedUp>(&e)) {

@@ -76,6 +76,9 @@ void wipe(Session& s, Lang default_lang, bool default_large_text);
 
 // Overwrites a string's bytes (including its spare capacity) with zeros.
 void scrub(std::string& s);
+// Every field of a verified member's identity overwritten (the one place that
+// knows them all).
+void scrub_member(MemberIdentity& m);
 void scrub_json(nlohmann::json& j);
 
 }  // namespace kiosk::ui

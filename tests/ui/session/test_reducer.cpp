@@ -259,3 +259,11 @@ TEST_CASE("idle: home with nothing personal goes straight back to the notices") 
   CHECK(s.screen == Screen::Attract);
   CHECK_FALSE(s.idle.next_change(1000, 60, 15, false).has_value());
 }
+
+TEST_CASE("scrub_member overwrites every field of a member's identity, role included") {
+  MemberIdentity m{"CN-22-01", "22010012345", "张伟", "长春市第一机床厂工会", "staff"};
+  scrub_member(m);
+  for (const std::string* f : {&m.iss, &m.sub, &m.name, &m.org, &m.role})
+    CHECK(std::all_of(f->begin(), f->end(), [](char c) { return c == '\0'; }));
+  CHECK_FALSE(m.is_staff());
+}
