@@ -39,63 +39,75 @@ Status check_readable(sqlite3* db, bool quick_check) {
   return result;
 }
 
-bool writable(const std::string& path) {
-  const auto slash = path.rfind('/');
-  const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
-  return ::access(path.c_str(), W_OK) == 0 && ::access(dir.c_str(), W_OK) == 0;
-}
-
 std::string dir_of(const std::string& path) {
   const auto slash = path.rfind('/');
   return slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
 }
 
+bool writable(const std::string& path) {
+  return ::access(path.c_str(), W_OK) == 0 && ::access(dir_of(path).c_str(), W_OK) == 0;
+}
+
 constexpr size_t kDedupSecretBytes = 32;
 
 // The secret the duplicate-check keys are keyed with: `dedup.key` beside the
-// file (0600, made once with O_EXCL, so two processes opening a new store
-// agree on it). Kept out of the database, so that a copy of requests.db
-// alone cannot be tested against guessed numbers. A store that cannot read
-// or write it (read-only, permissions, a damaged file) still opens, with a
-// secret for this connection only: its checks then match nothing already
-// stored, which is logged; nothing is refused or overwritten for it.
+// file, 0600. Kept out of the database, so that a copy of requests.db alone
+// cannot be tested against guessed numbers. A new one is written whole to a
+// temporary file and linked into place, so a second process opening a new
+// store at the same moment reads either nothing or all 32 bytes, never a
+// file half written, and both end up with the same secret. A store that
+// cannot read or write it (read-only, permissions, a damaged file) still
+// opens, with a secret for this connection only: its checks then match
+// nothing already stored, which is logged; nothing is refused or
+// overwritten for it.
 std::string dedup_secret(const std::string& db_path, bool may_create) {
-  const std::string file = dir_of(db_path) + "/dedup.key";
+  const std::string dir = dir_of(db_path);
+  const std::string file = dir + "/dedup.key";
   std::string fresh(kDedupSecretBytes, '\0');
   randombytes_buf(fresh.data(), fresh.size());
-  auto fallback = [&](const char* why) {
+  auto fallback = [&](const std::string& why) {
     log::event(log::Level::Warn, "store", "dedup_key_unusable", {{"detail", why}});
     return fresh;
   };
-  for (int attempt = 0; attempt < 2; ++attempt) {
+  auto read_existing = [&](std::string* out) -> int {  // 0, or the errno
     int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    if (fd >= 0) {
-      std::string s(kDedupSecretBytes + 1, '\0');
-      const ssize_t n = ::read(fd, s.data(), s.size());
-      ::close(fd);
-      if (n != static_cast<ssize_t>(kDedupSecretBytes)) return fallback("not 32 bytes");
-      s.resize(kDedupSecretBytes);
-      return s;
-    }
-    if (errno != ENOENT) return fallback(std::strerror(errno));
-    if (!may_create) return fresh;
-    fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (fd < 0 && errno == EEXIST) continue;  // another process made it a moment ago
-    if (fd < 0) return fallback(std::strerror(errno));
-    const bool written = ::write(fd, fresh.data(), fresh.size()) == static_cast<ssize_t>(fresh.size()) &&
-                         ::fsync(fd) == 0;
+    if (fd < 0) return errno;
+    std::string s(kDedupSecretBytes + 1, '\0');
+    const ssize_t n = ::read(fd, s.data(), s.size());
     ::close(fd);
-    if (!written) {
-      ::unlink(file.c_str());
-      return fallback("cannot write");
-    }
-    if (int dfd = ::open(dir_of(db_path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dfd >= 0) {
-      ::fsync(dfd);
-      ::close(dfd);
-    }
-    return fresh;
+    if (n != static_cast<ssize_t>(kDedupSecretBytes)) return EINVAL;
+    s.resize(kDedupSecretBytes);
+    *out = std::move(s);
+    return 0;
+  };
+  std::string have;
+  int err = read_existing(&have);
+  if (err == 0) return have;
+  if (err != ENOENT) return fallback(err == EINVAL ? "not 32 bytes" : std::strerror(err));
+  if (!may_create) return fresh;
+
+  // A name of its own per opener (threads of one process too).
+  const std::string tmp = dir + "/.dedup.key." + std::to_string(::getpid()) + "." +
+                          std::to_string(randombytes_random()) + ".tmp";
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0) return fallback(std::strerror(errno));
+  const bool written =
+      ::write(fd, fresh.data(), fresh.size()) == static_cast<ssize_t>(fresh.size()) && ::fsync(fd) == 0;
+  ::close(fd);
+  const int linked = written ? ::link(tmp.c_str(), file.c_str()) : -1;
+  const int link_errno = errno;
+  ::unlink(tmp.c_str());
+  if (!written) return fallback("cannot write");
+  if (linked != 0) {
+    // Another process put its secret in place first: that one holds.
+    if (link_errno == EEXIST && read_existing(&have) == 0) return have;
+    return fallback(std::strerror(link_errno));
   }
-  return fallback("appeared and vanished");
+  if (int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dfd >= 0) {
+    ::fsync(dfd);
+    ::close(dfd);
+  }
+  return fresh;
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <filesystem>
 #include <set>
 #include <thread>
 
@@ -190,6 +191,30 @@ TEST_CASE("duplicates: a check is kept until its event or period is over, then p
   REQUIRE(t);
   CHECK(t->state == RequestState::Queued);
   CHECK(t->has_answers());
+}
+
+TEST_CASE("duplicates: connections opening a new store at once all key with the same dedup.key") {
+  for (int round = 0; round < 5; ++round) {
+    TempDir dir;
+    constexpr int kOpeners = 6;
+    std::string hashes[kOpeners];
+    std::vector<std::thread> threads;
+    for (int i = 0; i < kOpeners; ++i)
+      threads.emplace_back([&, i] {
+        auto s = RequestStore::open(dir.file("requests.db"), sealed());
+        if (s.ok()) hashes[i] = (*s)->dedup_hash("22010012345");
+      });
+    for (auto& t : threads) t.join();
+    for (int i = 0; i < kOpeners; ++i) {
+      CHECK_FALSE(hashes[i].empty());
+      CHECK(hashes[i] == hashes[0]);
+    }
+    // Nothing of the writing left behind: only the key itself.
+    int temporaries = 0;
+    for (const auto& e : std::filesystem::directory_iterator(dir.path()))
+      if (e.path().filename().string().rfind(".dedup.key.", 0) == 0) ++temporaries;
+    CHECK(temporaries == 0);
+  }
 }
 
 TEST_CASE("duplicates: a dedup key is taken once, quarantine releases it") {
