@@ -43,4 +43,23 @@ std::string seal_note(const HubKeys& k, int64_t kiosk_id, std::string_view reque
 std::string open_note(const HubKeys* k, int64_t kiosk_id, std::string_view request_id,
                       std::string_view stored);
 
+// hub_db_ingest.cpp: one uploaded item as far as it is decided without the
+// database (no lock needed: keys, content and services are fixed).
+struct PreparedItem {
+  std::string reason;       // refused whatever is stored ("invalid", "too_large", ...)
+  std::string hash;         // keyed hash of the canonical body
+  std::string form_reason;  // the form check refused it: told unless already stored
+  std::string sealed;       // the body sealed at rest, when the form check passed
+  int64_t bytes = 0;        // canonical body size (counted against the quota)
+};
+PreparedItem prepare_item(const HubKeys& keys, const ContentBundle* content, int64_t kiosk_id,
+                          const sync::WireRequest& r, const std::set<std::string>& services);
+// The SQL part of an ingest, inside a transaction the caller opened (and
+// commits or rolls back): each item decided against what is stored, the
+// quota held, the new items and the kiosk's sequence written.
+Expected<sync::UploadResponse> apply_prepared(sqlite3* db, KioskQuota& quota, int64_t kiosk_id,
+                                              const sync::UploadBatch& batch,
+                                              const std::vector<PreparedItem>& prepared,
+                                              int64_t now_ms);
+
 }  // namespace kiosk::hub
