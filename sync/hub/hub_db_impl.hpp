@@ -1,11 +1,13 @@
 // HubDb's private state, shared by hub_db.cpp (schema, admin) and
 // hub_db_protocol.cpp (what kiosks call). Not an interface for other modules.
 #pragma once
+#include <memory>
 #include <mutex>
 
 #include <sqlite3.h>
 
 #include "kiosk/base/sqlite.hpp"
+#include "sync/hub/group_commit.hpp"
 #include "sync/hub/hub_db.hpp"
 
 namespace kiosk::hub {
@@ -20,13 +22,23 @@ inline constexpr size_t kCodeSelector = 3;
 Error db_error(sqlite3* db, const char* what);
 
 struct HubDb::Impl {
-  sqlite3* db = nullptr;
+  sqlite3* db = nullptr;  // the one writer; also the admin's reads
   mutable std::mutex mu;
+  // What kiosks write (uploads, heartbeats, last_seen) goes through here:
+  // many callers' work in one transaction and one fsync.
+  std::unique_ptr<GroupCommit> group;
+  // A second connection, for the token lookup every call makes: in WAL it
+  // reads the last commit while the writer waits for its fsync.
+  sqlite3* rdb = nullptr;
+  mutable std::mutex rmu;
   HubDbOptions opts;
   KioskQuota quota;
   EnrollLimiter enroll_limiter;
   explicit Impl(HubDbOptions o) : opts(std::move(o)), quota(opts.quota), enroll_limiter(opts.enroll) {}
-  ~Impl() { sqlite3_close(db); }
+  ~Impl() {
+    sqlite3_close(rdb);
+    sqlite3_close(db);
+  }
 
   bool exec(const char* sql) { return sqlite3_exec(db, sql, nullptr, nullptr, nullptr) == SQLITE_OK; }
 };

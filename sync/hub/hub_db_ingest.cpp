@@ -4,8 +4,8 @@
 // item is prepared without the lock (base64, the sealed box opened, JSON,
 // the canonical body and its keyed hash, the form check, the body sealed at
 // rest: all the CPU work, which uploads from many kiosks do in parallel);
-// then, under the lock, what the database holds decides each item and the
-// new ones are written.
+// then, in a transaction shared with other writers (group_commit.hpp), what
+// the database holds decides each item and the new ones are written.
 #include <sodium.h>
 
 #include <map>
@@ -206,18 +206,17 @@ Expected<sync::UploadResponse> HubDb::ingest(int64_t kiosk_id, const sync::Uploa
   for (const auto& r : batch.requests)
     prepared.push_back(prepare_item(keys, impl_->opts.content.get(), kiosk_id, r, services));
 
-  std::lock_guard lock(impl_->mu);
-  if (!impl_->exec("BEGIN IMMEDIATE")) return db_error(impl_->db, "begin");
-  auto resp = apply_prepared(impl_->db, impl_->quota, kiosk_id, batch, prepared, now_ms);
-  if (!resp) {
-    impl_->exec("ROLLBACK");
-    return resp;
-  }
-  if (!impl_->exec("COMMIT")) {
-    Error e = db_error(impl_->db, "commit");
-    impl_->exec("ROLLBACK");
-    return e;
-  }
+  // Then the SQL, in a transaction shared with the other uploads and
+  // heartbeats waiting now, in a savepoint of its own: answered once the
+  // commit is on disk.
+  sync::UploadResponse resp;
+  Status st = impl_->group->run([&](sqlite3* db) -> Status {
+    auto r = apply_prepared(db, impl_->quota, kiosk_id, batch, prepared, now_ms);
+    if (!r) return r.error();
+    resp = std::move(*r);
+    return ok_status();
+  });
+  if (!st) return st.error();
   return resp;
 }
 

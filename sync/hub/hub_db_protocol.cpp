@@ -82,20 +82,31 @@ Expected<sync::EnrollResponse> HubDb::enroll(const std::string& code, int64_t no
 }
 
 Expected<int64_t> HubDb::authenticate(const std::string& token, int64_t now_ms) {
-  std::lock_guard lock(impl_->mu);
   if (token.empty())
     return Error{ErrorKind::Unauthorized, tr("sync.unauthorized"), "", "no token"};
-  Stmt s(impl_->db, "SELECT id, revoked_ms, last_seen_ms FROM kiosks WHERE token_hash=?");
-  s.bind(1, sha256_hex(token, HexCase::Lower));
-  if (!s.row()) return Error{ErrorKind::Unauthorized, tr("sync.unauthorized"), "", "unknown token"};
+  const std::string hash = sha256_hex(token, HexCase::Lower);
   int64_t id = 0, revoked_ms = 0, last_seen_ms = 0;
-  s.read(id, revoked_ms, last_seen_ms);
+  {
+    // On the reader: not held up by a commit waiting for its fsync.
+    std::lock_guard lock(impl_->rmu);
+    Stmt s(impl_->rdb, "SELECT id, revoked_ms, last_seen_ms FROM kiosks WHERE token_hash=?");
+    s.bind(1, hash);
+    if (!s.row())
+      return Error{ErrorKind::Unauthorized, tr("sync.unauthorized"), "", "unknown token"};
+    s.read(id, revoked_ms, last_seen_ms);
+  }
   if (revoked_ms != 0) return Error{ErrorKind::Revoked, tr("sync.revoked"), "", "kiosk revoked"};
-  // last_seen is advisory: written at most every 10 s to keep reads cheap.
+  // last_seen is advisory: written at most every 10 s to keep reads cheap,
+  // and not worth an fsync of its own.
   if (now_ms - last_seen_ms > 10000) {
-    Stmt u(impl_->db, "UPDATE kiosks SET last_seen_ms=? WHERE id=?");
-    u.bind_all(now_ms, id);
-    u.done();
+    (void)impl_->group->run(
+        [&](sqlite3* db) -> Status {
+          Stmt u(db, "UPDATE kiosks SET last_seen_ms=? WHERE id=?");
+          u.bind_all(now_ms, id);
+          if (!u.done()) return db_error(db, "last seen");
+          return ok_status();
+        },
+        /*durable=*/false);
   }
   return id;
 }
@@ -137,18 +148,18 @@ Expected<sync::StatusPage> HubDb::changes_since(int64_t kiosk_id, const std::str
 
 Status HubDb::record_heartbeat(int64_t kiosk_id, const std::string& heartbeat_json,
                                int64_t now_ms) {
-  std::lock_guard lock(impl_->mu);
   // A heartbeat is a status report, not a request: losing the last one in a
-  // power cut is harmless, so it is committed without waiting for fsync and
-  // does not queue behind the requests' durable commits.
-  impl_->exec("PRAGMA synchronous=NORMAL");
-  Stmt u(impl_->db,
-         "UPDATE kiosks SET heartbeat=?, last_heartbeat_ms=?, last_seen_ms=? WHERE id=?");
-  u.bind_all(heartbeat_json, now_ms, now_ms, kiosk_id);
-  const bool ok = u.done();
-  impl_->exec("PRAGMA synchronous=FULL");
-  if (!ok) return db_error(impl_->db, "heartbeat");
-  return ok_status();
+  // power cut is harmless. It shares the transaction of whatever else is
+  // being written; a group of heartbeats alone is committed without waiting
+  // for fsync (group_commit.hpp).
+  return impl_->group->run(
+      [&](sqlite3* db) -> Status {
+        Stmt u(db, "UPDATE kiosks SET heartbeat=?, last_heartbeat_ms=?, last_seen_ms=? WHERE id=?");
+        u.bind_all(heartbeat_json, now_ms, now_ms, kiosk_id);
+        if (!u.done()) return db_error(db, "heartbeat");
+        return ok_status();
+      },
+      /*durable=*/false);
 }
 
 }  // namespace kiosk::hub
