@@ -45,6 +45,7 @@ double secs(Clock::duration d) { return std::chrono::duration<double>(d).count()
 // The union-hub binary run: the one built with this bench unless --hub names
 // another (an older build, to compare side by side on the same machine).
 std::string g_hub_binary = SYNC_HUB_BINARY;
+std::string g_hub_threads;  // --hub-threads: passed as --threads when given
 
 struct Hub {
   pid_t pid = -1;
@@ -59,6 +60,7 @@ struct Hub {
                                      "--quota-requests", "10000000", "--quota-bytes", "1099511627776",
                                      // hundreds of kiosks enroll from one address in setup
                                      "--enroll-per-address", "100000", "--enroll-per-minute", "100000"};
+    if (!g_hub_threads.empty()) argv.insert(argv.end(), {"--threads", g_hub_threads});
     std::vector<char*> a;
     for (auto& s : argv) a.push_back(s.data());
     a.push_back(nullptr);
@@ -202,6 +204,7 @@ int main(int argc, char** argv) {
     else if (k == "--single-cap-s") cap = std::stod(v);
     else if (k == "--dir") dir = v;
     else if (k == "--hub") g_hub_binary = v;
+    else if (k == "--hub-threads") g_hub_threads = v;
   }
   log::set_min_level(log::Level::Error);
   fs::remove_all(dir);

@@ -21,6 +21,7 @@
 #include <thread>
 
 #include "kiosk/base/strings.hpp"
+#include "sync/hub/handler_pool.hpp"
 
 namespace kiosk::hub {
 
@@ -71,6 +72,10 @@ struct Req {
   bool too_large = false;
   bool over_budget = false;
   bool answered = false;
+  // Handed to a pool thread (the connection suspended meanwhile); `ready`
+  // once `res` is filled and the connection resumed.
+  bool ready = false;
+  HttpResponse res;
 };
 
 }  // namespace
@@ -105,6 +110,7 @@ struct HttpServer::Impl {
   std::thread sweeper;
   std::mutex mhd_log_mu;
   std::string last_mhd_error;  // for a start that fails
+  std::unique_ptr<HandlerPool> pool;  // null: handlers run in the event loops
 
   // ---- MHD callbacks (static trampolines) ----
 
@@ -216,6 +222,7 @@ struct HttpServer::Impl {
       }
       return MHD_YES;
     }
+    if (r->ready) return respond(connection, *r, r->res, false);  // back from the pool
     if (r->answered) {  // refused early: whatever else arrives is not kept
       *upload_data_size = 0;
       return MHD_YES;
@@ -262,9 +269,21 @@ struct HttpServer::Impl {
     if (r->over_budget) return refuse(connection, *r, 503, "busy", "5");
     // The whole request has arrived: a fresh budget for answering it.
     if (r->conn) r->conn->deadline_ms = steady_ms() + opts.limits.request_deadline_ms;
-    HttpResponse res;
-    dispatch(r->req, res);
-    return respond(connection, *r, res, false);
+    if (!pool) {
+      HttpResponse res;
+      dispatch(r->req, res);
+      return respond(connection, *r, res, false);
+    }
+    // The connection waits, off its event loop, for a pool thread to run
+    // the handler; MHD calls back here once it is resumed.
+    if (!pool->reserve()) return refuse(connection, *r, 503, "busy", "1");
+    MHD_suspend_connection(connection);
+    pool->submit([this, connection, r] {
+      dispatch(r->req, r->res);
+      r->ready = true;
+      MHD_resume_connection(connection);
+    });
+    return MHD_YES;
   }
 
   void dispatch(const HttpRequest& req, HttpResponse& res) {
@@ -335,6 +354,9 @@ struct HttpServer::Impl {
     }
     state_cv.notify_all();
     if (sweeper.joinable()) sweeper.join();
+    // Every handler runs to its end and its connection is resumed: MHD is
+    // not stopped with a connection suspended.
+    if (pool) pool->stop();
     if (daemon) MHD_stop_daemon(daemon);  // closes the listening socket too
     daemon = nullptr;
     {
@@ -425,6 +447,10 @@ Expected<std::unique_ptr<HttpServer>> HttpServer::start(const HttpServerOptions&
   impl->port = bound_port(*fd);
 
   unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+  if (lim.handler_threads > 0) {
+    flags |= MHD_ALLOW_SUSPEND_RESUME;
+    impl->pool = std::make_unique<HandlerPool>(lim.handler_threads, std::max<size_t>(1, lim.max_queued));
+  }
   if (impl->tls) flags |= MHD_USE_TLS;
   sockaddr_storage ss{};
   socklen_t sl = sizeof ss;

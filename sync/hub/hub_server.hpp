@@ -24,7 +24,7 @@ struct HubOptions {
   std::set<std::string> services;
   QuotaLimits quota;    // per kiosk and hour (429 + Retry-After beyond)
   EnrollLimits enroll;  // enrollment tries per address, in all, per code
-  int threads = 64;               // event loops used: at most 16 (each serves many connections)
+  int threads = 64;               // handler threads (at most 256), and one event loop per 16
   bool quiet = false;             // no per-request log lines
   // Connection limits (docs/sync-protocol.md, "Limits"): the time one
   // request may take to arrive (headers + body), however it trickles; how
