@@ -43,6 +43,11 @@ GroupCommit::Counts GroupCommit::counts() const {
   return counts_;
 }
 
+size_t GroupCommit::waiting() const {
+  std::lock_guard lk(mu_);
+  return queue_.size();
+}
+
 void GroupCommit::lead(const std::vector<Job*>& group) {
   std::lock_guard lock(db_mu_);
   const auto exec = [this](const char* sql) {

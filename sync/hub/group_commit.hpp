@@ -46,6 +46,8 @@ class GroupCommit {
     long commits = 0, works = 0;
   };
   Counts counts() const;
+  // Works queued behind the commit under way (for tests).
+  size_t waiting() const;
 
  private:
   struct Job {

@@ -104,6 +104,8 @@ class HttpServer {
   void stop();
   // Connections cut by the per-request deadline so far.
   int64_t deadline_cuts() const;
+  // Requests waiting for a handler thread (0 without handler threads).
+  size_t queued() const;
 
  private:
   struct Impl;

@@ -239,6 +239,7 @@ Expected<std::unique_ptr<HubServer>> HubServer::create(const HubOptions& opts) {
   // plenty (one per 16 handler threads; measured in bench/README.md).
   ho.limits.threads = static_cast<unsigned>(std::clamp(opts.threads / 16, 1, 16));
   ho.limits.handler_threads = static_cast<unsigned>(std::clamp(opts.threads, 1, 256));
+  ho.limits.max_queued = opts.max_queued;
   ho.limits.request_deadline_ms = std::max(100, opts.request_deadline_ms);
   ho.limits.idle_timeout_s = std::max(1u, opts.idle_timeout_s);
   ho.limits.connection_limit = std::max(16u, opts.connection_limit);
@@ -284,5 +285,6 @@ void HubServer::stop() {
 }
 HubDb& HubServer::db() { return *impl_->db; }
 int64_t HubServer::deadline_cuts() const { return impl_->http->deadline_cuts(); }
+size_t HubServer::queued_requests() const { return impl_->http->queued(); }
 
 }  // namespace kiosk::hub
