@@ -42,6 +42,11 @@ namespace {
 
 double secs(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
 
+// The union-hub binary run: the one built with this bench unless --hub names
+// another (an older build, to compare side by side on the same machine).
+std::string g_hub_binary = SYNC_HUB_BINARY;
+std::string g_hub_threads;  // --hub-threads: passed as --threads when given
+
 struct Hub {
   pid_t pid = -1;
   int port = 0;
@@ -49,10 +54,13 @@ struct Hub {
   Hub(const std::string& dir) {
     fs::create_directories(dir);
     std::string pf = dir + "/port";
-    std::vector<std::string> argv = {SYNC_HUB_BINARY, "serve", "--data-dir", dir, "--port", "0",
+    std::vector<std::string> argv = {g_hub_binary, "serve", "--data-dir", dir, "--port", "0",
                                      "--port-file", pf, "--allow-plain-http", "--quiet",
                                      // a kiosk's backlog is larger than an hour's quota
-                                     "--quota-requests", "10000000", "--quota-bytes", "1099511627776"};
+                                     "--quota-requests", "10000000", "--quota-bytes", "1099511627776",
+                                     // hundreds of kiosks enroll from one address in setup
+                                     "--enroll-per-address", "100000", "--enroll-per-minute", "100000"};
+    if (!g_hub_threads.empty()) argv.insert(argv.end(), {"--threads", g_hub_threads});
     std::vector<char*> a;
     for (auto& s : argv) a.push_back(s.data());
     a.push_back(nullptr);
@@ -195,6 +203,8 @@ int main(int argc, char** argv) {
     else if (k == "--seconds") seconds = std::stod(v);
     else if (k == "--single-cap-s") cap = std::stod(v);
     else if (k == "--dir") dir = v;
+    else if (k == "--hub") g_hub_binary = v;
+    else if (k == "--hub-threads") g_hub_threads = v;
   }
   log::set_min_level(log::Level::Error);
   fs::remove_all(dir);

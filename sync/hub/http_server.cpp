@@ -21,6 +21,8 @@
 #include <thread>
 
 #include "kiosk/base/strings.hpp"
+#include "sync/hub/handler_pool.hpp"
+#include "sync/hub/listen_socket.hpp"
 
 namespace kiosk::hub {
 
@@ -71,6 +73,10 @@ struct Req {
   bool too_large = false;
   bool over_budget = false;
   bool answered = false;
+  // Handed to a pool thread (the connection suspended meanwhile); `ready`
+  // once `res` is filled and the connection resumed.
+  bool ready = false;
+  HttpResponse res;
 };
 
 }  // namespace
@@ -105,6 +111,7 @@ struct HttpServer::Impl {
   std::thread sweeper;
   std::mutex mhd_log_mu;
   std::string last_mhd_error;  // for a start that fails
+  std::unique_ptr<HandlerPool> pool;  // null: handlers run in the event loops
 
   // ---- MHD callbacks (static trampolines) ----
 
@@ -216,6 +223,7 @@ struct HttpServer::Impl {
       }
       return MHD_YES;
     }
+    if (r->ready) return respond(connection, *r, r->res, false);  // back from the pool
     if (r->answered) {  // refused early: whatever else arrives is not kept
       *upload_data_size = 0;
       return MHD_YES;
@@ -262,9 +270,21 @@ struct HttpServer::Impl {
     if (r->over_budget) return refuse(connection, *r, 503, "busy", "5");
     // The whole request has arrived: a fresh budget for answering it.
     if (r->conn) r->conn->deadline_ms = steady_ms() + opts.limits.request_deadline_ms;
-    HttpResponse res;
-    dispatch(r->req, res);
-    return respond(connection, *r, res, false);
+    if (!pool) {
+      HttpResponse res;
+      dispatch(r->req, res);
+      return respond(connection, *r, res, false);
+    }
+    // The connection waits, off its event loop, for a pool thread to run
+    // the handler; MHD calls back here once it is resumed.
+    if (!pool->reserve()) return refuse(connection, *r, 503, "busy", "1");
+    MHD_suspend_connection(connection);
+    pool->submit([this, connection, r] {
+      dispatch(r->req, r->res);
+      r->ready = true;
+      MHD_resume_connection(connection);
+    });
+    return MHD_YES;
   }
 
   void dispatch(const HttpRequest& req, HttpResponse& res) {
@@ -335,6 +355,9 @@ struct HttpServer::Impl {
     }
     state_cv.notify_all();
     if (sweeper.joinable()) sweeper.join();
+    // Every handler runs to its end and its connection is resumed: MHD is
+    // not stopped with a connection suspended.
+    if (pool) pool->stop();
     if (daemon) MHD_stop_daemon(daemon);  // closes the listening socket too
     daemon = nullptr;
     {
@@ -344,59 +367,6 @@ struct HttpServer::Impl {
     state_cv.notify_all();
   }
 };
-
-namespace {
-
-Error bind_error(const std::string& what) {
-  return Error{ErrorKind::Bind, tr("sync.hub.bind"), "--port", what};
-}
-
-// The listening socket is made here, not by MHD, so that a port in use and
-// a certificate that does not load are told apart, and the backlog is ours.
-Expected<int> listen_on(const std::string& host, int port) {
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-  addrinfo* res = nullptr;
-  std::string service = std::to_string(port);
-  if (::getaddrinfo(host.empty() ? nullptr : host.c_str(), service.c_str(), &hints, &res) != 0 || !res)
-    return bind_error("cannot resolve " + host);
-  int fd = -1;
-  std::string why = "cannot bind " + host + ":" + service;
-  for (addrinfo* a = res; a; a = a->ai_next) {
-    fd = ::socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, a->ai_protocol);
-    if (fd < 0) continue;
-    int one = 1;
-    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    if (::bind(fd, a->ai_addr, a->ai_addrlen) == 0 && ::listen(fd, 1024) == 0) break;
-    ::close(fd);
-    fd = -1;
-  }
-  ::freeaddrinfo(res);
-  if (fd < 0) return bind_error(why);
-  return fd;
-}
-
-int bound_port(int fd) {
-  sockaddr_storage ss{};
-  socklen_t sl = sizeof ss;
-  if (::getsockname(fd, reinterpret_cast<sockaddr*>(&ss), &sl) != 0) return 0;
-  if (ss.ss_family == AF_INET) return ntohs(reinterpret_cast<sockaddr_in*>(&ss)->sin_port);
-  if (ss.ss_family == AF_INET6) return ntohs(reinterpret_cast<sockaddr_in6*>(&ss)->sin6_port);
-  return 0;
-}
-
-// Hundreds of kiosks and a few attackers need more than the default 1024
-// descriptors: raise the soft limit toward the hard one.
-void raise_fd_limit(rlim_t want) {
-  rlimit rl{};
-  if (::getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= want) return;
-  rl.rlim_cur = std::min(want, rl.rlim_max);
-  ::setrlimit(RLIMIT_NOFILE, &rl);
-}
-
-}  // namespace
 
 HttpServer::HttpServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 HttpServer::~HttpServer() { stop(); }
@@ -425,6 +395,10 @@ Expected<std::unique_ptr<HttpServer>> HttpServer::start(const HttpServerOptions&
   impl->port = bound_port(*fd);
 
   unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+  if (lim.handler_threads > 0) {
+    flags |= MHD_ALLOW_SUSPEND_RESUME;
+    impl->pool = std::make_unique<HandlerPool>(lim.handler_threads, std::max<size_t>(1, lim.max_queued));
+  }
   if (impl->tls) flags |= MHD_USE_TLS;
   sockaddr_storage ss{};
   socklen_t sl = sizeof ss;
@@ -481,5 +455,6 @@ void HttpServer::stop() {
 }
 
 int64_t HttpServer::deadline_cuts() const { return impl_->cuts.load(); }
+size_t HttpServer::queued() const { return impl_->pool ? impl_->pool->queued() : 0; }
 
 }  // namespace kiosk::hub

@@ -62,6 +62,12 @@ struct HttpLimits {
   unsigned idle_timeout_s = 15;            // no byte for this long: closed
   int request_deadline_ms = 30000;         // headers + body of one request, at most
   unsigned threads = 8;                    // event loops (each serves many connections)
+  // Threads that run the handlers (handler_pool.hpp), so that a handler
+  // waiting for the disk holds up no event loop; 0: handlers run in the
+  // event loops. Past `max_queued` requests waiting for one: 503 busy,
+  // Retry-After: 1.
+  unsigned handler_threads = 0;
+  size_t max_queued = 1024;
 };
 
 struct HttpServerOptions {
@@ -98,6 +104,8 @@ class HttpServer {
   void stop();
   // Connections cut by the per-request deadline so far.
   int64_t deadline_cuts() const;
+  // Requests waiting for a handler thread (0 without handler threads).
+  size_t queued() const;
 
  private:
   struct Impl;

@@ -151,6 +151,14 @@ Expected<std::unique_ptr<HubDb>> HubDb::open(const std::string& path, HubDbOptio
     default:
       break;
   }
+  // Opened once the schema is current: it only ever reads.
+  if (sqlite3_open_v2(path.c_str(), &impl->rdb, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX,
+                      nullptr) != SQLITE_OK)
+    return db_error(impl->rdb, "open reader");
+  sqlite3_busy_timeout(impl->rdb, 5000);
+  if (sqlite3_exec(impl->rdb, "PRAGMA query_only=ON;", nullptr, nullptr, nullptr) != SQLITE_OK)
+    return db_error(impl->rdb, "pragma");
+  impl->group = std::make_unique<GroupCommit>(impl->db, impl->mu);
   return std::unique_ptr<HubDb>(new HubDb(std::move(impl)));
 }
 

@@ -234,7 +234,12 @@ Expected<std::unique_ptr<HubServer>> HubServer::create(const HubOptions& opts) {
     ho.key_pem = std::move(*key);
   }
   ho.limits.max_body_bytes = sync::kMaxBodyBytes;
-  ho.limits.threads = static_cast<unsigned>(std::clamp(opts.threads, 1, 16));
+  // The handlers, which wait for the database's commits, run on --threads
+  // threads of their own; the event loops only move bytes, and a few are
+  // plenty (one per 16 handler threads; measured in bench/README.md).
+  ho.limits.threads = static_cast<unsigned>(std::clamp(opts.threads / 16, 1, 16));
+  ho.limits.handler_threads = static_cast<unsigned>(std::clamp(opts.threads, 1, 256));
+  ho.limits.max_queued = opts.max_queued;
   ho.limits.request_deadline_ms = std::max(100, opts.request_deadline_ms);
   ho.limits.idle_timeout_s = std::max(1u, opts.idle_timeout_s);
   ho.limits.connection_limit = std::max(16u, opts.connection_limit);
@@ -280,5 +285,6 @@ void HubServer::stop() {
 }
 HubDb& HubServer::db() { return *impl_->db; }
 int64_t HubServer::deadline_cuts() const { return impl_->http->deadline_cuts(); }
+size_t HubServer::queued_requests() const { return impl_->http->queued(); }
 
 }  // namespace kiosk::hub

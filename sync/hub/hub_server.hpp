@@ -24,7 +24,9 @@ struct HubOptions {
   std::set<std::string> services;
   QuotaLimits quota;    // per kiosk and hour (429 + Retry-After beyond)
   EnrollLimits enroll;  // enrollment tries per address, in all, per code
-  int threads = 64;               // event loops used: at most 16 (each serves many connections)
+  int threads = 64;               // handler threads (at most 256), and one event loop per 16
+  // Requests waiting for a handler thread; past it 503 busy, Retry-After: 1.
+  size_t max_queued = 1024;
   bool quiet = false;             // no per-request log lines
   // Connection limits (docs/sync-protocol.md, "Limits"): the time one
   // request may take to arrive (headers + body), however it trickles; how
@@ -52,6 +54,8 @@ class HubServer {
   HubDb& db();
   // Connections cut because a request took longer than request_deadline_ms.
   int64_t deadline_cuts() const;
+  // Requests waiting for a handler thread now.
+  size_t queued_requests() const;
 
  private:
   struct Impl;
