@@ -50,7 +50,47 @@ SqlStatement::SqlStatement(sqlite3* db, const char* sql) {
   }
 }
 
-SqlStatement::~SqlStatement() { sqlite3_finalize(s_); }
+SqlStatement::SqlStatement(StatementCache& cache, const char* sql)
+    : s_(cache.take(sql)), cache_(&cache), sql_(sql) {}
+
+SqlStatement::~SqlStatement() {
+  if (cache_ && s_) cache_->give(sql_, s_);
+  else sqlite3_finalize(s_);
+}
+
+StatementCache::~StatementCache() {
+  for (auto& [sql, list] : free_)
+    for (sqlite3_stmt* s : list) sqlite3_finalize(s);
+}
+
+sqlite3_stmt* StatementCache::take(const char* sql) {
+  auto it = free_.find(sql);
+  if (it != free_.end() && !it->second.empty()) {
+    sqlite3_stmt* s = it->second.back();
+    it->second.pop_back();
+    return s;
+  }
+  sqlite3_stmt* s = nullptr;
+  if (sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, nullptr) != SQLITE_OK) {
+    sqlite3_finalize(s);
+    return nullptr;
+  }
+  return s;
+}
+
+void StatementCache::give(const char* sql, sqlite3_stmt* s) {
+  sqlite3_reset(s);
+  sqlite3_clear_bindings(s);
+  free_[sql].push_back(s);
+}
+
+bool StatementCache::exec(const char* sql) {
+  sqlite3_stmt* s = take(sql);
+  if (!s) return false;
+  int rc = sqlite3_step(s);
+  give(sql, s);
+  return rc == SQLITE_DONE || rc == SQLITE_ROW;
+}
 
 SqlStatement& SqlStatement::bind(int i, int64_t v) {
   sqlite3_bind_int64(s_, i, v);

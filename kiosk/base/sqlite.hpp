@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <unordered_map>
+#include <vector>
 
 #include <sqlite3.h>
 
@@ -23,11 +25,39 @@ struct SqliteFailure {
 // one of the witnesses.
 SqliteFailure classify_sqlite(sqlite3* db, int rc, std::string_view what);
 
-// One prepared statement, finalised at scope exit. A statement that did not
+// Prepared statements of one connection, kept for the next call with the
+// same SQL text: a hot path (the hub's every upload and heartbeat) prepares
+// each statement once, not on every call. Guarded by whatever guards the
+// connection; destroy it before closing the connection.
+class StatementCache {
+ public:
+  explicit StatementCache(sqlite3* db) : db_(db) {}
+  ~StatementCache();
+  StatementCache(const StatementCache&) = delete;
+  StatementCache& operator=(const StatementCache&) = delete;
+
+  sqlite3* db() const { return db_; }
+  // A statement for `sql`, kept or newly prepared; nullptr if it does not
+  // prepare. Hand it back with give(), never finalise it.
+  sqlite3_stmt* take(const char* sql);
+  // Reset, bindings cleared, kept for the next take() of `sql`.
+  void give(const char* sql, sqlite3_stmt* s);
+  // Runs one statement without rows (BEGIN, SAVEPOINT, COMMIT, a PRAGMA).
+  bool exec(const char* sql);
+
+ private:
+  sqlite3* db_;
+  // More than one per text when one is in use while another is taken.
+  std::unordered_map<std::string, std::vector<sqlite3_stmt*>> free_;
+};
+
+// One prepared statement, finalised at scope exit (or given back to its
+// cache). A statement that did not
 // prepare is !ok(); stepping it then fails (SQLITE_ERROR), never crashes.
 class SqlStatement {
  public:
   SqlStatement(sqlite3* db, const char* sql);
+  SqlStatement(StatementCache& cache, const char* sql);
   ~SqlStatement();
   SqlStatement(const SqlStatement&) = delete;
   SqlStatement& operator=(const SqlStatement&) = delete;
@@ -73,6 +103,8 @@ class SqlStatement {
     else out = static_cast<T>(i64(c));
   }
   sqlite3_stmt* s_ = nullptr;
+  StatementCache* cache_ = nullptr;
+  const char* sql_ = nullptr;
 };
 
 }  // namespace kiosk

@@ -50,9 +50,7 @@ size_t GroupCommit::waiting() const {
 
 void GroupCommit::lead(const std::vector<Job*>& group) {
   std::lock_guard lock(db_mu_);
-  const auto exec = [this](const char* sql) {
-    return sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) == SQLITE_OK;
-  };
+  const auto exec = [this](const char* sql) { return cache_.exec(sql); };
   const bool durable = std::any_of(group.begin(), group.end(), [](Job* j) { return j->durable; });
   if (!durable) exec("PRAGMA synchronous=NORMAL");
   std::vector<Job*> open;  // done in the transaction now, not committed yet
@@ -79,7 +77,7 @@ void GroupCommit::lead(const std::vector<Job*>& group) {
     }
     Status st = ok_status();
     try {
-      st = j->work(db_);
+      st = j->work(cache_);
     } catch (...) {
       st = Error{ErrorKind::Io, tr("sync.hub.storage"), "", "write failed (exception)"};
     }

@@ -22,6 +22,7 @@
 #include <sqlite3.h>
 
 #include "kiosk/base/expected.hpp"
+#include "kiosk/base/sqlite.hpp"
 
 namespace kiosk::hub {
 
@@ -29,11 +30,14 @@ class GroupCommit {
  public:
   // Runs on the connection, inside the shared transaction and its own
   // savepoint; an error rolls back what it did and nothing else.
-  using Work = std::function<Status(sqlite3*)>;
+  // It is given the connection's statement cache (cache.db() is the
+  // connection), so that its statements are prepared once.
+  using Work = std::function<Status(StatementCache&)>;
 
-  // `db_mu` guards `db` for everyone else too (the admin's calls, reads).
-  GroupCommit(sqlite3* db, std::mutex& db_mu, size_t max_group = 64)
-      : db_(db), db_mu_(db_mu), max_group_(max_group) {}
+  // `db_mu` guards the connection and its cache for everyone else too (the
+  // admin's calls, reads).
+  GroupCommit(StatementCache& cache, std::mutex& db_mu, size_t max_group = 64)
+      : cache_(cache), db_(cache.db()), db_mu_(db_mu), max_group_(max_group) {}
 
   // `durable`: the caller acknowledges this work to a kiosk, so its commit
   // waits for fsync. A group of only non-durable work (heartbeats, the
@@ -58,6 +62,7 @@ class GroupCommit {
   };
   void lead(const std::vector<Job*>& group);
 
+  StatementCache& cache_;
   sqlite3* db_;
   std::mutex& db_mu_;
   const size_t max_group_;

@@ -158,7 +158,9 @@ Expected<std::unique_ptr<HubDb>> HubDb::open(const std::string& path, HubDbOptio
   sqlite3_busy_timeout(impl->rdb, 5000);
   if (sqlite3_exec(impl->rdb, "PRAGMA query_only=ON;", nullptr, nullptr, nullptr) != SQLITE_OK)
     return db_error(impl->rdb, "pragma");
-  impl->group = std::make_unique<GroupCommit>(impl->db, impl->mu);
+  impl->cache = std::make_unique<StatementCache>(impl->db);
+  impl->rcache = std::make_unique<StatementCache>(impl->rdb);
+  impl->group = std::make_unique<GroupCommit>(*impl->cache, impl->mu);
   return std::unique_ptr<HubDb>(new HubDb(std::move(impl)));
 }
 

@@ -24,6 +24,7 @@ Error db_error(sqlite3* db, const char* what);
 struct HubDb::Impl {
   sqlite3* db = nullptr;  // the one writer; also the admin's reads
   mutable std::mutex mu;
+  std::unique_ptr<StatementCache> cache;  // db's statements (under mu)
   // What kiosks write (uploads, heartbeats, last_seen) goes through here:
   // many callers' work in one transaction and one fsync.
   std::unique_ptr<GroupCommit> group;
@@ -31,11 +32,15 @@ struct HubDb::Impl {
   // reads the last commit while the writer waits for its fsync.
   sqlite3* rdb = nullptr;
   mutable std::mutex rmu;
+  std::unique_ptr<StatementCache> rcache;  // rdb's statements (under rmu)
   HubDbOptions opts;
   KioskQuota quota;
   EnrollLimiter enroll_limiter;
   explicit Impl(HubDbOptions o) : opts(std::move(o)), quota(opts.quota), enroll_limiter(opts.enroll) {}
   ~Impl() {
+    group.reset();
+    cache.reset();  // statements first: a connection closes only without them
+    rcache.reset();
     sqlite3_close(rdb);
     sqlite3_close(db);
   }
@@ -69,7 +74,7 @@ PreparedItem prepare_item(const HubKeys& keys, const ContentBundle* content, int
 // The SQL part of an ingest, inside a transaction the caller opened (and
 // commits or rolls back): each item decided against what is stored, the
 // quota held, the new items and the kiosk's sequence written.
-Expected<sync::UploadResponse> apply_prepared(sqlite3* db, KioskQuota& quota, int64_t kiosk_id,
+Expected<sync::UploadResponse> apply_prepared(StatementCache& c, KioskQuota& quota, int64_t kiosk_id,
                                               const sync::UploadBatch& batch,
                                               const std::vector<PreparedItem>& prepared,
                                               int64_t now_ms);

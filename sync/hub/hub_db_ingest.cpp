@@ -96,11 +96,11 @@ PreparedItem prepare_item(const HubKeys& keys, const ContentBundle* content, int
   return p;
 }
 
-Expected<sync::UploadResponse> apply_prepared(sqlite3* db, KioskQuota& quota, int64_t kiosk_id,
+Expected<sync::UploadResponse> apply_prepared(StatementCache& c, KioskQuota& quota, int64_t kiosk_id,
                                               const sync::UploadBatch& batch,
                                               const std::vector<PreparedItem>& prepared,
                                               int64_t now_ms) {
-  Stmt k(db, "SELECT next_seq, last_created_ms, last_request_id FROM kiosks WHERE id=?");
+  Stmt k(c, "SELECT next_seq, last_created_ms, last_request_id FROM kiosks WHERE id=?");
   k.bind(1, kiosk_id);
   if (!k.row()) return Error{ErrorKind::Unauthorized, tr("sync.unauthorized"), "", "kiosk gone"};
   int64_t next_seq = 0, last_created = 0;
@@ -108,12 +108,12 @@ Expected<sync::UploadResponse> apply_prepared(sqlite3* db, KioskQuota& quota, in
   k.read(next_seq, last_created, last_id);
 
   // Ids are this kiosk's own: another kiosk's ids are neither seen nor taken.
-  Stmt find(db, "SELECT body_hash FROM requests WHERE kiosk_id=? AND id=?");
-  Stmt ins(db,
+  Stmt find(c, "SELECT body_hash FROM requests WHERE kiosk_id=? AND id=?");
+  Stmt ins(c,
            "INSERT INTO requests(id, kiosk_id, kiosk_seq, ticket, service_id, content_version, "
            "created_at_ms, received_at_ms, body_hash, body_sealed, out_of_order) "
            "VALUES(?,?,?,?,?,?,?,?,?,CAST(? AS BLOB),?)");
-  if (!find.ok() || !ins.ok()) return db_error(db, "prepare");
+  if (!find.ok() || !ins.ok()) return db_error(c.db(), "prepare");
 
   // First every item is decided, in this order: refused on its own (fields,
   // service, seal, size), then already held (duplicate or conflict: a
@@ -144,7 +144,7 @@ Expected<sync::UploadResponse> apply_prepared(sqlite3* db, KioskQuota& quota, in
       find.bind_all(kiosk_id, r.id);
       const int rc = find.step();
       if (rc == SQLITE_ROW) held = find.text(0);
-      else if (rc != SQLITE_DONE) return db_error(db, "find");
+      else if (rc != SQLITE_DONE) return db_error(c.db(), "find");
     }
     if (held) {
       if (*held == p.hash) o.result = sync::ItemResult::Duplicate;
@@ -179,7 +179,7 @@ Expected<sync::UploadResponse> apply_prepared(sqlite3* db, KioskQuota& quota, in
       ins.reset();
       ins.bind_all(r.id, kiosk_id, next_seq, r.ticket, r.service_id, r.content_version,
                    r.created_at_ms, now_ms, p.hash, p.sealed, out_of_order);
-      if (!ins.done()) return db_error(db, "insert");
+      if (!ins.done()) return db_error(c.db(), "insert");
       ++next_seq;
       if (!out_of_order) {
         last_created = r.created_at_ms;
@@ -188,11 +188,11 @@ Expected<sync::UploadResponse> apply_prepared(sqlite3* db, KioskQuota& quota, in
     }
     resp.results.push_back(std::move(outcomes[n]));
   }
-  Stmt u(db,
+  Stmt u(c,
          "UPDATE kiosks SET next_seq=?, last_created_ms=?, last_request_id=?, last_seen_ms=? "
          "WHERE id=?");
   u.bind_all(next_seq, last_created, last_id, now_ms, kiosk_id);
-  if (!u.done()) return db_error(db, "kiosk seq");
+  if (!u.done()) return db_error(c.db(), "kiosk seq");
   resp.hub_time_ms = now_ms;
   return resp;
 }
@@ -213,8 +213,8 @@ Expected<sync::UploadResponse> HubDb::ingest(int64_t kiosk_id, const sync::Uploa
   // heartbeats waiting now, in a savepoint of its own: answered once the
   // commit is on disk.
   sync::UploadResponse resp;
-  Status st = impl_->group->run([&](sqlite3* db) -> Status {
-    auto r = apply_prepared(db, impl_->quota, kiosk_id, batch, prepared, now_ms);
+  Status st = impl_->group->run([&](StatementCache& c) -> Status {
+    auto r = apply_prepared(c, impl_->quota, kiosk_id, batch, prepared, now_ms);
     if (!r) return r.error();
     resp = std::move(*r);
     return ok_status();

@@ -89,7 +89,7 @@ Expected<int64_t> HubDb::authenticate(const std::string& token, int64_t now_ms) 
   {
     // On the reader: not held up by a commit waiting for its fsync.
     std::lock_guard lock(impl_->rmu);
-    Stmt s(impl_->rdb, "SELECT id, revoked_ms, last_seen_ms FROM kiosks WHERE token_hash=?");
+    Stmt s(*impl_->rcache, "SELECT id, revoked_ms, last_seen_ms FROM kiosks WHERE token_hash=?");
     s.bind(1, hash);
     if (!s.row())
       return Error{ErrorKind::Unauthorized, tr("sync.unauthorized"), "", "unknown token"};
@@ -100,10 +100,10 @@ Expected<int64_t> HubDb::authenticate(const std::string& token, int64_t now_ms) 
   // and not worth an fsync of its own.
   if (now_ms - last_seen_ms > 10000) {
     (void)impl_->group->run(
-        [&](sqlite3* db) -> Status {
-          Stmt u(db, "UPDATE kiosks SET last_seen_ms=? WHERE id=?");
+        [&](StatementCache& c) -> Status {
+          Stmt u(c, "UPDATE kiosks SET last_seen_ms=? WHERE id=?");
           u.bind_all(now_ms, id);
-          if (!u.done()) return db_error(db, "last seen");
+          if (!u.done()) return db_error(c.db(), "last seen");
           return ok_status();
         },
         /*durable=*/false);
@@ -153,10 +153,10 @@ Status HubDb::record_heartbeat(int64_t kiosk_id, const std::string& heartbeat_js
   // being written; a group of heartbeats alone is committed without waiting
   // for fsync (group_commit.hpp).
   return impl_->group->run(
-      [&](sqlite3* db) -> Status {
-        Stmt u(db, "UPDATE kiosks SET heartbeat=?, last_heartbeat_ms=?, last_seen_ms=? WHERE id=?");
+      [&](StatementCache& c) -> Status {
+        Stmt u(c, "UPDATE kiosks SET heartbeat=?, last_heartbeat_ms=?, last_seen_ms=? WHERE id=?");
         u.bind_all(heartbeat_json, now_ms, now_ms, kiosk_id);
-        if (!u.done()) return db_error(db, "heartbeat");
+        if (!u.done()) return db_error(c.db(), "heartbeat");
         return ok_status();
       },
       /*durable=*/false);

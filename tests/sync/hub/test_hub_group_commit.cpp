@@ -41,12 +41,17 @@ struct RawDb {
   synctest::TempDir tmp;
   sqlite3* db = nullptr;
   std::mutex mu;
+  std::unique_ptr<StatementCache> cache;
   RawDb() {
     REQUIRE(sqlite3_open((tmp.path + "/g.db").c_str(), &db) == SQLITE_OK);
     REQUIRE(sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
                              "CREATE TABLE t(x INTEGER)", nullptr, nullptr, nullptr) == SQLITE_OK);
+    cache = std::make_unique<StatementCache>(db);
   }
-  ~RawDb() { sqlite3_close(db); }
+  ~RawDb() {
+    cache.reset();
+    CHECK(sqlite3_close(db) == SQLITE_OK);  // no statement of the cache left behind
+  }
   std::vector<int> rows() {
     std::lock_guard lock(mu);
     std::vector<int> out;
@@ -118,22 +123,22 @@ int64_t enrolled(hub::HubDb& db, const std::string& name) {
 
 TEST_CASE("group commit: writers waiting while one commits share the next transaction") {
   RawDb d;
-  hub::GroupCommit g(d.db, d.mu);
+  hub::GroupCommit g(*d.cache, d.mu);
   std::atomic<bool> entered{false}, release{false};
   std::atomic<int> ok{0};
   std::vector<std::thread> ts;
   ts.emplace_back([&] {
-    auto st = g.run([&](sqlite3* db) {
+    auto st = g.run([&](StatementCache& c) {
       entered = true;
       while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-      return insert(db, 0);
+      return insert(c.db(), 0);
     });
     if (st) ++ok;
   });
   REQUIRE(eventually([&] { return entered.load(); }));
   for (int i = 1; i <= 3; ++i)
     ts.emplace_back([&, i] {
-      if (g.run([i](sqlite3* db) { return insert(db, i); })) ++ok;
+      if (g.run([i](StatementCache& c) { return insert(c.db(), i); })) ++ok;
     });
   REQUIRE(eventually([&] { return g.waiting() == 3; }));
   release = true;
@@ -147,29 +152,29 @@ TEST_CASE("group commit: writers waiting while one commits share the next transa
 
 TEST_CASE("group commit: a work that fails is rolled back alone, the others in its group are kept") {
   RawDb d;
-  hub::GroupCommit g(d.db, d.mu);
+  hub::GroupCommit g(*d.cache, d.mu);
   std::atomic<bool> entered{false}, release{false};
   std::thread first([&] {
-    (void)g.run([&](sqlite3* db) {
+    (void)g.run([&](StatementCache& c) {
       entered = true;
       while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-      return insert(db, 0);
+      return insert(c.db(), 0);
     });
   });
   REQUIRE(eventually([&] { return entered.load(); }));
   std::atomic<int> failed_ok{-1}, good_ok{-1}, nondurable_ok{-1};
   std::thread failing([&] {
-    auto st = g.run([](sqlite3* db) -> Status {
-      (void)insert(db, 1);  // written, then taken back with its savepoint
+    auto st = g.run([](StatementCache& c) -> Status {
+      (void)insert(c.db(), 1);  // written, then taken back with its savepoint
       return Error{ErrorKind::QuotaExceeded, tr("hub.quota_exceeded"), "", "refused"};
     });
     failed_ok = st ? 1 : 0;
   });
   REQUIRE(eventually([&] { return g.waiting() == 1; }));
-  std::thread good([&] { good_ok = g.run([](sqlite3* db) { return insert(db, 2); }) ? 1 : 0; });
+  std::thread good([&] { good_ok = g.run([](StatementCache& c) { return insert(c.db(), 2); }) ? 1 : 0; });
   REQUIRE(eventually([&] { return g.waiting() == 2; }));
   std::thread light([&] {
-    nondurable_ok = g.run([](sqlite3* db) { return insert(db, 3); }, /*durable=*/false) ? 1 : 0;
+    nondurable_ok = g.run([](StatementCache& c) { return insert(c.db(), 3); }, /*durable=*/false) ? 1 : 0;
   });
   REQUIRE(eventually([&] { return g.waiting() == 3; }));
   release = true;
@@ -183,7 +188,7 @@ TEST_CASE("group commit: a work that fails is rolled back alone, the others in i
   CHECK(d.rows() == std::vector<int>{0, 2, 3});
   CHECK(g.counts().commits == 2);
   // Alone, non-durable work commits with synchronous=NORMAL; FULL is back after.
-  REQUIRE(g.run([](sqlite3* db) { return insert(db, 4); }, false).ok());
+  REQUIRE(g.run([](StatementCache& c) { return insert(c.db(), 4); }, false).ok());
   std::lock_guard lock(d.mu);
   sqlite3_stmt* s = nullptr;
   sqlite3_prepare_v2(d.db, "PRAGMA synchronous", -1, &s, nullptr);
