@@ -15,7 +15,7 @@ Status GroupCommit::run(Work work, bool durable) {
   queue_.push_back(&job);
   while (!job.done) {
     if (leading_) {
-      cv_.wait(lk);
+      job.cv.wait(lk);
       continue;
     }
     // No commit under way: this writer commits what is waiting (its own
@@ -29,11 +29,16 @@ Status GroupCommit::run(Work work, bool durable) {
     lk.unlock();
     lead(group);
     lk.lock();
-    for (Job* j : group) j->done = true;
     ++counts_.commits;
     counts_.works += static_cast<long>(group.size());
     leading_ = false;
-    cv_.notify_all();
+    for (Job* j : group) {
+      j->done = true;
+      if (j != &job) j->cv.notify_one();
+    }
+    // The first still waiting leads next (it may have arrived during this
+    // commit or been left out of a full group).
+    if (!queue_.empty()) queue_.front()->cv.notify_one();
   }
   return std::move(job.result);
 }
