@@ -46,21 +46,22 @@ double secs(Clock::duration d) { return std::chrono::duration<double>(d).count()
 // another (an older build, to compare side by side on the same machine).
 std::string g_hub_binary = SYNC_HUB_BINARY;
 std::string g_hub_threads;  // --hub-threads: passed as --threads when given
+std::string g_peer_hub;     // --peer-hub: the ingest run again against it, and the ratio
 
 struct Hub {
   pid_t pid = -1;
   int port = 0;
   std::string url;
-  Hub(const std::string& dir) {
+  explicit Hub(const std::string& dir, const std::string& binary = g_hub_binary) {
     fs::create_directories(dir);
     std::string pf = dir + "/port";
-    std::vector<std::string> argv = {g_hub_binary, "serve", "--data-dir", dir, "--port", "0",
+    std::vector<std::string> argv = {binary, "serve", "--data-dir", dir, "--port", "0",
                                      "--port-file", pf, "--allow-plain-http", "--quiet",
                                      // a kiosk's backlog is larger than an hour's quota
                                      "--quota-requests", "10000000", "--quota-bytes", "1099511627776",
                                      // hundreds of kiosks enroll from one address in setup
                                      "--enroll-per-address", "100000", "--enroll-per-minute", "100000"};
-    if (!g_hub_threads.empty()) argv.insert(argv.end(), {"--threads", g_hub_threads});
+    if (!g_hub_threads.empty() && binary == g_hub_binary) argv.insert(argv.end(), {"--threads", g_hub_threads});
     std::vector<char*> a;
     for (auto& s : argv) a.push_back(s.data());
     a.push_back(nullptr);
@@ -190,56 +191,17 @@ DrainResult drain(const std::string& backlog_db, const std::string& work, const 
   return r;
 }
 
-}  // namespace
+struct IngestResult {
+  double http_per_s = 0, upload_p99_ms = 0;
+};
 
-int main(int argc, char** argv) {
-  int n = 10000, kiosks = 200;
-  double seconds = 10, cap = 20;
-  std::string dir = (fs::temp_directory_path() / "bench-sync").string();
-  for (int i = 1; i + 1 < argc; i += 2) {
-    std::string k = argv[i], v = argv[i + 1];
-    if (k == "--requests") n = std::stoi(v);
-    else if (k == "--kiosks") kiosks = std::stoi(v);
-    else if (k == "--seconds") seconds = std::stod(v);
-    else if (k == "--single-cap-s") cap = std::stod(v);
-    else if (k == "--dir") dir = v;
-    else if (k == "--hub") g_hub_binary = v;
-    else if (k == "--hub-threads") g_hub_threads = v;
-  }
-  log::set_min_level(log::Level::Error);
-  fs::remove_all(dir);
-  std::string shm = ::access("/dev/shm", W_OK) == 0 ? "/dev/shm/bench-sync-backlog" : dir + "/backlog";
-  fs::remove_all(shm);
-  std::cout << "bench_sync: data on " << dir << " (hub and kiosk stores: WAL, synchronous=FULL)\n";
-
-  // --- 1. backlog drain ---
-  auto tq = Clock::now();
-  std::string backlog = make_backlog(shm, n);
-  std::cout << "queued " << n << " requests in " << secs(Clock::now() - tq) << " s (setup, not measured)\n";
-  DrainResult batched, single;
-  {
-    Hub hub(dir + "/hub-drain");
-    batched = drain(backlog, dir + "/kiosk-batched", dir + "/hub-drain", hub, 200, 1e9);
-    single = drain(backlog, dir + "/kiosk-single", dir + "/hub-drain", hub, 1, cap);
-  }
-  fs::remove_all(shm);
-  double single_rate = single.sent / single.seconds;
-  double single_total = single.complete ? single.seconds : n / single_rate;
-  std::printf("\n== drain a %d-request backlog to a hub on loopback ==\n", n);
-  std::printf("batched (200/POST):  %6.2f s  %5d POSTs  %8.0f requests/s  %s\n", batched.seconds, batched.posts,
-              batched.sent / batched.seconds, batched.complete && batched.sent == n ? "all delivered" : "INCOMPLETE");
-  std::printf("one per POST:        %6.2f s  %5d POSTs  %8.0f requests/s  %s\n", single_total, single.posts,
-              single_rate,
-              single.complete ? "all delivered"
-                              : ("projected from " + std::to_string(single.sent) + " sent in " +
-                                 std::to_string(static_cast<int>(single.seconds)) + " s").c_str());
-  std::printf("speed-up:            %6.1fx (target >= 10x; batched target < 5 s)\n", single_total / batched.seconds);
-
-  // --- 2. ingest with many kiosks ---
-  Hub hub(dir + "/hub-ingest");
+// `kiosks` simulated kiosks, each a thread that uploads a 10-request batch
+// and sends a heartbeat, again and again (closed loop) for `seconds`.
+IngestResult ingest(const std::string& binary, const std::string& hub_dir, int kiosks, double seconds) {
+  Hub hub(hub_dir, binary);
   std::vector<std::string> tokens;
   for (int k = 0; k < kiosks; ++k)
-    tokens.push_back(enroll_token(dir + "/hub-ingest", hub.url, "模拟机 " + std::to_string(k)));
+    tokens.push_back(enroll_token(hub_dir, hub.url, "模拟机 " + std::to_string(k)));
   std::atomic<bool> go{false}, stop{false};
   std::mutex mu;
   std::vector<double> up_ms, hb_ms;
@@ -305,9 +267,71 @@ int main(int argc, char** argv) {
   std::printf("HTTP requests/s:     %8.0f  (%ld uploads + %ld heartbeats, %ld errors)\n",
               (posts + heartbeats) / el, posts.load(), heartbeats.load(), errors.load());
   std::printf("kiosk requests/s:    %8.0f  stored (each committed before its answer)\n", items / el);
+  IngestResult res;
+  res.http_per_s = (posts + heartbeats) / el;
   line("upload ms:", up_ms);
+  res.upload_p99_ms = up_ms.empty() ? 0 : up_ms[std::min(up_ms.size() - 1, static_cast<size_t>(0.99 * up_ms.size()))];
   line("heartbeat ms:", hb_ms);
   line("all ms:", all_ms);
+  return res;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int n = 10000, kiosks = 200;
+  double seconds = 10, cap = 20;
+  std::string dir = (fs::temp_directory_path() / "bench-sync").string();
+  for (int i = 1; i + 1 < argc; i += 2) {
+    std::string k = argv[i], v = argv[i + 1];
+    if (k == "--requests") n = std::stoi(v);
+    else if (k == "--kiosks") kiosks = std::stoi(v);
+    else if (k == "--seconds") seconds = std::stod(v);
+    else if (k == "--single-cap-s") cap = std::stod(v);
+    else if (k == "--dir") dir = v;
+    else if (k == "--hub") g_hub_binary = v;
+    else if (k == "--hub-threads") g_hub_threads = v;
+    else if (k == "--peer-hub") g_peer_hub = v;
+  }
+  log::set_min_level(log::Level::Error);
+  fs::remove_all(dir);
+  std::string shm = ::access("/dev/shm", W_OK) == 0 ? "/dev/shm/bench-sync-backlog" : dir + "/backlog";
+  fs::remove_all(shm);
+  std::cout << "bench_sync: data on " << dir << " (hub and kiosk stores: WAL, synchronous=FULL)\n";
+
+  // --- 1. backlog drain ---
+  auto tq = Clock::now();
+  std::string backlog = make_backlog(shm, n);
+  std::cout << "queued " << n << " requests in " << secs(Clock::now() - tq) << " s (setup, not measured)\n";
+  DrainResult batched, single;
+  {
+    Hub hub(dir + "/hub-drain");
+    batched = drain(backlog, dir + "/kiosk-batched", dir + "/hub-drain", hub, 200, 1e9);
+    single = drain(backlog, dir + "/kiosk-single", dir + "/hub-drain", hub, 1, cap);
+  }
+  fs::remove_all(shm);
+  double single_rate = single.sent / single.seconds;
+  double single_total = single.complete ? single.seconds : n / single_rate;
+  std::printf("\n== drain a %d-request backlog to a hub on loopback ==\n", n);
+  std::printf("batched (200/POST):  %6.2f s  %5d POSTs  %8.0f requests/s  %s\n", batched.seconds, batched.posts,
+              batched.sent / batched.seconds, batched.complete && batched.sent == n ? "all delivered" : "INCOMPLETE");
+  std::printf("one per POST:        %6.2f s  %5d POSTs  %8.0f requests/s  %s\n", single_total, single.posts,
+              single_rate,
+              single.complete ? "all delivered"
+                              : ("projected from " + std::to_string(single.sent) + " sent in " +
+                                 std::to_string(static_cast<int>(single.seconds)) + " s").c_str());
+  std::printf("speed-up:            %6.1fx (target >= 10x; batched target < 5 s)\n", single_total / batched.seconds);
+
+  // --- 2. ingest with many kiosks (and the same against a peer hub) ---
+  const IngestResult ours = ingest(g_hub_binary, dir + "/hub-ingest", kiosks, seconds);
+  if (!g_peer_hub.empty()) {
+    std::printf("\n(peer: %s)\n", g_peer_hub.c_str());
+    const IngestResult peer = ingest(g_peer_hub, dir + "/hub-ingest-peer", kiosks, seconds);
+    std::printf("\n== this hub against the peer, same run, same load ==\n");
+    std::printf("HTTP requests/s:     %5.2fx\n", ours.http_per_s / peer.http_per_s);
+    std::printf("upload p99:          %5.2fx lower (%.1f ms against %.1f ms)\n",
+                peer.upload_p99_ms / ours.upload_p99_ms, ours.upload_p99_ms, peer.upload_p99_ms);
+  }
   fs::remove_all(dir);
   return 0;
 }
