@@ -47,6 +47,8 @@ const char* kUsage =
     "      Enrollment tries: --enroll-per-address a minute from one address (default 6, burst 10),\n"
     "      --enroll-per-minute for the whole hub (default 60), a code retired after\n"
     "      --enroll-code-failures wrong tries naming it (default 5).\n"
+    "      --threads (2-256, default 64): threads that run requests while they wait for the\n"
+    "      database; past 1024 requests waiting for one the answer is 503 with Retry-After: 1.\n"
     "  union-hub kiosk add --name NAME [--valid-hours H]   one-time enrollment code for a kiosk\n"
     "  union-hub kiosk list                                 kiosks with their last heartbeat\n"
     "  union-hub kiosk revoke ID                            refuse this kiosk from now on\n"
@@ -81,7 +83,7 @@ int serve(const Args& a, const std::string& dir, Out& o) {
   opt.quiet = a.has("--quiet");
   int64_t port = 8443, threads = 64, per_addr = 6, per_min = 60, code_fail = 5;
   if (!read_number(a, "--port", 0, 65535, port)) return kiosk::hubcli::usage_error(o, "--port");
-  if (!read_number(a, "--threads", 2, 1024, threads)) return kiosk::hubcli::usage_error(o, "--threads");
+  if (!read_number(a, "--threads", 2, 256, threads)) return kiosk::hubcli::usage_error(o, "--threads");
   if (!read_number(a, "--quota-requests", 1, 10'000'000, opt.quota.requests_per_hour))
     return kiosk::hubcli::usage_error(o, "--quota-requests");
   // At least one item of the largest size must fit, or a kiosk could never drain.
