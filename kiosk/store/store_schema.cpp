@@ -227,17 +227,35 @@ Status step(sqlite3* db, int from, const char* sql,
   return result;
 }
 
-}  // namespace
-
-Status precheck_schema(sqlite3* db) {
+// The file's schema version, if this build knows it (else store_too_new).
+Expected<int> known_version(sqlite3* db) {
   Error err;
   const int v = user_version(db, &err);
   if (v < 0) return err;
   if (v > kSchemaVersion)
     return store_error(ErrorKind::StoreTooNew, "schema v" + std::to_string(v) + " > v" +
                                             std::to_string(kSchemaVersion));
-  if (v == 0 && has_tables(db)) return store_error(ErrorKind::StoreDamaged, "user_version 0 but tables present");
-  return ok_status();
+  return v;
+}
+
+}  // namespace
+
+Status precheck_schema(sqlite3* db) {
+  // The version and the tables are read in one read transaction: read apart,
+  // another connection's first migration could commit between the two (a
+  // version of 0 read before it, its tables after), and a new, sound file
+  // would be called damaged.
+  if (auto s = exec(db, "BEGIN", "begin schema check"); !s) return s;
+  auto check = [&]() -> Status {
+    const Expected<int> v = known_version(db);
+    if (!v) return v.error();
+    if (*v == 0 && has_tables(db))
+      return store_error(ErrorKind::StoreDamaged, "user_version 0 but tables present");
+    return ok_status();
+  };
+  Status result = check();
+  if (!sqlite3_get_autocommit(db)) sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
+  return result;
 }
 
 Expected<std::string> seal_answers(std::string_view public_key, const std::string& json_text) {
@@ -251,12 +269,9 @@ std::string keyed_dedup_hash(std::string_view secret, std::string_view digest) {
 }
 
 Status migrate(sqlite3* db, bool read_only, std::string_view seal_to, std::string_view dedup_secret) {
-  Error err;
-  const int v = user_version(db, &err);
-  if (v < 0) return err;
-  if (v > kSchemaVersion)
-    return store_error(ErrorKind::StoreTooNew, "schema v" + std::to_string(v) + " > v" +
-                                            std::to_string(kSchemaVersion));
+  const Expected<int> known = known_version(db);
+  if (!known) return known.error();
+  const int v = *known;
   if (v == kSchemaVersion) return ok_status();
   if (read_only) return store_error(ErrorKind::ReadOnly, "schema needs migration on a read-only file");
   switch (v) {
@@ -282,6 +297,7 @@ Status migrate(sqlite3* db, bool read_only, std::string_view seal_to, std::strin
     default:
       break;
   }
+  Error err;
   const int now = user_version(db, &err);
   if (now != kSchemaVersion) {
     // Newer than us already (another process upgraded it meanwhile), or unreadable.
