@@ -1,6 +1,6 @@
 // union-kiosk card verify | card keygen | card issue, and scan --image: the
 // technician's tools to check a card or a scanner, and the admin's to make
-// test and demo cards. Exit codes (cli/exit_codes.hpp): verify exits 0 for a
+// test and demo cards. Exit codes (kiosk/base/exit_codes.hpp): verify exits 0 for a
 // valid card and 1 for any other verdict; scan exits 1 when no code is found.
 #include <sys/stat.h>
 
@@ -9,20 +9,20 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 
+#include "cli/card_trust.hpp"
+#include "cli/command.hpp"
+#include "kiosk/base/args.hpp"
+#include "kiosk/base/exit_codes.hpp"
+#include "kiosk/base/failure_output.hpp"
+#include "kiosk/base/strings.hpp"
 #include "kiosk/card/issue.hpp"
 #include "kiosk/card/member_card.hpp"
-#include "kiosk/card/trust.hpp"
-#include "cli/card_trust.hpp"
-#include "cli/common/args.hpp"
-#include "cli/command.hpp"
-#include "cli/common/exit_codes.hpp"
-#include "cli/common/output.hpp"
-#include "kiosk/install/config.hpp"
-#include "kiosk/domain/content.hpp"
-#include "kiosk/install/install.hpp"
-#include "kiosk/base/strings.hpp"
-#include "kiosk/scan/codes.hpp"
 #include "kiosk/card/ticket_code.hpp"
+#include "kiosk/card/trust.hpp"
+#include "kiosk/domain/content.hpp"
+#include "kiosk/install/config.hpp"
+#include "kiosk/install/install.hpp"
+#include "kiosk/scan/codes.hpp"
 
 namespace kiosk::cli {
 namespace {
@@ -44,9 +44,7 @@ int fail(CliEnv& env, const Error& e, int code) {
 }
 
 int usage(CliEnv& env, const std::string& text, const std::string& bad = {}) {
-  if (!bad.empty()) err(env) << "union-kiosk: unexpected '" << bad << "'\n";
-  err(env) << "Usage:\n" << text << "\n";
-  return kUsage;
+  return usage_failure(env, bad.empty() ? "card" : bad, text);
 }
 
 bool parse_int64(const std::string& s, int64_t& v) {

@@ -39,6 +39,11 @@ class CommandTable {
   std::vector<Command> commands_;
 };
 
+// A usage failure in the one shape (kiosk/base/failure_output): with --json
+// the JSON error {"error": "usage", "detail": what}; else the message and
+// `usage_text` on stderr. Returns kExitUsage.
+int usage_failure(CliEnv& env, const std::string& what, const std::string& usage_text);
+
 void register_core_commands(CommandTable& t);  // submit, queue, content   (cli/core_commands.cpp)
 void register_card_commands(CommandTable& t);  // card, scan               (cli/card_commands.cpp)
 void register_sync_commands(CommandTable& t);  // sync, enroll             (cli/sync_commands.cpp)   

@@ -1,6 +1,6 @@
 // union-kiosk submit | queue | content: the core's commands for technicians
 // and scripts, on the same data directory as the touch UI. Exit codes:
-// cli/exit_codes.hpp.
+// kiosk/base/exit_codes.hpp.
 #include <cstdio>
 #include <ctime>
 #include <fstream>
@@ -10,19 +10,19 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/card_trust.hpp"
-#include "cli/common/args.hpp"
 #include "cli/command.hpp"
-#include "cli/common/exit_codes.hpp"
-#include "cli/common/output.hpp"
-#include "kiosk/install/active_content.hpp"
-#include "kiosk/install/config.hpp"
+#include "kiosk/base/args.hpp"
+#include "kiosk/base/exit_codes.hpp"
+#include "kiosk/base/failure_output.hpp"
 #include "kiosk/base/json_limited.hpp"
 #include "kiosk/base/log.hpp"
+#include "kiosk/base/strings.hpp"
 #include "kiosk/card/member_card.hpp"
+#include "kiosk/install/active_content.hpp"
+#include "kiosk/install/config.hpp"
 #include "kiosk/install/install.hpp"
 #include "kiosk/store/store.hpp"
 #include "kiosk/store/store_detail.hpp"
-#include "kiosk/base/strings.hpp"
 #include "kiosk/store/submit.hpp"
 
 namespace kiosk::cli {
@@ -30,7 +30,6 @@ namespace kiosk::cli {
 namespace {
 
 using nlohmann::json;
-using store_detail::fill;
 
 constexpr int kOk = kExitOk, kRefused = kExitRefused, kUsage = kExitUsage, kBroken = kExitCannotWork;
 

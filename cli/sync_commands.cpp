@@ -6,10 +6,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "cli/common/args.hpp"
 #include "cli/command.hpp"
-#include "cli/common/exit_codes.hpp"
-#include "cli/common/output.hpp"
+#include "kiosk/base/args.hpp"
+#include "kiosk/base/exit_codes.hpp"
+#include "kiosk/base/failure_output.hpp"
 #include "kiosk/base/strings.hpp"
 #include "kiosk/install/install.hpp"
 #include "kiosk/store/store.hpp"
@@ -23,11 +23,10 @@ namespace {
 using nlohmann::json;
 using sync::NetKind;
 
-// What each outcome of sync and enroll exits with (cli/exit_codes.hpp).
+// What each outcome of sync and enroll exits with (kiosk/base/exit_codes.hpp).
 enum Exit {
   kOk = kExitOk,
   kRefused = kExitRefused,
-  kUsage = kExitUsage,
   kNotConfigured = kExitCannotWork,
   kStore = kExitCannotWork,
   kRetryLater = kExitRetryLater,
@@ -38,7 +37,33 @@ void say_error(CliEnv& env, const Error& e) { print_failure(*env.out, *env.err, 
 // The install's config error as sync has always reported it ("config").
 Error config_error(const Error& e) { return Error{ErrorKind::Config, e.message, e.field, e.detail}; }
 
+const char* const kSyncUsage =
+    "  sync --once [--timeout-ms N] [--connect-timeout-ms N] [--batch-items N] [--batch-bytes N]\n"
+    "              [--low-speed-time-s N] [--low-speed-bytes N] [--no-heartbeat]\n"
+    "      One full cycle: upload the queue, pull staff decisions, heartbeat.\n"
+    "  sync status [--json]   Hub, queue depth, last error, quarantined requests.";
+const char* const kEnrollUsage =
+    "  enroll --hub URL --code CODE [--ca PEM] [--allow-plain-http-loopback]\n"
+    "      Exchange a one-time code from `union-hub kiosk add` for this kiosk's token.";
+
 int sync_once(CliEnv& env, const Args& o) {
+  sync::TransportOptions t;
+  sync::BatchLimits b;
+  t.connect_timeout_ms = 5000;
+  t.total_timeout_ms = 60000;
+  t.low_speed_time_s = 15;
+  t.low_speed_bytes_per_s = 256;
+  b.max_items = 200;
+  b.max_bytes = 524288;
+  // Each number whole and in a range that still makes a cycle possible.
+  for (const auto& [name, ok] : {
+           std::pair<const char*, bool>{"--connect-timeout-ms", o.number("--connect-timeout-ms", 100, 600000, t.connect_timeout_ms)},
+           {"--timeout-ms", o.number("--timeout-ms", 100, 3600000, t.total_timeout_ms)},
+           {"--low-speed-time-s", o.number("--low-speed-time-s", 1, 3600, t.low_speed_time_s)},
+           {"--low-speed-bytes", o.number("--low-speed-bytes", 1, 1 << 30, t.low_speed_bytes_per_s)},
+           {"--batch-items", o.number("--batch-items", 1, 10000, b.max_items)},
+           {"--batch-bytes", o.number("--batch-bytes", 1024, 64LL << 20, b.max_bytes)}})
+    if (!ok) return usage_failure(env, std::string(name) + " " + o.get(name), kSyncUsage);
   auto install = Install::open(env.data_dir, env.clock);
   if (!install) {
     say_error(env, config_error(install.error()));
@@ -62,14 +87,6 @@ int sync_once(CliEnv& env, const Args& o) {
     say_error(env, store.error());
     return kStore;
   }
-  sync::TransportOptions t;
-  sync::BatchLimits b;
-  t.connect_timeout_ms = std::stoi(o.get("--connect-timeout-ms", "5000"));
-  t.total_timeout_ms = std::stoi(o.get("--timeout-ms", "60000"));
-  t.low_speed_time_s = std::stoi(o.get("--low-speed-time-s", "15"));
-  t.low_speed_bytes_per_s = std::stoi(o.get("--low-speed-bytes", "256"));
-  b.max_items = std::stoi(o.get("--batch-items", "200"));
-  b.max_bytes = std::stoll(o.get("--batch-bytes", "524288"));
   sync::SyncClient client(**store, *hub, t, b, install->clock());
   sync::CycleReport r = client.run_cycle(env.data_dir, !o.has("--no-heartbeat"));
   QueueStats qs = (*store)->stats();
@@ -157,10 +174,7 @@ int sync_status(CliEnv& env) {
 
 int enroll(CliEnv& env, const Args& o) {
   const std::string hub = o.get("--hub"), code = o.get("--code");
-  if (hub.empty() || code.empty()) {
-    *env.err << "usage: union-kiosk enroll --hub URL --code CODE [--ca PEM] [--allow-plain-http-loopback]\n";
-    return kUsage;
-  }
+  if (hub.empty() || code.empty()) return usage_failure(env, hub.empty() ? "--hub" : "--code", kEnrollUsage);
   auto install = Install::open(env.data_dir, env.clock);
   if (!install) {
     say_error(env, config_error(install.error()));
@@ -193,43 +207,26 @@ int enroll(CliEnv& env, const Args& o) {
   return kOk;
 }
 
-int guarded(CliEnv& env, int (*f)(CliEnv&, const Args&)) {
+int guarded(CliEnv& env, const char* usage_text, int (*f)(CliEnv&, const Args&)) {
   const Args args(env.args,
                   {"--hub", "--code", "--ca", "--connect-timeout-ms", "--timeout-ms", "--low-speed-time-s",
                    "--low-speed-bytes", "--batch-items", "--batch-bytes"},
                   {"--once", "--allow-plain-http-loopback", "--no-heartbeat"});
-  if (!args.bad.empty()) {
-    *env.err << "union-kiosk: unexpected '" << args.bad << "' (see --help)\n";
-    return kUsage;
-  }
-  try {
-    return f(env, args);
-  } catch (const std::exception& e) {  // a bad number in an option
-    *env.err << "union-kiosk: bad option value (" << e.what() << ")\n";
-    return kUsage;
-  }
+  if (!args.bad.empty()) return usage_failure(env, args.bad, usage_text);
+  return f(env, args);
 }
 
 }  // namespace
 
 void register_sync_commands(CommandTable& t) {
-  t.add(Command{
-      "sync",
-      "  sync --once [--timeout-ms N] [--connect-timeout-ms N] [--batch-items N] [--batch-bytes N]\n"
-      "      One full cycle: upload the queue, pull staff decisions, heartbeat.\n"
-      "  sync status [--json]   Hub, queue depth, last error, quarantined requests.",
-      [](CliEnv& env) {
-        return guarded(env, [](CliEnv& e, const Args& o) {
-          if (o.has("--once")) return sync_once(e, o);
-          if (!o.words.empty() && o.words[0] == "status") return sync_status(e);
-          *e.err << "usage: union-kiosk sync --once | sync status [--json]\n";
-          return static_cast<int>(kUsage);
-        });
-      }});
-  t.add(Command{"enroll",
-                "  enroll --hub URL --code CODE [--ca PEM] [--allow-plain-http-loopback]\n"
-                "      Exchange a one-time code from `union-hub kiosk add` for this kiosk's token.",
-                [](CliEnv& env) { return guarded(env, enroll); }});
+  t.add(Command{"sync", kSyncUsage, [](CliEnv& env) {
+                  return guarded(env, kSyncUsage, [](CliEnv& e, const Args& o) {
+                    if (o.has("--once")) return sync_once(e, o);
+                    if (!o.words.empty() && o.words[0] == "status") return sync_status(e);
+                    return usage_failure(e, o.words.empty() ? "sync" : o.words[0], kSyncUsage);
+                  });
+                }});
+  t.add(Command{"enroll", kEnrollUsage, [](CliEnv& env) { return guarded(env, kEnrollUsage, enroll); }});
 }
 
 }  // namespace kiosk::cli

@@ -6,9 +6,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "cli/common/exit_codes.hpp"
-#include "cli/common/output.hpp"
 #include "kiosk/base/clock.hpp"
+#include "kiosk/base/exit_codes.hpp"
+#include "kiosk/base/failure_output.hpp"
 #include "kiosk/base/json_limited.hpp"
 #include "kiosk/base/log.hpp"
 #include "kiosk/base/strings.hpp"
@@ -38,28 +38,17 @@ int exit_for(const Error& e) {
   switch (e.kind) {
     case ErrorKind::NotFound:
     case ErrorKind::BadField:
-      return cli::kExitRefused;
+      return kExitRefused;
     case ErrorKind::StoreBusy:
     case ErrorKind::Busy:
-      return cli::kExitRetryLater;
+      return kExitRetryLater;
     default:
-      return cli::kExitCannotWork;
+      return kExitCannotWork;
   }
 }
 
-int fail(Out& o, const Error& e) { return cli::print_failure(o.out, o.err, o.json, e, exit_for(e)); }
+int fail(Out& o, const Error& e) { return print_failure(o.out, o.err, o.json, e, exit_for(e)); }
 
-// A whole decimal number in [lo, hi], nothing after it ("5abc" is not 5).
-std::optional<int64_t> number(const std::string& s, int64_t lo, int64_t hi) {
-  if (s.empty() || s.size() > 18) return std::nullopt;
-  int64_t v = 0;
-  for (char c : s) {
-    if (c < '0' || c > '9') return std::nullopt;
-    v = v * 10 + (c - '0');
-  }
-  if (v < lo || v > hi) return std::nullopt;
-  return v;
-}
 
 json heartbeat_of(const std::string& stored) {
   JsonLimits lim;
@@ -80,9 +69,9 @@ int64_t hb_number(const json& hb, const char* key) {
 }
 
 // The request named by ID (and --kiosk, when two kiosks hold that id).
-Expected<hub::HubRequest> one_request(const cli::Args& a, hub::HubDb& db, const std::string& id) {
+Expected<hub::HubRequest> one_request(const Args& a, hub::HubDb& db, const std::string& id) {
   if (a.has("--kiosk")) {
-    auto k = number(a.get("--kiosk"), 1, INT64_MAX / 2);
+    auto k = parse_number(a.get("--kiosk"), 1, INT64_MAX / 2);
     if (!k) return Error{ErrorKind::Usage, tr("hub.cli.bad_number"), "--kiosk", "not a kiosk id"};
     auto r = db.find_request(*k, id);
     if (!r) return Error{ErrorKind::NotFound, tr("sync.hub.request_not_found"), "", "no such request"};
@@ -126,16 +115,16 @@ std::string shown_json(const json& j, int indent) {
 }  // namespace
 
 int usage_error(Out& o, const std::string& what) {
-  return cli::print_failure(o.out, o.err, o.json,
-                            Error{ErrorKind::Usage, tr("hub.cli.usage"), "", what}, cli::kExitUsage);
+  return print_failure(o.out, o.err, o.json,
+                            Error{ErrorKind::Usage, tr("hub.cli.usage"), "", what}, kExitUsage);
 }
 
-int kiosk_command(const std::string& sub, const cli::Args& a, hub::HubDb& db, Out& o) {
+int kiosk_command(const std::string& sub, const Args& a, hub::HubDb& db, Out& o) {
   if (sub == "add") {
     std::string name = a.get("--name");
     if (name.empty() && !a.words.empty()) name = a.words[0];
     if (name.empty() || a.words.size() > 1) return usage_error(o, "kiosk add --name NAME");
-    auto hours = number(a.get("--valid-hours", "168"), 1, 24 * 366);
+    auto hours = parse_number(a.get("--valid-hours", "168"), 1, 24 * 366);
     if (!hours) return usage_error(o, "--valid-hours");
     auto c = db.add_kiosk(name, unix_now_ms(), *hours * 3600 * 1000);
     if (!c) return fail(o, c.error());
@@ -150,7 +139,7 @@ int kiosk_command(const std::string& sub, const cli::Args& a, hub::HubDb& db, Ou
       o.out << t.zh << "\n" << t.en << "\n"
             << "union-kiosk enroll --hub URL --code " << c->code << "\n";
     }
-    return cli::kExitOk;
+    return kExitOk;
   }
   if (sub == "list") {
     if (!a.words.empty()) return usage_error(o, a.words[0]);
@@ -166,7 +155,7 @@ int kiosk_command(const std::string& sub, const cli::Args& a, hub::HubDb& db, Ou
                            {"heartbeat", heartbeat_of(k.heartbeat_json)},
                            {"requests", k.requests}});
       o.out << shown_json(arr, -1) << "\n";
-      return cli::kExitOk;
+      return kExitOk;
     }
     for (const auto& k : *ks) {
       const char* state = k.revoked_ms ? "revoked" : k.enrolled_ms ? "enrolled" : "code issued";
@@ -183,28 +172,28 @@ int kiosk_command(const std::string& sub, const cli::Args& a, hub::HubDb& db, Ou
               << "\"";
       o.out << "\n";
     }
-    return cli::kExitOk;
+    return kExitOk;
   }
   if (sub == "revoke") {
     if (a.words.size() != 1) return usage_error(o, "kiosk revoke ID");
-    auto id = number(a.words[0], 1, INT64_MAX / 2);
+    auto id = parse_number(a.words[0], 1, INT64_MAX / 2);
     if (!id) return usage_error(o, "kiosk revoke ID");
     auto st = db.revoke_kiosk(*id, unix_now_ms());
     if (!st) return fail(o, st.error());
     const Text t = trf("hub.cli.kiosk_revoked", {{"id", plain(std::to_string(*id))}});
     if (o.json) o.out << json{{"ok", true}, {"kiosk_id", std::to_string(*id)}}.dump() << "\n";
     else o.out << t.zh << "\n" << t.en << "\n";
-    return cli::kExitOk;
+    return kExitOk;
   }
   return usage_error(o, "kiosk " + sub);
 }
 
-int request_command(const std::string& sub, const cli::Args& a, hub::HubDb& db, Out& o) {
+int request_command(const std::string& sub, const Args& a, hub::HubDb& db, Out& o) {
   if (sub == "list") {
     if (!a.words.empty()) return usage_error(o, a.words[0]);
     hub::RequestFilter f;
     if (a.has("--kiosk")) {
-      auto k = number(a.get("--kiosk"), 1, INT64_MAX / 2);
+      auto k = parse_number(a.get("--kiosk"), 1, INT64_MAX / 2);
       if (!k) return usage_error(o, "--kiosk");
       f.kiosk_id = *k;
     }
@@ -212,7 +201,7 @@ int request_command(const std::string& sub, const cli::Args& a, hub::HubDb& db, 
       f.state = a.get("--state");
       if (*f.state != "received" && *f.state != "handled") return usage_error(o, "--state");
     }
-    auto limit = number(a.get("--limit", o.json ? "0" : "100"), 0, 1'000'000);
+    auto limit = parse_number(a.get("--limit", o.json ? "0" : "100"), 0, 1'000'000);
     if (!limit) return usage_error(o, "--limit");
     f.limit = static_cast<int>(*limit);
     auto rs = db.list_requests(f);
@@ -221,13 +210,13 @@ int request_command(const std::string& sub, const cli::Args& a, hub::HubDb& db, 
       json arr = json::array();
       for (const auto& r : *rs) arr.push_back(request_json(r, false));
       o.out << shown_json(arr, -1) << "\n";
-      return cli::kExitOk;
+      return kExitOk;
     }
     for (const auto& r : *rs)
       o.out << shown(r.id) << "  kiosk " << r.kiosk_id << " #" << r.kiosk_seq << "  "
             << shown(r.ticket) << "  " << shown(r.service_id) << "  " << shown(r.state) << "  "
             << fmt_time(r.created_at_ms) << "\n";
-    return cli::kExitOk;
+    return kExitOk;
   }
   if (sub == "show" || sub == "resolve") {
     if (a.words.size() != 1) return usage_error(o, "request " + sub + " ID");
@@ -256,7 +245,7 @@ int request_command(const std::string& sub, const cli::Args& a, hub::HubDb& db, 
       const Text t = trf("hub.cli.resolved", {{"id", plain(shown(r->id))}, {"ticket", plain(shown(r->ticket))}});
       o.out << t.zh << "\n" << t.en << "\n";
     }
-    return cli::kExitOk;
+    return kExitOk;
   }
   return usage_error(o, "request " + sub);
 }

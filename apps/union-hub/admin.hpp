@@ -3,7 +3,7 @@
 #pragma once
 #include <iosfwd>
 
-#include "cli/common/args.hpp"
+#include "kiosk/base/args.hpp"
 #include "sync/hub/hub_db.hpp"
 
 namespace kiosk::hubcli {
@@ -14,8 +14,8 @@ struct Out {
   bool json = false;
 };
 
-int kiosk_command(const std::string& sub, const cli::Args& a, hub::HubDb& db, Out& o);
-int request_command(const std::string& sub, const cli::Args& a, hub::HubDb& db, Out& o);
+int kiosk_command(const std::string& sub, const Args& a, hub::HubDb& db, Out& o);
+int request_command(const std::string& sub, const Args& a, hub::HubDb& db, Out& o);
 
 // A usage error (exit 2) with the offending word, in both languages.
 int usage_error(Out& o, const std::string& what);

@@ -12,8 +12,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "cli/common/exit_codes.hpp"
-#include "cli/common/output.hpp"
+#include "kiosk/base/exit_codes.hpp"
+#include "kiosk/base/failure_output.hpp"
 #include "kiosk/base/json_limited.hpp"
 #include "kiosk/base/strings.hpp"
 #include "kiosk/base/utf8.hpp"
@@ -145,33 +145,33 @@ Expected<json> hashed(const std::vector<Entry>& entries, const hub::HubKey& key)
   return json{{"attendance", std::move(arr)}};
 }
 
-int fail(Out& o, const Error& e, int code) { return cli::print_failure(o.out, o.err, o.json, e, code); }
+int fail(Out& o, const Error& e, int code) { return print_failure(o.out, o.err, o.json, e, code); }
 
 }  // namespace
 
-int attendance_command(const std::string& sub, const cli::Args& a, const hub::HubKey& hash_key,
+int attendance_command(const std::string& sub, const Args& a, const hub::HubKey& hash_key,
                        std::istream& in, Out& o) {
   if (sub != "hash" || !a.words.empty()) return usage_error(o, "attendance hash [--in FILE] [--out FILE]");
   std::string text;
   if (a.has("--in") && a.get("--in") != "-") {
     std::ifstream f(a.get("--in"), std::ios::binary);
-    if (!f) return fail(o, bad_input("cannot open --in"), cli::kExitRefused);
+    if (!f) return fail(o, bad_input("cannot open --in"), kExitRefused);
     text.assign(std::istreambuf_iterator<char>(f), {});
   } else {
     text.assign(std::istreambuf_iterator<char>(in), {});
   }
-  if (text.size() > kMaxInputBytes) return fail(o, bad_input("larger than 16 MiB"), cli::kExitRefused);
+  if (text.size() > kMaxInputBytes) return fail(o, bad_input("larger than 16 MiB"), kExitRefused);
   const std::string start = trim(text);
   auto entries = !start.empty() && (start[0] == '[' || start[0] == '{') ? read_json(text) : read_csv(text);
   std::fill(text.begin(), text.end(), '\0');
-  if (!entries) return fail(o, entries.error(), cli::kExitRefused);
+  if (!entries) return fail(o, entries.error(), kExitRefused);
   auto doc = hashed(*entries, hash_key);
   for (auto& e : *entries) std::fill(e.id_number.begin(), e.id_number.end(), '\0');
-  if (!doc) return fail(o, doc.error(), cli::kExitRefused);
+  if (!doc) return fail(o, doc.error(), kExitRefused);
   const std::string body = doc->dump(1, ' ', false) + "\n";
   if (!a.has("--out") || a.get("--out") == "-") {
     o.out << body;
-    return cli::kExitOk;
+    return kExitOk;
   }
   const std::string out = a.get("--out");
   const std::string tmp = out + ".tmp";
@@ -183,12 +183,12 @@ int attendance_command(const std::string& sub, const cli::Args& a, const hub::Hu
     ::unlink(tmp.c_str());
     return fail(o, Error{ErrorKind::Io, trf("hub.cli.attendance_bad_input", {{"why", plain("--out")}}),
                          "--out", "cannot write"},
-                cli::kExitCannotWork);
+                kExitCannotWork);
   }
   const Text t = trf("hub.cli.attendance_written", {{"count", plain(std::to_string((*doc)["attendance"].size()))}});
   if (o.json) o.out << json{{"ok", true}, {"count", (*doc)["attendance"].size()}}.dump() << "\n";
   else o.err << t.zh << "\n" << t.en << "\n";
-  return cli::kExitOk;
+  return kExitOk;
 }
 
 }  // namespace kiosk::hubcli

@@ -21,7 +21,7 @@
 
 namespace kiosk::hubcli {
 
-int attendance_command(const std::string& sub, const cli::Args& a, const hub::HubKey& hash_key,
+int attendance_command(const std::string& sub, const Args& a, const hub::HubKey& hash_key,
                        std::istream& in, Out& o);
 
 }  // namespace kiosk::hubcli

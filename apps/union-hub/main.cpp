@@ -1,13 +1,14 @@
 // union-hub: the union's service hub. `serve` runs the HTTP(S) server; the
 // other commands are the admin's and staff's tools until the console exists.
-// The command line is read by the project's one parser (cli/common/args)
-// and ends with the project's exit codes and error shape (cli/common).
+// The command line is read by the project's one parser (kiosk/base/args)
+// and ends with the project's exit codes and error shape (kiosk/base).
 #include <signal.h>
 #include <sys/stat.h>
 
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <memory>
 #include <iostream>
@@ -18,15 +19,15 @@
 
 #include "apps/union-hub/admin.hpp"
 #include "apps/union-hub/attendance.hpp"
-#include "cli/common/args.hpp"
-#include "cli/common/exit_codes.hpp"
-#include "cli/common/output.hpp"
+#include "kiosk/base/args.hpp"
+#include "kiosk/base/exit_codes.hpp"
+#include "kiosk/base/failure_output.hpp"
 #include "kiosk/base/strings.hpp"
 #include "sync/hub/hub_server.hpp"
 
 namespace {
 
-using kiosk::cli::Args;
+using kiosk::Args;
 using kiosk::hub::HubDb;
 using kiosk::hubcli::Out;
 
@@ -59,17 +60,6 @@ const char* kUsage =
     "      attendance.json from a CSV (id_number,period,days_attended,days_total) or JSON list:\n"
     "      each ID number replaced by its keyed hash (HMAC-SHA256 under hash.key).\n";
 
-// A whole number in [lo, hi] or nothing ("5abc", "-1", "" are not numbers).
-bool read_number(const Args& a, const char* name, int64_t lo, int64_t hi, int64_t& out) {
-  if (!a.has(name)) return true;
-  const std::string s = a.get(name);
-  if (s.empty() || s.size() > 18 || s.find_first_not_of("0123456789") != std::string::npos) return false;
-  const int64_t v = std::stoll(s);
-  if (v < lo || v > hi) return false;
-  out = v;
-  return true;
-}
-
 kiosk::hub::HubServer* g_server = nullptr;
 
 int serve(const Args& a, const std::string& dir, Out& o) {
@@ -82,19 +72,18 @@ int serve(const Args& a, const std::string& dir, Out& o) {
   opt.allow_plain_http = a.has("--allow-plain-http");
   opt.quiet = a.has("--quiet");
   int64_t port = 8443, threads = 64, per_addr = 6, per_min = 60, code_fail = 5;
-  if (!read_number(a, "--port", 0, 65535, port)) return kiosk::hubcli::usage_error(o, "--port");
-  if (!read_number(a, "--threads", 2, 256, threads)) return kiosk::hubcli::usage_error(o, "--threads");
-  if (!read_number(a, "--quota-requests", 1, 10'000'000, opt.quota.requests_per_hour))
+  if (!a.number("--port", 0, 65535, port)) return kiosk::hubcli::usage_error(o, "--port");
+  if (!a.number("--threads", 2, 256, threads)) return kiosk::hubcli::usage_error(o, "--threads");
+  if (!a.number("--quota-requests", 1, 10'000'000, opt.quota.requests_per_hour))
     return kiosk::hubcli::usage_error(o, "--quota-requests");
   // At least one item of the largest size must fit, or a kiosk could never drain.
-  if (!read_number(a, "--quota-bytes", kiosk::sync::kMaxItemBytes, int64_t{1} << 40,
-                   opt.quota.bytes_per_hour))
+  if (!a.number("--quota-bytes", kiosk::sync::kMaxItemBytes, int64_t{1} << 40, opt.quota.bytes_per_hour))
     return kiosk::hubcli::usage_error(o, "--quota-bytes");
-  if (!read_number(a, "--enroll-per-address", 1, 100000, per_addr))
+  if (!a.number("--enroll-per-address", 1, 100000, per_addr))
     return kiosk::hubcli::usage_error(o, "--enroll-per-address");
-  if (!read_number(a, "--enroll-per-minute", 1, 100000, per_min))
+  if (!a.number("--enroll-per-minute", 1, 100000, per_min))
     return kiosk::hubcli::usage_error(o, "--enroll-per-minute");
-  if (!read_number(a, "--enroll-code-failures", 1, 1000, code_fail))
+  if (!a.number("--enroll-code-failures", 1, 1000, code_fail))
     return kiosk::hubcli::usage_error(o, "--enroll-code-failures");
   opt.port = static_cast<int>(port);
   opt.threads = static_cast<int>(threads);
@@ -119,9 +108,8 @@ int serve(const Args& a, const std::string& dir, Out& o) {
   auto server = kiosk::hub::HubServer::create(opt);
   if (!server) {
     const auto& e = server.error();
-    const int code = e.kind == kiosk::ErrorKind::BadOption ? kiosk::cli::kExitUsage
-                                                            : kiosk::cli::kExitCannotWork;
-    return kiosk::cli::print_failure(o.out, o.err, o.json, e, code);
+    const int code = e.kind == kiosk::ErrorKind::BadOption ? kiosk::kExitUsage : kiosk::kExitCannotWork;
+    return kiosk::print_failure(o.out, o.err, o.json, e, code);
   }
   g_server = server->get();
   std::cerr << "union-hub: listening on " << (g_server->tls() ? "https://" : "http://") << opt.bind
@@ -139,7 +127,7 @@ int serve(const Args& a, const std::string& dir, Out& o) {
   sig.detach();
   g_server->run();
   std::cerr << "union-hub: stopped\n";
-  return kiosk::cli::kExitOk;
+  return kiosk::kExitOk;
 }
 
 }  // namespace
@@ -154,31 +142,29 @@ int main(int argc, char** argv) {
     help = help || w == "--help" || w == "-h";
   }
   if (help) {
-    std::cout << kUsage << "\n" << kiosk::cli::kExitCodeHelp;
-    return kiosk::cli::kExitOk;
+    std::cout << kUsage << "\n" << kiosk::kExitCodeHelp;
+    return kiosk::kExitOk;
   }
   Out o{std::cout, std::cerr, as_json};
   // Each command declares what it takes; anything else is a usage error.
-  const std::initializer_list<const char*> serve_opts = {
+  const std::vector<std::string_view> serve_opts = {
       "--data-dir", "--key-dir", "--bind", "--port", "--cert", "--key", "--services", "--port-file", "--threads",
       "--quota-requests", "--quota-bytes", "--enroll-per-address", "--enroll-per-minute",
       "--enroll-code-failures"};
-  const std::initializer_list<const char*> serve_flags = {"--allow-plain-http", "--quiet"};
-  const std::initializer_list<const char*> kiosk_opts = {"--data-dir", "--key-dir", "--name",
-                                                         "--valid-hours"};
-  const std::initializer_list<const char*> request_opts = {"--data-dir", "--key-dir", "--kiosk",
-                                                           "--state", "--limit", "--note"};
-  const std::initializer_list<const char*> attendance_opts = {"--data-dir", "--key-dir", "--in",
-                                                              "--out"};
+  const std::vector<std::string_view> serve_flags = {"--allow-plain-http", "--quiet"};
+  const std::vector<std::string_view> kiosk_opts = {"--data-dir", "--key-dir", "--name", "--valid-hours"};
+  const std::vector<std::string_view> request_opts = {"--data-dir", "--key-dir", "--kiosk",
+                                                      "--state",    "--limit",   "--note"};
+  const std::vector<std::string_view> attendance_opts = {"--data-dir", "--key-dir", "--in", "--out"};
   // The command word: the first word that is not an option's value.
-  std::string cmd;
-  for (std::size_t i = 0; i < in.size() && cmd.empty(); ++i) {
-    if (in[i] == "--data-dir" || in[i] == "--key-dir") ++i;
-    else if (in[i].rfind("--", 0) != 0) cmd = in[i];
-  }
+  std::vector<std::string_view> any_value;
+  for (const auto* l : {&serve_opts, &kiosk_opts, &request_opts, &attendance_opts})
+    any_value.insert(any_value.end(), l->begin(), l->end());
+  const Args first(in, any_value, serve_flags, 0, true, true);
+  const std::string cmd = first.words.empty() ? std::string() : first.words[0];
   if (cmd.empty()) {
-    std::cerr << kUsage;
-    return kiosk::cli::kExitUsage;
+    if (!as_json) std::cerr << kUsage;
+    return kiosk::hubcli::usage_error(o, "");
   }
   if (cmd != "serve" && cmd != "kiosk" && cmd != "request" && cmd != "attendance")
     return kiosk::hubcli::usage_error(o, cmd);
@@ -204,18 +190,23 @@ int main(int argc, char** argv) {
   // The admin's commands hold the same directories to the same rules as
   // the server, and open requests with the same keys (made if absent).
   const std::string key_dir = kiosk::hub::key_dir_for(dir, a.get("--key-dir"));
-  if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
-    return kiosk::hubcli::usage_error(o, "--data-dir");
+  if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
+    const std::string reason = std::strerror(errno);
+    const kiosk::Error e{kiosk::ErrorKind::Io,
+                         kiosk::fill(kiosk::tr("hub.dir.cannot_make"), {{"path", dir}, {"reason", reason}}),
+                         "--data-dir", reason};
+    return kiosk::print_failure(o.out, o.err, o.json, e, kiosk::kExitCannotWork);
+  }
   auto keys = kiosk::hub::load_or_create_keys(key_dir);
-  if (!keys) return kiosk::cli::print_failure(o.out, o.err, o.json, keys.error(), kiosk::cli::kExitCannotWork);
+  if (!keys) return kiosk::print_failure(o.out, o.err, o.json, keys.error(), kiosk::kExitCannotWork);
   for (const std::string& d : {dir, key_dir})
     if (auto st = kiosk::hub::secure_dir(d); !st)
-      return kiosk::cli::print_failure(o.out, o.err, o.json, st.error(), kiosk::cli::kExitCannotWork);
+      return kiosk::print_failure(o.out, o.err, o.json, st.error(), kiosk::kExitCannotWork);
   if (cmd == "attendance") return kiosk::hubcli::attendance_command(sub, a, keys->hash, std::cin, o);
   kiosk::hub::HubDbOptions dbo;
   dbo.keys = std::make_shared<const kiosk::hub::HubKeys>(*keys);
   auto db = HubDb::open(dir + "/hub.db", std::move(dbo));
-  if (!db) return kiosk::cli::print_failure(o.out, o.err, o.json, db.error(), kiosk::cli::kExitCannotWork);
+  if (!db) return kiosk::print_failure(o.out, o.err, o.json, db.error(), kiosk::kExitCannotWork);
   if (cmd == "kiosk") return kiosk::hubcli::kiosk_command(sub, a, **db, o);
   return kiosk::hubcli::request_command(sub, a, **db, o);
 }

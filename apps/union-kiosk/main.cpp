@@ -1,13 +1,16 @@
 // union-kiosk: with no command, the touch UI; with one, a technician's tool.
 #include <sys/stat.h>
 
-#include <cstring>
+#include <cstddef>
 #include <iostream>
 #include <string>
 #include <vector>
 
 #include "cli/command.hpp"
-#include "cli/common/exit_codes.hpp"
+#include "kiosk/base/args.hpp"
+#include "kiosk/base/exit_codes.hpp"
+#include "kiosk/base/failure_output.hpp"
+#include "kiosk/base/strings.hpp"
 #include "kiosk/install/paths.hpp"
 #include "ui/shell/options.hpp"
 #include "ui/shell/run.hpp"
@@ -24,7 +27,7 @@ void print_help(const kiosk::cli::CommandTable& table) {
             << "          are published) and show 演示模式 / Demo on screen; also config \"demo\": true.\n\n"
             << "Commands:\n";
   for (const auto& c : table.all()) std::cout << c.usage << "\n";
-  std::cout << "  --version\n\n" << kiosk::cli::kExitCodeHelp;
+  std::cout << "  --version\n\n" << kiosk::kExitCodeHelp;
 }
 
 }  // namespace
@@ -41,44 +44,42 @@ int main(int argc, char** argv) {
   kiosk::cli::CliEnv env;
   env.out = &std::cout;
   env.err = &std::cerr;
-  std::vector<std::string> rest;  // options for the UI, or the command and its words
-  const kiosk::cli::Command* command = nullptr;
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    if (!command && a == "--data-dir" && i + 1 < argc) {
-      env.data_dir = argv[++i];
-    } else if (!command && a.rfind("--data-dir=", 0) == 0) {
-      env.data_dir = a.substr(11);
-    } else if (!command && a == "--demo") {
-      // Demo mode, for a command or the touch UI: trust content's demo card
-      // keys (their private halves are published) and say so on screen.
-      env.demo = true;
-    } else if (a == "--json") {
-      env.json = true;
-    } else if (!command && (a == "--version" || a == "-V")) {
-      std::cout << "union-kiosk " << KIOSK_VERSION << "\n";
-      return 0;
-    } else if (!command && (a == "--help" || a == "-h")) {
-      print_help(table);
-      return 0;
-    } else if (!command && kiosk::ui::ui_option_takes_value(a) && i + 1 < argc) {
-      // A touch-UI option and its value (the value is not a command name).
-      rest.push_back(a);
-      rest.push_back(argv[++i]);
-    } else if (!command && !a.empty() && a[0] != '-' && (command = table.find(a))) {
-      // the words after it belong to the command
-    } else if (!command && !a.empty() && a[0] != '-') {
-      std::cerr << "union-kiosk: unknown command '" << a << "' (see --help)\n";
-      return kiosk::cli::kExitUsage;
-    } else {
-      rest.push_back(a);
-    }
+  const std::vector<std::string> in(argv + 1, argv + argc);
+  env.json = kiosk::wants_json(in);
+  // One read of the words before the command: this program's own options
+  // and the touch UI's; it stops at the first word, the command's name.
+  std::vector<std::string_view> with_value = {"--data-dir"}, flags = {"--help", "-h", "--version", "-V"};
+  with_value.insert(with_value.end(), kiosk::ui::kUiValueOptions.begin(), kiosk::ui::kUiValueOptions.end());
+  flags.insert(flags.end(), kiosk::ui::kUiFlags.begin(), kiosk::ui::kUiFlags.end());
+  const kiosk::Args global(in, with_value, flags, 0, true, true);
+  if (!global.bad.empty()) return kiosk::cli::usage_failure(env, global.bad, "");
+  if (global.has("--version") || global.has("-V")) {
+    std::cout << "union-kiosk " << KIOSK_VERSION << "\n";
+    return kiosk::kExitOk;
   }
-  if (env.data_dir.empty()) env.data_dir = kiosk::default_data_dir();
-  if (command) {
-    env.args = rest;
+  if (global.has("--help") || global.has("-h")) {
+    print_help(table);
+    return kiosk::kExitOk;
+  }
+  env.data_dir = global.get("--data-dir", kiosk::default_data_dir());
+  // Demo mode, for a command or the touch UI: trust content's demo card keys
+  // (their private halves are published) and say so on screen.
+  env.demo = global.has("--demo");
+  if (!global.words.empty()) {
+    const kiosk::cli::Command* command = table.find(global.words[0]);
+    if (!command) {
+      const kiosk::Error e{kiosk::ErrorKind::Usage,
+                           kiosk::fill(kiosk::tr("cli.unknown_command"), {{"command", global.words[0]}}), "",
+                           global.words[0]};
+      return kiosk::print_failure(std::cout, std::cerr, env.json, e, kiosk::kExitUsage);
+    }
+    // The touch UI's options mean nothing to a command: say so, never ignore them.
+    for (const auto& [name, value] : global.opts)
+      if (name != "--data-dir" && name != "--demo") return kiosk::cli::usage_failure(env, name, command->usage);
+    env.args.assign(in.begin() + static_cast<std::ptrdiff_t>(global.next), in.end());
     return command->run(env);
   }
-  if (env.demo) rest.push_back("--demo");
-  return kiosk::ui::run_touch_ui(env.data_dir, rest);
+  auto options = kiosk::ui::parse_ui_options(global);
+  if (!options) return kiosk::print_failure(std::cout, std::cerr, env.json, options.error(), kiosk::kExitUsage);
+  return kiosk::ui::run_touch_ui(env.data_dir, *options);
 }

@@ -19,8 +19,9 @@
 #include <string>
 #include <vector>
 
-#include "kiosk/domain/content.hpp"
+#include "kiosk/base/args.hpp"
 #include "kiosk/base/log.hpp"
+#include "kiosk/domain/content.hpp"
 #include "kiosk/store/store.hpp"
 #include "kiosk/store/submit.hpp"
 
@@ -88,19 +89,12 @@ class BareCommit {
 int main(int argc, char** argv) {
   std::string base = ".";
   int submits = 10000, commits = 2000, loads = 30;
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    auto next = [&]() -> std::string {
-      if (i + 1 >= argc) die("missing value for " + a);
-      return argv[++i];
-    };
-    if (a == "--data-dir") base = next();
-    else if (a == "--submits") submits = std::stoi(next());
-    else if (a == "--commits") commits = std::stoi(next());
-    else if (a == "--loads") loads = std::stoi(next());
-    else die("usage: bench_core [--data-dir DIR] [--submits N] [--commits M] [--loads K]");
-  }
-  if (submits < 1 || commits < 1 || loads < 1) die("counts must be positive");
+  const kiosk::Args a(std::vector<std::string>(argv + 1, argv + argc),
+                      {"--data-dir", "--submits", "--commits", "--loads"}, {}, 0, false);
+  if (!a.bad.empty() || !a.number("--submits", 1, 10'000'000, submits) ||
+      !a.number("--commits", 1, 10'000'000, commits) || !a.number("--loads", 1, 100000, loads))
+    die("usage: bench_core [--data-dir DIR] [--submits N] [--commits M] [--loads K] (counts are whole, >= 1)");
+  base = a.get("--data-dir", base);
   kiosk::log::set_min_level(kiosk::log::Level::Warn);
 
   std::string tmpl = base + "/bench-core-XXXXXX";

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "kiosk/base/args.hpp"
 #include "kiosk/scan/codes.hpp"
 #include "synth.hpp"
 
@@ -116,10 +117,12 @@ std::vector<Frame> make_frames(const std::vector<std::string>& tokens, int w, in
 int main(int argc, char** argv) {
   std::string vectors = KIOSK_TEST_DATA "/specs/member-card-vectors.json";
   int rounds = 3;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--vectors")) vectors = argv[i + 1];
-    if (!std::strcmp(argv[i], "--rounds")) rounds = std::max(1, std::atoi(argv[i + 1]));
+  const kiosk::Args a(std::vector<std::string>(argv + 1, argv + argc), {"--vectors", "--rounds"}, {}, 0, false);
+  if (!a.bad.empty() || !a.number("--rounds", 1, 1000, rounds)) {
+    std::fprintf(stderr, "usage: bench_scan_decode [--vectors FILE] [--rounds N]\n");
+    return 2;
   }
+  vectors = a.get("--vectors", vectors);
   std::ifstream f(vectors);
   if (!f) {
     std::fprintf(stderr, "cannot read %s\n", vectors.c_str());

@@ -24,7 +24,9 @@
 #include <thread>
 #include <vector>
 
+#include "kiosk/base/args.hpp"
 #include "kiosk/base/clock.hpp"
+#include "kiosk/base/exit_codes.hpp"
 #include "kiosk/base/log.hpp"
 #include "kiosk/domain/content.hpp"
 #include "kiosk/store/store.hpp"
@@ -132,7 +134,7 @@ std::string make_backlog(const std::string& dir, int n) {
     std::cerr << "bench_sync: " << store.error().detail << "\n";
     std::exit(1);
   }
-  int64_t now = unix_ms() - 7LL * 24 * 3600 * 1000;  // a week ago
+  int64_t now = unix_now_ms() - 7LL * 24 * 3600 * 1000;  // a week ago
   for (int i = 0; i < n; ++i) {
     NewRequest r;
     r.service_id = "legal";
@@ -217,11 +219,11 @@ IngestResult ingest(const std::string& binary, const std::string& hub_dir, int k
         UploadBatch b;
         for (int i = 0; i < 10; ++i, ++seq) {
           WireRequest w;
-          w.id = make_uuid_v7(unix_ms());
+          w.id = make_uuid_v7(unix_now_ms());
           w.ticket = "F-" + std::to_string(seq);
           w.service_id = "legal";
           w.content_version = "2026.11";
-          w.created_at_ms = unix_ms();
+          w.created_at_ms = unix_now_ms();
           w.answers = sample_answers(seq);
           b.requests.push_back(std::move(w));
         }
@@ -282,17 +284,24 @@ int main(int argc, char** argv) {
   int n = 10000, kiosks = 200;
   double seconds = 10, cap = 20;
   std::string dir = (fs::temp_directory_path() / "bench-sync").string();
-  for (int i = 1; i + 1 < argc; i += 2) {
-    std::string k = argv[i], v = argv[i + 1];
-    if (k == "--requests") n = std::stoi(v);
-    else if (k == "--kiosks") kiosks = std::stoi(v);
-    else if (k == "--seconds") seconds = std::stod(v);
-    else if (k == "--single-cap-s") cap = std::stod(v);
-    else if (k == "--dir") dir = v;
-    else if (k == "--hub") g_hub_binary = v;
-    else if (k == "--hub-threads") g_hub_threads = v;
-    else if (k == "--peer-hub") g_peer_hub = v;
+  const Args a(std::vector<std::string>(argv + 1, argv + argc),
+               {"--requests", "--kiosks", "--seconds", "--single-cap-s", "--dir", "--hub", "--hub-threads",
+                "--peer-hub"},
+               {}, 0, false);
+  int64_t secs_whole = 10, cap_whole = 20;
+  if (!a.bad.empty() || !a.number("--requests", 1, 10'000'000, n) || !a.number("--kiosks", 1, 100000, kiosks) ||
+      !a.number("--seconds", 1, 3600, secs_whole) || !a.number("--single-cap-s", 1, 3600, cap_whole)) {
+    std::fprintf(stderr,
+                 "usage: bench_sync [--requests N] [--kiosks N] [--seconds S] [--single-cap-s S] [--dir DIR]\n"
+                 "                  [--hub BIN] [--hub-threads N] [--peer-hub BIN]\n");
+    return kExitUsage;
   }
+  seconds = static_cast<double>(secs_whole);
+  cap = static_cast<double>(cap_whole);
+  dir = a.get("--dir", dir);
+  g_hub_binary = a.get("--hub", g_hub_binary);
+  g_hub_threads = a.get("--hub-threads", g_hub_threads);
+  g_peer_hub = a.get("--peer-hub", g_peer_hub);
   log::set_min_level(log::Level::Error);
   fs::remove_all(dir);
   std::string shm = ::access("/dev/shm", W_OK) == 0 ? "/dev/shm/bench-sync-backlog" : dir + "/backlog";

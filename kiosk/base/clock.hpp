@@ -1,5 +1,7 @@
-// The wall clock, read in one place: today in China Standard Time and Unix
-// milliseconds. Everything that needs "now" takes it as a value from here.
+// The clocks, read in one place: the wall clock (today in China Standard
+// Time, Unix milliseconds) and the monotonic clock that waits, timeouts and
+// frame pacing run on (never set back by NTP). Everything that needs "now"
+// takes it as a value from here.
 #pragma once
 #include <cstdint>
 
@@ -9,5 +11,8 @@ namespace kiosk {
 
 Date today_cst();
 int64_t unix_now_ms();
+// Monotonic time since an arbitrary start, in milliseconds and in seconds.
+int64_t monotonic_ms();
+double monotonic_s();
 
 }  // namespace kiosk

@@ -58,6 +58,8 @@ namespace kiosk {
   X(KeyFileRead, "key_file_read")                    \
   X(KeyFileExposed, "key_file_exposed")              \
   X(KeyFileExists, "key_file_exists")                \
+  /* the touch UI's platform */                      \
+  X(NoDisplay, "no_display")                         \
   /* scanner */                                      \
   X(CameraAbsent, "camera_absent")                   \
   X(CameraBusy, "camera_busy")                       \

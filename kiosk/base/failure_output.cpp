@@ -1,8 +1,8 @@
-#include "cli/common/output.hpp"
+#include "kiosk/base/failure_output.hpp"
 
 #include <ostream>
 
-namespace kiosk::cli {
+namespace kiosk {
 
 nlohmann::json error_json(const Error& e) {
   return {{"ok", false},
@@ -22,4 +22,4 @@ int print_failure(std::ostream& out, std::ostream& err, bool as_json, const Erro
   return exit_code;
 }
 
-}  // namespace kiosk::cli
+}  // namespace kiosk

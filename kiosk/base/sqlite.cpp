@@ -102,6 +102,11 @@ SqlStatement& SqlStatement::bind(int i, std::string_view v) {
   return *this;
 }
 
+SqlStatement& SqlStatement::bind_blob(int i, std::string_view v) {
+  sqlite3_bind_blob(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+  return *this;
+}
+
 SqlStatement& SqlStatement::bind_null(int i) {
   sqlite3_bind_null(s_, i);
   return *this;
@@ -120,6 +125,12 @@ std::string SqlStatement::text(int c) const {
   const unsigned char* t = sqlite3_column_text(s_, c);
   return t ? std::string(reinterpret_cast<const char*>(t),
                          static_cast<size_t>(sqlite3_column_bytes(s_, c)))
+           : std::string();
+}
+
+std::string SqlStatement::blob(int c) const {
+  const void* p = sqlite3_column_blob(s_, c);
+  return p ? std::string(static_cast<const char*>(p), static_cast<size_t>(sqlite3_column_bytes(s_, c)))
            : std::string();
 }
 

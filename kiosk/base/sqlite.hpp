@@ -70,6 +70,7 @@ class SqlStatement {
   SqlStatement& bind(int i, const std::string& v) { return bind(i, std::string_view(v)); }
   SqlStatement& bind(int i, const char* v) { return bind(i, std::string_view(v)); }
   SqlStatement& bind_null(int i);
+  SqlStatement& bind_blob(int i, std::string_view v);
   // Binds the values to parameters 1, 2, ... in order.
   template <class... T>
   SqlStatement& bind_all(const T&... v) {
@@ -86,6 +87,7 @@ class SqlStatement {
 
   int64_t i64(int c) const;
   std::string text(int c) const;
+  std::string blob(int c) const;
   bool is_null(int c) const;
   // The current row's columns 0, 1, ... into `out...` in order (integers,
   // bools and strings), so a row is read in one line, not a line a column.

@@ -81,19 +81,33 @@ Text trf(std::string_view key, std::initializer_list<TextArg> args) {
   return trf(key, std::vector<TextArg>(args));
 }
 
+namespace {
+
+void replace_all(std::string& s, std::string_view name, std::string_view value) {
+  std::string pattern;
+  pattern.reserve(name.size() + 2);
+  pattern.append(1, '{').append(name).append(1, '}');
+  for (size_t pos = s.find(pattern); pos != std::string::npos; pos = s.find(pattern, pos + value.size()))
+    s.replace(pos, pattern.size(), value);
+}
+
+}  // namespace
+
+std::string fill(std::string pattern, std::initializer_list<Placeholder> vars) {
+  for (const auto& [name, value] : vars) replace_all(pattern, name, value);
+  return pattern;
+}
+
+Text fill(const Text& t, std::initializer_list<Placeholder> vars) {
+  return Text{fill(t.zh, vars), fill(t.en, vars)};
+}
+
 Text trf(std::string_view key, const std::vector<TextArg>& args) {
   Text out = tr(key);
-  auto fill = [&](std::string& s, bool zh) {
-    for (const auto& a : args) {
-      const std::string pattern = "{" + std::string(a.name) + "}";
-      const std::string& value = zh ? a.value.zh : a.value.en;
-      for (size_t pos = s.find(pattern); pos != std::string::npos;
-           pos = s.find(pattern, pos + value.size()))
-        s.replace(pos, pattern.size(), value);
-    }
-  };
-  fill(out.zh, true);
-  fill(out.en, false);
+  for (const auto& a : args) {
+    replace_all(out.zh, a.name, a.value.zh);
+    replace_all(out.en, a.name, a.value.en);
+  }
   return out;
 }
 

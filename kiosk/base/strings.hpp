@@ -5,6 +5,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "kiosk/base/text.hpp"
@@ -17,7 +18,14 @@ const Text& tr(std::string_view key);
 // Problems found when the tables were merged (duplicate keys, missing language).
 std::vector<std::string> string_table_problems();
 
-// --- added by the form engine ---
+// "{name}" placeholders replaced by their values: the one filler of the
+// tree. Each name is replaced wherever it stands; a value is never read
+// again for placeholders. fill("第 {n} 步", {{"n", "2"}}).
+using Placeholder = std::pair<std::string_view, std::string_view>;
+std::string fill(std::string pattern, std::initializer_list<Placeholder> vars);
+// The same values in both languages (a file name, a count, an id).
+Text fill(const Text& t, std::initializer_list<Placeholder> vars);
+
 
 // tr(key) with "{name}" placeholders filled, each language from its own side
 // of the argument (a field label is bilingual too).

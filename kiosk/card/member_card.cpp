@@ -1,5 +1,4 @@
 #include "kiosk/card/member_card.hpp"
-#include "kiosk/base/utf8.hpp"
 
 #include <sodium.h>
 
@@ -9,6 +8,7 @@
 #include "kiosk/base/base64url.hpp"
 #include "kiosk/base/json_limited.hpp"
 #include "kiosk/base/strings.hpp"
+#include "kiosk/base/utf8.hpp"
 
 namespace kiosk::card {
 namespace {
@@ -19,23 +19,9 @@ constexpr std::array<std::string_view, 8> kCodes = {
     "valid", "not_a_card", "malformed", "unknown_issuer",
     "bad_signature", "expired", "not_yet_valid", "revoked"};
 
-// Code points of valid UTF-8 (nlohmann has already rejected invalid UTF-8).
-size_t utf8_length(std::string_view s) {
-  size_t n = 0;
-  for (unsigned char c : s)
-    if ((c & 0xC0) != 0x80) ++n;
-  return n;
-}
-
-// Decodes one code point of valid UTF-8 at s[i], advancing i.
-char32_t next_code_point(std::string_view s, size_t& i) {
-  const auto b = static_cast<unsigned char>(s[i]);
-  int len = b < 0x80 ? 1 : (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xE ? 3 : 4;
-  char32_t cp = len == 1 ? b : len == 2 ? (b & 0x1F) : len == 3 ? (b & 0x0F) : (b & 0x07);
-  for (int k = 1; k < len && i + k < s.size(); ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
-  i += len;
-  return cp;
-}
+// Code points of a claim (nlohmann has already rejected invalid UTF-8, so
+// the lenient decoder drops nothing here).
+size_t code_points(std::string_view s) { return utf8_decode_lenient(s).size(); }
 
 // Unicode general category Cc (controls) or Cf (format: soft hyphen,
 // zero-width and bidirectional marks, BOM, tags, ...), as of Unicode 15.
@@ -54,8 +40,8 @@ bool is_control_or_format(char32_t c) {
 }
 
 bool has_control_or_format(std::string_view s) {
-  for (size_t i = 0; i < s.size();)
-    if (is_control_or_format(next_code_point(s, i))) return true;
+  for (char32_t c : utf8_decode_lenient(s))
+    if (is_control_or_format(c)) return true;
   return false;
 }
 
@@ -166,15 +152,15 @@ bool is_valid_member_number(std::string_view sub) {
 }
 
 bool is_valid_kid(std::string_view kid) {
-  auto n = utf8_length(kid);
+  auto n = code_points(kid);
   return n >= 1 && n <= 64;
 }
 
 std::string check_claims(const MemberCardClaims& c) {
   if (!is_valid_member_number(c.sub)) return "claims.sub: not 6-32 of [0-9A-Z-]";
-  auto name_len = utf8_length(c.name);
+  auto name_len = code_points(c.name);
   if (name_len < 1 || name_len > 32) return "claims.name: not 1-32 characters";
-  if (utf8_length(c.org) > 64) return "claims.org: over 64 characters";
+  if (code_points(c.org) > 64) return "claims.org: over 64 characters";
   if (c.role != "member" && c.role != "staff") return "claims.role: not member or staff";
   // 1.1
   if (has_control_or_format(c.name)) return "claims.name: a control or format character";

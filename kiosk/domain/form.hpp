@@ -5,14 +5,15 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
-#include "kiosk/domain/content.hpp"
 #include "kiosk/base/date.hpp"
-#include "kiosk/domain/member.hpp"
 #include "kiosk/base/text.hpp"
+#include "kiosk/domain/content.hpp"
+#include "kiosk/domain/member.hpp"
 
 namespace kiosk {
 
@@ -94,6 +95,15 @@ struct FormCheck {
   std::optional<RequestPlan> plan;  // set iff errors is empty
 };
 FormCheck check_request(const Service& s, const Answers& answers, const RuleContext& ctx);
+
+// The one spelling of a place's key, for the rules that reserve it, the
+// store that counts it and the pick lists that show what is left of it:
+// "slot:S-20261201-AM", "event:M-202612", "class:C-2027S-A" for a pick of
+// that type, "event:M-202612:gender:f" for half of a gender-balanced event.
+std::string place_key(FieldType pick, const std::string& id);
+std::string gender_place_key(const std::string& event_id, const std::string& gender);
+// The pick type a place key belongs to; nullopt for a key of none.
+std::optional<FieldType> place_pick_type(std::string_view key);
 
 // Places left for a pickable resource, for the pick lists (never negative).
 int places_left(const RuleContext& ctx, const std::string& resource_key, int capacity, int booked);

@@ -3,9 +3,10 @@
 // them globally later.
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
-#include "kiosk/domain/form.hpp"
 #include "kiosk/base/strings.hpp"
+#include "kiosk/domain/form.hpp"
 #include "kiosk/domain/id_hash.hpp"
 #include "kiosk/domain/validate.hpp"
 
@@ -93,7 +94,7 @@ class Rules {
                                        {"counsellor", slot->counsellor}};
     auto day = Date::parse(slot->date);
     if (!day || *day < ctx_.today) return add(f.id, "slot_past", "core.slot.past", args);
-    if (!reserve("slot:" + id, slot->capacity, slot->booked))
+    if (!reserve(place_key(FieldType::SlotPick, id), slot->capacity, slot->booked))
       add(f.id, "slot_full", "core.slot.full", args);
   }
 
@@ -103,12 +104,12 @@ class Rules {
     const std::vector<TextArg> args = {{"event", ev->title}, {"date", plain(ev->date)}};
     auto day = Date::parse(ev->date);
     if (!day || *day < ctx_.today) return add(f.id, "event_past", "core.event.past", args);
-    if (!reserve("event:" + id, ev->capacity, ev->booked))
+    if (!reserve(place_key(FieldType::EventPick, id), ev->capacity, ev->booked))
       return add(f.id, "event_full", "core.event.full", args);
 
     if (auto g = answer(s_.policy.gender_field); g && ev->gender_balanced && (*g == "m" || *g == "f")) {
       const int booked = *g == "m" ? ev->booked_m : ev->booked_f;
-      if (!reserve("event:" + id + ":gender:" + *g, ev->capacity / 2, booked)) {
+      if (!reserve(gender_place_key(id, *g), ev->capacity / 2, booked)) {
         auto gargs = args;
         gargs.push_back({"gender", tr(*g == "m" ? "core.gender.m" : "core.gender.f")});
         add(f.id, "event_gender_full", "core.event.gender_full", gargs);
@@ -151,7 +152,7 @@ class Rules {
       args.push_back({"date", plain(period->signup_closes)});
       return add(f.id, "signup_closed", "core.class.signup_closed", args);
     }
-    if (!reserve("class:" + id, k->capacity, k->booked)) add(f.id, "class_full", "core.class.full", args);
+    if (!reserve(place_key(FieldType::ClassPick, id), k->capacity, k->booked)) add(f.id, "class_full", "core.class.full", args);
 
     if (f.id != s_.policy.child_age_class_field) return;
     const std::string& child_field = s_.policy.child_id_field;
@@ -210,6 +211,27 @@ class Rules {
 std::vector<FieldError> check_service_rules(const Service& s, const Answers& normalized,
                                             const RuleContext& ctx, RequestPlan* plan) {
   return Rules(s, normalized, ctx, plan).run();
+}
+
+namespace {
+constexpr std::pair<FieldType, std::string_view> kPlacePrefixes[] = {
+    {FieldType::SlotPick, "slot:"}, {FieldType::EventPick, "event:"}, {FieldType::ClassPick, "class:"}};
+}  // namespace
+
+std::string place_key(FieldType pick, const std::string& id) {
+  for (const auto& [type, prefix] : kPlacePrefixes)
+    if (type == pick) return std::string(prefix) + id;
+  return {};
+}
+
+std::string gender_place_key(const std::string& event_id, const std::string& gender) {
+  return place_key(FieldType::EventPick, event_id) + ":gender:" + gender;
+}
+
+std::optional<FieldType> place_pick_type(std::string_view key) {
+  for (const auto& [type, prefix] : kPlacePrefixes)
+    if (key.substr(0, prefix.size()) == prefix) return type;
+  return std::nullopt;
 }
 
 int places_left(const RuleContext& ctx, const std::string& resource_key, int capacity, int booked) {

@@ -12,16 +12,15 @@
 
 #include <nlohmann/json.hpp>
 
-#include "kiosk/store/store_detail.hpp"
 #include "kiosk/base/strings.hpp"
 #include "kiosk/domain/validate.hpp"
+#include "kiosk/store/store_detail.hpp"
 
 namespace kiosk {
 
 namespace {
 
 using nlohmann::json;
-using store_detail::fill;
 
 // `expected`: what the key takes, from the string table (config.expect.*).
 Error bad_value(const std::string& key, const Text& expected) {

@@ -5,7 +5,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <chrono>
 
 #include <nlohmann/json.hpp>
 
@@ -19,11 +18,6 @@
 namespace kiosk {
 
 using nlohmann::json;
-
-int64_t system_clock_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
 
 namespace {
 
@@ -136,7 +130,7 @@ std::optional<BoxKeyPair> local_box(const DataDir& d, bool make_new) {
 
 Install::Install(DataDir dir, KioskConfig config, WallClock clock)
     : dir_(std::move(dir)), config_(std::move(config)), clock_(std::move(clock)) {
-  if (!clock_) clock_ = system_clock_ms;
+  if (!clock_) clock_ = unix_now_ms;
 }
 
 Expected<Install> Install::open(std::string data_dir, WallClock clock) {

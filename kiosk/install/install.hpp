@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 
+#include "kiosk/base/clock.hpp"
 #include "kiosk/base/expected.hpp"
 #include "kiosk/install/active_content.hpp"
 #include "kiosk/install/config.hpp"
@@ -24,8 +25,7 @@ namespace kiosk {
 
 // Unix milliseconds. The wall clock unless a test injects another (to move
 // a day on and watch the retention purge, say).
-using WallClock = std::function<int64_t()>;
-int64_t system_clock_ms();
+using WallClock = std::function<int64_t()>;  // default: unix_now_ms (kiosk/base/clock)
 
 // Where the hub is and who this kiosk is, as the sync client needs it.
 struct HubSettings {

@@ -7,14 +7,12 @@
 #include <algorithm>
 #include <chrono>
 
+#include "kiosk/base/clock.hpp"
 #include "kiosk/base/strings.hpp"
 
 namespace kiosk::scan {
 namespace {
 
-double steady_s() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
 
 // A source with nothing to open is shown as "no camera", not as a fault.
 bool no_camera(ErrorKind kind) { return kind == ErrorKind::CameraAbsent || kind == ErrorKind::NoImages; }
@@ -153,7 +151,7 @@ void ScanService::run() {
       continue;
     }
     if (!*got || frame.view.empty()) continue;
-    double now = steady_s();
+    double now = monotonic_s();
     {
       std::lock_guard lk(mu_);
       ++status_.frames;
@@ -169,7 +167,7 @@ void ScanService::run() {
     DecodeOptions d = opt_.decode;
     if (!d.try_harder) d.global_histogram = (alternate = !alternate);
     auto codes = decode_codes(frame.view, d);
-    double done = steady_s();
+    double done = monotonic_s();
     // The bound counts from the start of a decode: a slow frame is not
     // followed by another at once.
     next_decode = std::max(now + 1.0 / opt_.max_decodes_per_s, done);

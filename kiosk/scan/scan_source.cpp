@@ -29,25 +29,6 @@ class NoneSource final : public ScanSource {
   bool is_none() const override { return true; }
 };
 
-class StillImageSource final : public ScanSource {
- public:
-  explicit StillImageSource(Image img) : img_(std::move(img)) {}
-  std::string describe() const override {
-    return "image " + std::to_string(img_.width) + "x" + std::to_string(img_.height);
-  }
-  Status open() override { return img_.empty() ? Status(source_error(ErrorKind::NoImages, "empty image")) : ok_status(); }
-  void close() override {}
-  Expected<bool> next_frame(SourceFrame& out, int) override {
-    out.view = img_.view();
-    out.sequence = ++seq_;
-    return true;
-  }
-
- private:
-  Image img_;
-  uint64_t seq_ = 0;
-};
-
 bool is_image_name(const fs::path& p) {
   auto e = p.extension().string();
   std::transform(e.begin(), e.end(), e.begin(), [](unsigned char c) { return char(std::tolower(c)); });
@@ -130,10 +111,6 @@ std::unique_ptr<ScanSource> make_none_source() { return std::make_unique<NoneSou
 
 std::unique_ptr<ScanSource> make_image_folder_source(const std::string& dir, int frame_interval_ms) {
   return std::make_unique<ImageFolderSource>(dir, frame_interval_ms);
-}
-
-std::unique_ptr<ScanSource> make_image_source(Image image) {
-  return std::make_unique<StillImageSource>(std::move(image));
 }
 
 Expected<std::unique_ptr<ScanSource>> make_scan_source(std::string_view spec) {

@@ -52,8 +52,6 @@ std::unique_ptr<ScanSource> make_none_source();
 // Every image of `dir` (.png .jpg .jpeg .bmp .pgm .ppm), name order, each
 // shown for `frame_interval_ms` (default: as fast as asked).
 std::unique_ptr<ScanSource> make_image_folder_source(const std::string& dir, int frame_interval_ms = 0);
-// A single still image (for `union-kiosk scan --image` and tests).
-std::unique_ptr<ScanSource> make_image_source(Image image);
 
 struct V4l2Options {
   int width = 640;   // asked for; the driver may give another size

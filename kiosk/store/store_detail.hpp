@@ -46,7 +46,5 @@ std::string keyed_dedup_hash(std::string_view secret, std::string_view digest);
 // The answers JSON sealed to `public_key`; bad_request for a bad key.
 Expected<std::string> seal_answers(std::string_view public_key, const std::string& json_text);
 
-// "{key}" placeholders replaced in both languages.
-Text fill(const Text& t, std::initializer_list<std::pair<std::string_view, std::string>> args);
 
 }  // namespace kiosk::store_detail

@@ -2,9 +2,9 @@
 // (kiosk/base/sqlite), with the message from assets/strings/store.json.
 #include <string>
 
-#include "kiosk/store/store_detail.hpp"
 #include "kiosk/base/sqlite.hpp"
 #include "kiosk/base/strings.hpp"
+#include "kiosk/store/store_detail.hpp"
 
 namespace kiosk::store_detail {
 
@@ -59,18 +59,6 @@ int user_version(sqlite3* db, Error* err) {
   }
   sqlite3_finalize(st);
   return v;
-}
-
-Text fill(const Text& t, std::initializer_list<std::pair<std::string_view, std::string>> args) {
-  auto one = [&](std::string s) {
-    for (const auto& [k, v] : args) {
-      const std::string pat = "{" + std::string(k) + "}";
-      for (size_t pos = s.find(pat); pos != std::string::npos; pos = s.find(pat, pos + v.size()))
-        s.replace(pos, pat.size(), v);
-    }
-    return s;
-  };
-  return Text{one(t.zh), one(t.en)};
 }
 
 }  // namespace kiosk::store_detail

@@ -2,12 +2,13 @@
 // store.cpp and store_sync.cpp.
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <string>
-#include <unordered_map>
 
 #include <sqlite3.h>
 
+#include "kiosk/base/sqlite.hpp"
 #include "kiosk/store/store.hpp"
 #include "kiosk/store/store_detail.hpp"
 
@@ -15,13 +16,13 @@ namespace kiosk {
 
 namespace store_detail {
 
-// One SQLite connection and its cached prepared statements, keyed by the SQL
-// literal's address (every query is a string constant).
+// One SQLite connection and its prepared statements (the project's one
+// statement cache, kiosk/base/sqlite.hpp), made when the connection is
+// handed to the store and finalised before it is closed.
 struct Connection {
   sqlite3* db = nullptr;
-  std::unordered_map<const char*, sqlite3_stmt*> cache;
+  std::unique_ptr<StatementCache> cache;
   ~Connection();
-  sqlite3_stmt* prepare(const char* sql, Error* err);
 };
 
 }  // namespace store_detail
@@ -48,66 +49,44 @@ inline constexpr const char* kColumns =
     "id, ticket, service, content_version, created_at, state, state_at, state_reason, "
     "staff_note, answers, attempts, delivered_at, answers_sealed, sealed_to";
 
-// A cached statement in use: bindings and cursor cleared when it goes out of scope.
-class Query {
+// A cached statement in use (kiosk/base's SqlStatement, given back to the
+// connection's cache when it goes out of scope) that keeps the store's
+// classified error of its last failure: binds chain, step(what) and
+// run(what) name what failed.
+class Query : public SqlStatement {
  public:
-  Query(Connection& c, const char* sql) : db_(c.db), st_(c.prepare(sql, &err_)) {}
-  ~Query() {
-    if (st_) {
-      sqlite3_reset(st_);
-      sqlite3_clear_bindings(st_);
-    }
+  Query(Connection& c, const char* sql) : SqlStatement(*c.cache, sql), db_(c.db) {
+    if (!ok()) err_ = sqlite_error(db_, sqlite3_errcode(db_), "prepare");
   }
-  Query(const Query&) = delete;
-  Query& operator=(const Query&) = delete;
-
-  bool ok() const { return st_ != nullptr; }
   const Error& error() const { return err_; }
-  Query& bind(int i, std::string_view v) {
-    sqlite3_bind_text(st_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-    return *this;
-  }
-  Query& bind(int i, int64_t v) {
-    sqlite3_bind_int64(st_, i, v);
+  template <class T>
+  Query& bind(int i, const T& v) {
+    SqlStatement::bind(i, v);
     return *this;
   }
   Query& bind_blob(int i, std::string_view v) {
-    sqlite3_bind_blob(st_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    SqlStatement::bind_blob(i, v);
     return *this;
   }
   Query& bind_null(int i) {
-    sqlite3_bind_null(st_, i);
+    SqlStatement::bind_null(i);
     return *this;
   }
   // SQLITE_ROW, SQLITE_DONE, or an error code (then error() is set).
   int step(std::string_view what) {
-    int rc = sqlite3_step(st_);
+    const int rc = SqlStatement::step();
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) err_ = sqlite_error(db_, rc, what);
     return rc;
   }
   Status run(std::string_view what) {
-    int rc = step(what);
+    const int rc = step(what);
     if (rc == SQLITE_ROW || rc == SQLITE_DONE) return ok_status();
     return err_;
   }
-  int64_t i64(int c) const { return sqlite3_column_int64(st_, c); }
-  std::string text(int c) const {
-    const auto* p = sqlite3_column_text(st_, c);
-    return p ? std::string(reinterpret_cast<const char*>(p),
-                           static_cast<size_t>(sqlite3_column_bytes(st_, c)))
-             : std::string();
-  }
-  std::string blob(int c) const {
-    const void* p = sqlite3_column_blob(st_, c);
-    return p ? std::string(static_cast<const char*>(p), static_cast<size_t>(sqlite3_column_bytes(st_, c)))
-             : std::string();
-  }
-  bool is_null(int c) const { return sqlite3_column_type(st_, c) == SQLITE_NULL; }
 
  private:
   sqlite3* db_;
   Error err_;
-  sqlite3_stmt* st_;
 };
 
 // BEGIN IMMEDIATE ... COMMIT; rolled back unless committed.

@@ -191,6 +191,7 @@ Expected<std::unique_ptr<RequestStore>> RequestStore::open(const std::string& pa
   auto impl = std::make_unique<Impl>();
   impl->dedup_secret = std::move(secret);
   impl->db = db;
+  impl->conn.cache = std::make_unique<StatementCache>(db);
   impl->path = path;
   impl->opts = std::move(opts);
   impl->read_only = read_only;
@@ -212,22 +213,8 @@ RequestStore::~RequestStore() = default;
 RequestStore::Impl::~Impl() { sodium_memzero(dedup_secret.data(), dedup_secret.size()); }
 
 store_detail::Connection::~Connection() {
-  for (auto& [sql, st] : cache) sqlite3_finalize(st);
+  cache.reset();  // its statements are finalised before the connection closes
   if (db) sqlite3_close_v2(db);
-}
-
-sqlite3_stmt* store_detail::Connection::prepare(const char* sql, Error* err) {
-  auto it = cache.find(sql);
-  if (it != cache.end()) return it->second;
-  sqlite3_stmt* st = nullptr;
-  int rc = sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, nullptr);
-  if (rc != SQLITE_OK) {
-    if (err) *err = sqlite_error(db, rc, "prepare");
-    sqlite3_finalize(st);
-    return nullptr;
-  }
-  cache.emplace(sql, st);
-  return st;
 }
 
 }  // namespace kiosk

@@ -2,8 +2,8 @@
 #include "kiosk/store/submit.hpp"
 
 #include "kiosk/base/log.hpp"
-#include "kiosk/store/store_detail.hpp"
 #include "kiosk/base/strings.hpp"
+#include "kiosk/store/store_detail.hpp"
 
 namespace kiosk {
 
@@ -11,17 +11,10 @@ namespace {
 
 // The form field a place belongs to, so the UI can point at the pick to change.
 std::string field_of_resource(const Service& s, const std::string& resource_key) {
-  FieldType want;
-  if (resource_key.rfind("slot:", 0) == 0)
-    want = FieldType::SlotPick;
-  else if (resource_key.rfind("event:", 0) == 0)
-    want = FieldType::EventPick;
-  else if (resource_key.rfind("class:", 0) == 0)
-    want = FieldType::ClassPick;
-  else
-    return {};
+  const std::optional<FieldType> want = place_pick_type(resource_key);
+  if (!want) return {};
   for (const auto& f : s.fields)
-    if (f.type == want) return f.id;
+    if (f.type == *want) return f.id;
   return {};
 }
 
@@ -33,7 +26,7 @@ Expected<SubmitResult> submit_request(RequestStore& store, const ContentBundle& 
   if (!service) {
     Error e;
     e.kind = ErrorKind::UnknownService;
-    e.message = store_detail::fill(tr("submit.unknown_service"), {{"service", in.service_id}});
+    e.message = fill(tr("submit.unknown_service"), {{"service", in.service_id}});
     e.detail = "service " + in.service_id;
     return e;
   }

@@ -16,6 +16,7 @@ struct CycleReport {
   int batches = 0, accepted = 0, duplicates = 0, quarantined = 0, handled = 0;
   bool uploaded_all = false, status_pulled = false, heartbeat_sent = false;
   bool store_failed = false;      // the local queue, not the hub, stopped it
+  bool lock_busy = false;         // another cycle of this kiosk held the lock: nothing was tried
   Reach reach = Reach::Unknown;   // of the exchange that stopped it (Up when none did)
   bool ok() const { return outcome == NetKind::Ok && uploaded_all && status_pulled && heartbeat_sent; }
 };

@@ -15,8 +15,6 @@
 
 namespace kiosk::sync {
 
-int64_t unix_ms() { return system_clock_ms(); }
-
 namespace {
 
 constexpr int64_t kPurgeEveryMs = 3'600'000;
@@ -36,7 +34,7 @@ SyncClient::SyncClient(RequestStore& store, HubSettings hub, TransportOptions t,
       hub_(hub),
       transport_(HubEndpoint{hub.hub_url, hub.hub_ca_file, hub.allow_plain_http_loopback, hub.token}, t),
       limits_(b),
-      clock_(clock ? std::move(clock) : WallClock(system_clock_ms)),
+      clock_(clock ? std::move(clock) : WallClock(unix_now_ms)),
       batch_items_(std::max(1, b.max_items)) {}
 
 CycleReport SyncClient::pull_status() {
@@ -120,6 +118,7 @@ CycleReport SyncClient::run_cycle(const std::string& data_dir, bool heartbeat) {
   if (!lock.held()) {
     rep.outcome = NetKind::Transient;
     rep.error = "busy";
+    rep.lock_busy = true;
     rep.detail = "another sync cycle is running";
     return rep;
   }

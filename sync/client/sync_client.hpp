@@ -70,7 +70,4 @@ class SyncClient {
   int64_t content_stamp_ = -1;
 };
 
-// The wall clock, unix ms.
-int64_t unix_ms();
-
 }  // namespace kiosk::sync

@@ -11,8 +11,8 @@
 #include <random>
 #include <thread>
 
+#include "kiosk/base/clock.hpp"
 #include "kiosk/base/log.hpp"
-#include "kiosk/base/strings.hpp"
 #include "kiosk/store/store.hpp"
 #include "sync/client/sync_client.hpp"
 
@@ -24,13 +24,6 @@ int64_t file_mtime_ns(const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return 0;
   return static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
-}
-
-// Waits and backoff run on this clock: a wall clock set back (NTP, a test's
-// injected clock) never stretches or cuts a wait.
-int64_t mono_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
 }
 
 }  // namespace
@@ -71,7 +64,7 @@ struct SyncService::Impl {
   Woke wait_until(int64_t deadline) {
     std::unique_lock lock(mu);
     while (!stopping && !wake) {
-      int64_t left = deadline - mono_ms();
+      int64_t left = deadline - monotonic_ms();
       if (left <= 0) return Woke::Deadline;
       cv.wait_for(lock, std::chrono::milliseconds(left));
     }
@@ -102,7 +95,6 @@ struct SyncService::Impl {
       store_opts = want;
     } else {
       st.last_error = store_failure_code(s.error().kind);
-      st.last_error_text = s.error().message;
     }
   }
 
@@ -127,6 +119,8 @@ struct SyncService::Impl {
     st.quarantined = qs.quarantined;
   }
 
+  // Waits and backoff run on the monotonic clock: a wall clock set back (NTP,
+  // a test's injected clock) never stretches or cuts a wait.
   void run() {
     SyncStatus st;
     int failures = 0;
@@ -139,7 +133,7 @@ struct SyncService::Impl {
       // runs is picked up without a restart.
       auto install = Install::open(data_dir, clock);
       open_store(install ? *install : Install::defaults(data_dir, clock), st);
-      int64_t next = mono_ms() + opts.idle_interval_s * 1000LL;
+      int64_t next = monotonic_ms() + opts.idle_interval_s * 1000LL;
       // A broken config.json stops the sync (code "config") until it is fixed.
       Expected<HubSettings> hub =
           install ? install->hub()
@@ -151,11 +145,9 @@ struct SyncService::Impl {
         st.online = false;
         st.stopped = true;
         st.last_error = hub.error().name();
-        st.last_error_text = hub.error().message;
       } else if (!hub->configured()) {
         st.online = false;
         st.last_error.clear();
-        st.last_error_text = {};
       } else if (st.stopped && stopped_token_mtime == file_mtime_ns(dd.device_token_file()) &&
                  stopped_cfg_mtime == file_mtime_ns(dd.config_file()) && !woken_) {
         // Refused or misconfigured: nothing changes until a technician
@@ -163,28 +155,26 @@ struct SyncService::Impl {
       } else if (store) {
         st.stopped = false;
         SyncClient& c = client_for(*hub);
-        const bool hb = !heartbeat_ever || mono_ms() - last_heartbeat >= opts.heartbeat_interval_s * 1000LL;
+        const bool hb = !heartbeat_ever || monotonic_ms() - last_heartbeat >= opts.heartbeat_interval_s * 1000LL;
         CycleReport rep = c.run_cycle(data_dir, hb);
         ++st.cycles;
         st.connections = connections_before + c.connections_opened();
         count_queue(st);
         if (rep.heartbeat_sent && hb) {
-          last_heartbeat = mono_ms();
+          last_heartbeat = monotonic_ms();
           heartbeat_ever = true;
         }
         if (rep.ok()) {
           failures = 0;
           st.online = true;
           st.last_error.clear();
-          st.last_error_text = {};
           st.last_success_ms = clock();
-        } else if (rep.error == "busy") {
-          next = mono_ms() + 1000;  // a technician's cycle is running
+        } else if (rep.lock_busy) {
+          next = monotonic_ms() + 1000;  // a technician's cycle is running
         } else {
           // Online: the hub answered, even if only to say it is busy.
           st.online = rep.outcome == NetKind::Transient && rep.reach != Reach::Down;
           st.last_error = rep.error;
-          st.last_error_text = tr("sync.error." + rep.error);
           if (rep.outcome == NetKind::Refused || rep.outcome == NetKind::Misconfigured) {
             st.stopped = true;
             stopped_token_mtime = file_mtime_ns(dd.device_token_file());
@@ -196,20 +186,20 @@ struct SyncService::Impl {
             int64_t delay = backoff_ms(failures);
             if (rep.retry_after_s >= 0)
               delay = std::max<int64_t>(rep.retry_after_s * 1000LL, opts.backoff_base_ms / 2);
-            next = mono_ms() + delay;
+            next = monotonic_ms() + delay;
           }
         }
       }
       woken_ = false;
-      st.next_attempt_ms = clock() + std::max<int64_t>(0, next - mono_ms());
+      st.next_attempt_ms = clock() + std::max<int64_t>(0, next - monotonic_ms());
       publish(st);
       // Between cycles the waiting count is refreshed every 2 s, so a request
       // just submitted shows up in the UI without a network exchange. With
       // no hub there is nothing to show it beside: sleep to the next look.
       Woke w = Woke::Deadline;
       while (true) {
-        w = wait_until(st.hub_configured ? std::min(next, mono_ms() + 2000) : next);
-        if (w != Woke::Deadline || mono_ms() >= next) break;
+        w = wait_until(st.hub_configured ? std::min(next, monotonic_ms() + 2000) : next);
+        if (w != Woke::Deadline || monotonic_ms() >= next) break;
         if (store) {
           count_queue(st);
           publish(st);

@@ -6,7 +6,6 @@
 #include <memory>
 #include <string>
 
-#include "kiosk/base/text.hpp"
 #include "kiosk/install/install.hpp"
 
 namespace kiosk::sync {
@@ -19,7 +18,6 @@ struct SyncStatus {
   int waiting = 0;              // requests not yet delivered (queued + sending)
   int quarantined = 0;          // rejected by the hub, kept with the reason
   std::string last_error;       // short code ("offline", "revoked", ...); "" if none
-  Text last_error_text;         // the same, for people (zh + en)
   int64_t last_success_ms = 0;  // unix ms of the last full successful cycle
   int64_t next_attempt_ms = 0;  // unix ms of the next planned attempt
   int64_t cycles = 0;           // cycles run since start(): a test waits on it

@@ -2,13 +2,19 @@
 """The layer checker's own test: a small tree that keeps its rules passes;
 each planted violation (a forbidden system header, a forbidden project
 folder, an unrooted include, a folder with no rule, an include cycle, a
-forbidden link) fails with a line that names it."""
+forbidden link) fails with a line that names it.
+
+With the project's own tools/layers.txt as a second argument, it also plants
+each forbidden library header in kiosk/base and kiosk/domain of a tree held
+to the real rules, and each must fail: the real rules, not only the test's,
+keep the core free of curl, SDL, ImGui, ZXing, V4L2 and libmicrohttpd."""
 import os
 import subprocess
 import sys
 import tempfile
 
 CHECKER = sys.argv[1]
+REAL_RULES = sys.argv[2] if len(sys.argv) > 2 else None
 
 RULES = '''
 [system]
@@ -25,7 +31,7 @@ Threads::Threads: *
 '''
 
 
-def tree(files):
+def tree(files, rules=None):
     d = tempfile.mkdtemp(prefix='layers-')
     for path, text in files.items():
         p = os.path.join(d, path)
@@ -33,7 +39,7 @@ def tree(files):
         with open(p, 'w') as f:
             f.write(text)
     with open(os.path.join(d, 'layers.txt'), 'w') as f:
-        f.write(RULES)
+        f.write(RULES if rules is None else rules)
     return d
 
 
@@ -46,8 +52,8 @@ CLEAN = {
 LINKS_OK = 'kiosk_base|kiosk/base|Threads::Threads\nsync_client|sync/client|kiosk_base;CURL::libcurl\n'
 
 
-def run(files, links=None):
-    d = tree(files)
+def run(files, links=None, rules=None):
+    d = tree(files, rules)
     args = [sys.executable, CHECKER, '--root', d, '--rules', os.path.join(d, 'layers.txt')]
     if links is not None:
         with open(os.path.join(d, 'links.txt'), 'w') as f:
@@ -60,8 +66,8 @@ def run(files, links=None):
 failures = []
 
 
-def expect(name, files, code, needle, links=None):
-    rc, out = run(files, links)
+def expect(name, files, code, needle, links=None, rules=None):
+    rc, out = run(files, links, rules)
     ok = rc == code and needle in out
     print(('ok   ' if ok else 'FAIL ') + name)
     if not ok:
@@ -90,5 +96,27 @@ expect('a forbidden link fails', CLEAN, 1, 'kiosk_base (kiosk/base) links CURL::
 expect('linking a higher layer fails', CLEAN, 1, 'links sync_client (sync/client), which it may not use',
        LINKS_OK + 'kiosk_domain|kiosk/domain|sync_client\n')
 
-print(f'{11 - len(failures)} passed, {len(failures)} failed')
+count = 11
+if REAL_RULES:
+    real = open(REAL_RULES, encoding='utf-8').read()
+    base_ok = {'kiosk/base/text.hpp': '#pragma once\n#include <string>\n#include <nlohmann/json.hpp>\n',
+               'kiosk/domain/form.hpp': '#pragma once\n#include "kiosk/base/text.hpp"\n'}
+    # Only the two folders are in the planted tree; the real rules name more,
+    # which is fine: a rule for a folder with no files checks nothing.
+    expect('real rules: a clean core passes', base_ok, 0, '0 violation(s)', rules=real)
+    count += 1
+    for header, lib in [('curl/curl.h', 'curl'), ('SDL2/SDL.h', 'sdl'), ('SDL.h', 'sdl'), ('imgui.h', 'imgui'),
+                        ('ZXing/ReadBarcode.h', 'zxing'), ('linux/videodev2.h', 'v4l2'), ('microhttpd.h', 'mhd'),
+                        ('GL/gl.h', 'gl')]:
+        for folder in ('kiosk/base', 'kiosk/domain'):
+            expect(f'real rules: <{header}> in {folder} fails', {**base_ok, f'{folder}/bad.cpp': f'#include <{header}>\n'},
+                   1, f'{folder} may not use {lib}', rules=real)
+            count += 1
+    for upper in ('ui/screens/x.hpp', 'sync/client/x.hpp', 'kiosk/store/x.hpp'):
+        expect(f'real rules: kiosk/domain including {upper} fails',
+               {**base_ok, 'kiosk/domain/bad.cpp': f'#include "{upper}"\n'}, 1,
+               f'kiosk/domain may not use {os.path.dirname(upper)}', rules=real)
+        count += 1
+
+print(f'{count - len(failures)} passed, {len(failures)} failed')
 sys.exit(1 if failures else 0)

@@ -10,18 +10,6 @@
 
 namespace kiosk::ui {
 
-std::vector<Notice> KioskApp::Impl::current_notices() const {
-  std::vector<Notice> out;
-  if (!d.content) return out;
-  const std::string today = Date::from_unix(unix_now()).iso();
-  for (const Notice& n : d.content->notices) {
-    if (!n.from.empty() && today < n.from) continue;
-    if (!n.until.empty() && today > n.until) continue;
-    out.push_back(n);
-  }
-  return out;
-}
-
 void KioskApp::Impl::frame(double t) {
   now = t;
   if (!started) {
@@ -45,7 +33,7 @@ void KioskApp::Impl::frame(double t) {
                    ImGuiWindowFlags_NoScrollWithMouse | ImGuiWindowFlags_NoNav);
   const SessionEnv e = env();
   const RuleContext ctx = session_rules(s, e);
-  const std::vector<Notice> notices = current_notices();
+  const std::vector<const Notice*> notices = notices_on(*d.content, Date::from_unix(unix_now()).iso());
   SyncIndicator shown = sync;
   if (!shown.hub_configured) shown.waiting = local_waiting;
   ScreenView v{s, *d.content, ctx, shown};

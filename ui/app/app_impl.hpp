@@ -54,7 +54,6 @@ struct KioskApp::Impl {
   void code_scanned(const std::string& text);
 
   // --- each frame (app_frame.cpp) ---
-  std::vector<Notice> current_notices() const;
   void frame(double t);
 };
 

@@ -37,7 +37,7 @@ Event draw_attract(const ScreenView& v) {
     const double shown_for = v.now_s - v.s.screen_entered_s;
     const size_t n = v.notices->size();
     const size_t i = static_cast<size_t>(std::floor(std::max(0.0, shown_for) / 8.0)) % n;
-    const Notice& notice = (*v.notices)[i];
+    const Notice& notice = *(*v.notices)[i];
     // What fits above the call to action (a 1366x768 or 1280x800 screen has
     // less room than 1080p): the English body goes first, then the English
     // title; whatever is left is clipped, never drawn over the button.

@@ -9,11 +9,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "kiosk/base/strings.hpp"
 #include "kiosk/domain/content.hpp"
 #include "kiosk/domain/form.hpp"
-#include "kiosk/base/strings.hpp"
-#include "ui/session/indicators.hpp"
 #include "ui/session/events.hpp"
+#include "ui/session/indicators.hpp"
 #include "ui/session/places.hpp"
 #include "ui/session/session.hpp"
 
@@ -51,7 +51,7 @@ struct ScreenView {
   PreviewFrame preview;
   // Places left of the service's pick lists, counted when the page opened.
   const PlacesLeft* places = nullptr;
-  const std::vector<Notice>* notices = nullptr;  // those in date today
+  const std::vector<const Notice*>* notices = nullptr;  // those in date today (notices_on)
   // Mutable editor state (keyboard): see above.
   std::string* editing_text = nullptr;
   KeyboardState* keyboard = nullptr;

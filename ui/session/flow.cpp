@@ -139,20 +139,20 @@ PickPlaces pick_places(const Service& s, const Field& f, const std::string& id,
   PickPlaces p;
   if (f.type == FieldType::SlotPick) {
     if (const DutySlot* d = c.slot(id)) {
-      p.resource_key = "slot:" + id;
+      p.resource_key = place_key(f.type, id);
       p.capacity = d->capacity;
       p.booked = d->booked;
     }
   } else if (f.type == FieldType::EventPick) {
     if (const MixerEvent* e = c.event(id)) {
-      p.resource_key = "event:" + id;
+      p.resource_key = place_key(f.type, id);
       p.capacity = e->capacity;
       p.booked = e->booked;
       if (e->gender_balanced && !s.policy.gender_field.empty()) {
         auto g = a.find(s.policy.gender_field);
         if (g != a.end() && g->is_string() && (*g == "m" || *g == "f")) {
           const std::string gender = g->get<std::string>();
-          p.resource_key += ":gender:" + gender;
+          p.resource_key = gender_place_key(id, gender);
           p.capacity = e->capacity / 2;
           p.booked = gender == "m" ? e->booked_m : e->booked_f;
         }
@@ -160,7 +160,7 @@ PickPlaces pick_places(const Service& s, const Field& f, const std::string& id,
     }
   } else if (f.type == FieldType::ClassPick) {
     if (const ChildcareClass* k = c.klass(id)) {
-      p.resource_key = "class:" + id;
+      p.resource_key = place_key(f.type, id);
       p.capacity = k->capacity;
       p.booked = k->booked;
     }

@@ -1,8 +1,5 @@
 #include "ui/shell/options.hpp"
 
-#include <algorithm>
-#include <cstdio>
-
 #include "kiosk/base/strings.hpp"
 
 namespace kiosk::ui {
@@ -14,87 +11,54 @@ Error bad(const std::string& what) {
   return Error{ErrorKind::BadOption, {t.zh + what, t.en + what}, "", what};
 }
 
-bool parse_int(const std::string& s, int lo, int hi, int* out) {
-  if (s.empty() || s.size() > 9) return false;
-  int v = 0;
-  for (char c : s) {
-    if (c < '0' || c > '9') return false;
-    v = v * 10 + (c - '0');
-  }
-  if (v < lo || v > hi) return false;
-  *out = v;
-  return true;
-}
-
 }  // namespace
 
-Expected<UiOptions> parse_ui_options(const std::vector<std::string>& args) {
+const std::vector<std::string_view> kUiValueOptions = {
+    "--windowed", "--lang", "--scan-source", "--automation-file", "--stats-file", "--idle-timeout",
+    "--idle-countdown"};
+const std::vector<std::string_view> kUiFlags = {"--large-text",      "--demo",           "--no-gb2312-level2",
+                                                "--no-atlas-cache", "--exit-after-first-frame"};
+
+Expected<UiOptions> parse_ui_options(const Args& a) {
   UiOptions o;
-  for (size_t i = 0; i < args.size(); ++i) {
-    std::string a = args[i];
-    std::string value;
-    bool has_inline = false;
-    if (a.rfind("--", 0) == 0) {
-      size_t eq = a.find('=');
-      if (eq != std::string::npos) {
-        value = a.substr(eq + 1);
-        a = a.substr(0, eq);
-        has_inline = true;
-      }
-    }
-    auto need = [&](std::string* out) {
-      if (has_inline) { *out = value; return true; }
-      if (i + 1 >= args.size()) return false;
-      *out = args[++i];
-      return true;
-    };
-    std::string v;
-    if (a == "--windowed") {
-      if (!need(&v)) return bad("--windowed WxH");
-      size_t x = v.find('x');
-      if (x == std::string::npos || !parse_int(v.substr(0, x), 200, 16384, &o.width) ||
-          !parse_int(v.substr(x + 1), 200, 16384, &o.height))
-        return bad("--windowed " + v);
-      o.windowed = true;
-    } else if (a == "--lang") {
-      if (!need(&v) || (v != "zh" && v != "en")) return bad("--lang zh|en");
-      o.lang = v == "zh" ? Lang::Zh : Lang::En;
-    } else if (a == "--large-text") {
-      o.large_text = true;
-    } else if (a == "--demo") {
-      o.demo = true;
-    } else if (a == "--scan-source") {
-      if (!need(&o.scan_source)) return bad("--scan-source SRC");
-    } else if (a == "--automation-file") {
-      if (!need(&o.automation_file) || o.automation_file.empty()) return bad("--automation-file PATH");
-    } else if (a == "--stats-file") {
-      if (!need(&o.stats_file) || o.stats_file.empty()) return bad("--stats-file PATH");
-    } else if (a == "--idle-timeout") {
-      int s = 0;
-      if (!need(&v) || !parse_int(v, 1, 86400, &s)) return bad("--idle-timeout S (1..86400)");
-      o.idle_timeout_s = s;
-    } else if (a == "--idle-countdown") {
-      int s = 0;
-      if (!need(&v) || !parse_int(v, 1, 3600, &s)) return bad("--idle-countdown S (1..3600)");
-      o.idle_countdown_s = s;
-    } else if (a == "--no-gb2312-level2") {
-      o.gb2312_level2 = false;
-    } else if (a == "--no-atlas-cache") {
-      o.atlas_cache = false;
-    } else if (a == "--exit-after-first-frame") {
-      o.exit_after_first_frame = true;
-    } else {
-      return bad(args[i]);
-    }
+  if (a.has("--windowed")) {
+    const std::string v = a.get("--windowed");
+    const size_t x = v.find('x');
+    auto w = x == std::string::npos ? std::nullopt : parse_number(std::string_view(v).substr(0, x), 200, 16384);
+    auto h = x == std::string::npos ? std::nullopt : parse_number(std::string_view(v).substr(x + 1), 200, 16384);
+    if (!w || !h) return bad("--windowed " + v);
+    o.windowed = true;
+    o.width = static_cast<int>(*w);
+    o.height = static_cast<int>(*h);
   }
+  if (a.has("--lang")) {
+    const std::string v = a.get("--lang");
+    if (v != "zh" && v != "en") return bad("--lang zh|en");
+    o.lang = v == "zh" ? Lang::Zh : Lang::En;
+  }
+  o.large_text = a.has("--large-text");
+  o.demo = a.has("--demo");
+  o.scan_source = a.get("--scan-source");
+  if (a.has("--scan-source") && o.scan_source.empty()) return bad("--scan-source SRC");
+  o.automation_file = a.get("--automation-file");
+  if (a.has("--automation-file") && o.automation_file.empty()) return bad("--automation-file PATH");
+  o.stats_file = a.get("--stats-file");
+  if (a.has("--stats-file") && o.stats_file.empty()) return bad("--stats-file PATH");
+  int s = 0;
+  if (!a.number("--idle-timeout", 1, 86400, s)) return bad("--idle-timeout S (1..86400)");
+  if (a.has("--idle-timeout")) o.idle_timeout_s = s;
+  if (!a.number("--idle-countdown", 1, 3600, s)) return bad("--idle-countdown S (1..3600)");
+  if (a.has("--idle-countdown")) o.idle_countdown_s = s;
+  o.gb2312_level2 = !a.has("--no-gb2312-level2");
+  o.atlas_cache = !a.has("--no-atlas-cache");
+  o.exit_after_first_frame = a.has("--exit-after-first-frame");
   return o;
 }
 
-bool ui_option_takes_value(std::string_view name) {
-  static constexpr std::string_view kWithValue[] = {"--windowed",   "--lang",         "--scan-source",
-                                                    "--automation-file", "--stats-file", "--idle-timeout",
-                                                    "--idle-countdown"};
-  return std::find(std::begin(kWithValue), std::end(kWithValue), name) != std::end(kWithValue);
+Expected<UiOptions> parse_ui_options(const std::vector<std::string>& args) {
+  const Args a(args, kUiValueOptions, kUiFlags, 0, false);
+  if (!a.bad.empty()) return bad(a.bad);
+  return parse_ui_options(a);
 }
 
 }  // namespace kiosk::ui

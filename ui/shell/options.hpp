@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include "kiosk/base/args.hpp"
 #include "kiosk/base/expected.hpp"
 #include "kiosk/base/text.hpp"
 
@@ -26,11 +27,17 @@ struct UiOptions {
   bool exit_after_first_frame = false;  // --exit-after-first-frame (start-up timing)
 };
 
-// Unknown or malformed options are an Error (ErrorKind::BadOption).
-Expected<UiOptions> parse_ui_options(const std::vector<std::string>& args);
+// The options above that take a value ("--lang zh") and the bare flags
+// ("--large-text"): union-kiosk's main reads its whole command line once,
+// with its own options added, by the project's one parser (kiosk/base/args).
+extern const std::vector<std::string_view> kUiValueOptions;
+extern const std::vector<std::string_view> kUiFlags;
 
-// Whether an option above takes a value ("--lang zh" does, "--large-text"
-// does not): how union-kiosk tells an option's value from a command name.
-bool ui_option_takes_value(std::string_view name);
+// The touch UI's options from what that parser read; options that are not
+// the UI's (--data-dir, --json) are left alone. A malformed value is an
+// Error (ErrorKind::BadOption).
+Expected<UiOptions> parse_ui_options(const Args& a);
+// The same from the words themselves; an unknown option is an Error too.
+Expected<UiOptions> parse_ui_options(const std::vector<std::string>& args);
 
 }  // namespace kiosk::ui

@@ -10,22 +10,27 @@
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <iostream>
 #include <memory>
 #include <optional>
 #include <string>
 
+#include "kiosk/base/clock.hpp"
+#include "kiosk/base/exit_codes.hpp"
+#include "kiosk/base/failure_output.hpp"
 #include "kiosk/base/log.hpp"
+#include "kiosk/base/strings.hpp"
 #include "kiosk/install/install.hpp"
 #include "kiosk/store/store.hpp"
 #include "kiosk/store/submit.hpp"
-#include "ui/screens/fault_screen.hpp"
-#include "ui/shell/options.hpp"
-#include "ui/shell/peripherals.hpp"
+#include "ui/app/app.hpp"
 #include "ui/platform/frame_stats.hpp"
 #include "ui/platform/style.hpp"
 #include "ui/platform/window.hpp"
+#include "ui/screens/fault_screen.hpp"
+#include "ui/shell/options.hpp"
+#include "ui/shell/peripherals.hpp"
 #include "ui/shell/run.hpp"
-#include "ui/app/app.hpp"
 #include "ui/text/fonts.hpp"
 #include "ui/text/pinyin.hpp"
 #include "ui/widgets/automation.hpp"
@@ -41,15 +46,7 @@ constexpr int kSettleFrames = 3;
 // While something moves (countdown, camera preview) the loop polls at most this often.
 constexpr double kAnimationStepS = 1.0 / 30.0;
 
-double mono_s() {
-  using namespace std::chrono;
-  return duration<double>(steady_clock::now().time_since_epoch()).count();
-}
-
-double unix_s() {
-  using namespace std::chrono;
-  return duration<double>(system_clock::now().time_since_epoch()).count();
-}
+double unix_s() { return static_cast<double>(unix_now_ms()) / 1000.0; }
 
 // The fonts and style for a UI scale, rebuilt when large text is switched.
 struct FontState {
@@ -80,10 +77,10 @@ class LoopSink final : public InputSink {
   LoopSink(KioskApp* app, Peripherals& peripherals) : app_(app), peripherals_(peripherals) {}
   void on_user_input() override {
     input = true;
-    if (app_) app_->on_user_input(mono_s());
+    if (app_) app_->on_user_input(monotonic_s());
   }
-  void on_text(const char* utf8) override { peripherals_.feed_text(utf8, mono_s()); }
-  void on_enter() override { peripherals_.feed_enter(mono_s()); }
+  void on_text(const char* utf8) override { peripherals_.feed_text(utf8, monotonic_s()); }
+  void on_enter() override { peripherals_.feed_enter(monotonic_s()); }
   void on_quit() override { quit = true; }
   void on_display_changed() override { input = true; }
   bool input = false;
@@ -96,17 +93,10 @@ class LoopSink final : public InputSink {
 
 }  // namespace
 
-int run_touch_ui(const std::string& data_dir, const std::vector<std::string>& args) {
-  const double t_start = mono_s();
-  auto parsed = parse_ui_options(args);
-  if (!parsed) {
-    std::fprintf(stderr, "union-kiosk: %s\n  %s\n", parsed.error().message.zh.c_str(),
-                 parsed.error().message.en.c_str());
-    return 2;
-  }
-  const UiOptions opt = *parsed;
+int run_touch_ui(const std::string& data_dir, const UiOptions& opt) {
+  const double t_start = monotonic_s();
   // Start-up phases, logged once with the first frame (ms since main).
-  auto since = [&] { return static_cast<int64_t>((mono_s() - t_start) * 1000.0); };
+  auto since = [&] { return static_cast<int64_t>((monotonic_s() - t_start) * 1000.0); };
   int64_t ms_content = 0, ms_store = 0, ms_window = 0, ms_fonts = 0, ms_ime = 0, ms_app = 0;
 
   auto opened = Install::open(data_dir);
@@ -128,9 +118,7 @@ int run_touch_ui(const std::string& data_dir, const std::vector<std::string>& ar
   auto active = install.active_content();
   if (!active) {
     log::event(log::Level::Error, "ui", "no content", {{"code", active.error().name()}});
-    std::fprintf(stderr, "union-kiosk: %s\n  %s\n", active.error().message.zh.c_str(),
-                 active.error().message.en.c_str());
-    return 1;
+    return print_failure(std::cout, std::cerr, false, active.error(), kExitCannotWork);
   }
   ms_content = since();
   log::event(log::Level::Info, "ui", "content",
@@ -162,8 +150,9 @@ int run_touch_ui(const std::string& data_dir, const std::vector<std::string>& ar
   auto window = PlatformWindow::open(wo, &werr);
   if (!window) {
     log::event(log::Level::Error, "ui", "no display", {{"detail", werr}});
-    std::fprintf(stderr, "union-kiosk: cannot open the display: %s\n", werr.c_str());
-    return 1;
+    return print_failure(std::cout, std::cerr, false,
+                         Error{ErrorKind::NoDisplay, fill(tr("platform.no_display"), {{"detail", werr}}), "", werr},
+                         kExitCannotWork);
   }
   ms_window = since();
   log::event(log::Level::Info, "ui", "window",
@@ -221,7 +210,7 @@ int run_touch_ui(const std::string& data_dir, const std::vector<std::string>& ar
   std::unique_ptr<AtlasPrewarm> prewarm;
 
   while (!sink.quit) {
-    double now = mono_s();
+    double now = monotonic_s();
     // How long nothing needs doing: zero while frames are settling.
     double timeout = -1;
     auto until = [&](double t_abs) {
@@ -241,7 +230,7 @@ int run_touch_ui(const std::string& data_dir, const std::vector<std::string>& ar
     int events = window->pump(timeout, sink);
     if (sink.quit) break;
     if (events > 0 || timeout != 0) stats.wakeup();
-    now = mono_s();
+    now = monotonic_s();
     if (sink.input) settle = kSettleFrames;
 
     if (app && peripherals.deliver(*app, *window, now)) settle = std::max(settle, kSettleFrames);
@@ -264,7 +253,7 @@ int run_touch_ui(const std::string& data_dir, const std::vector<std::string>& ar
       fonts.styled = true;
     }
 
-    const double t0 = mono_s();
+    const double t0 = monotonic_s();
     window->begin_frame();
     if (app) {
       app->frame(now);
@@ -279,10 +268,10 @@ int run_touch_ui(const std::string& data_dir, const std::vector<std::string>& ar
                                                            : "platform.store_fault.other";
       draw_fault_screen("platform.store_damaged.title", body, code);
     }
-    const double t_ui = mono_s();
+    const double t_ui = monotonic_s();
     window->end_frame();
     keyboard_frame_end(ime.get());
-    const double t1 = mono_s();
+    const double t1 = monotonic_s();
     stats.frame((t1 - t0) * 1000.0, t1);
     stats.ui_part((t_ui - t0) * 1000.0);
     --settle;
@@ -311,7 +300,7 @@ int run_touch_ui(const std::string& data_dir, const std::vector<std::string>& ar
   stats.flush();
   prewarm.reset();  // waits for a build under way (it allocates through ImGui)
   log::event(log::Level::Info, "ui", "stopped", {{"frames", static_cast<int64_t>(stats.frames())}});
-  return 0;
+  return kExitOk;
 }
 
 }  // namespace kiosk::ui

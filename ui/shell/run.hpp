@@ -1,12 +1,13 @@
 // Entry point of the touch kiosk (implemented in ui/app/).
 #pragma once
 #include <string>
-#include <vector>
+
+#include "ui/shell/options.hpp"
 
 namespace kiosk::ui {
 
-// args: --windowed WxH, --lang zh|en, --scan-source SRC, --large-text, ... ;
-// returns the process exit code.
-int run_touch_ui(const std::string& data_dir, const std::vector<std::string>& args);
+// Runs the touch kiosk until it is closed; returns the process exit code
+// (kiosk/base/exit_codes.hpp: 3 when there is no content or no display).
+int run_touch_ui(const std::string& data_dir, const UiOptions& opt);
 
 }  // namespace kiosk::ui

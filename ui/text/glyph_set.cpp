@@ -33,7 +33,7 @@ void GlyphSet::add_range(char32_t first, char32_t last) {
 }
 
 void GlyphSet::add_utf8(std::string_view text) {
-  for (char32_t c : utf8_decode(text)) add(c);
+  for (char32_t c : kiosk::utf8_decode_lenient(text)) add(c);
 }
 
 void GlyphSet::add(const GlyphSet& other) {
@@ -50,7 +50,7 @@ bool GlyphSet::contains(char32_t c) const {
 }
 
 bool GlyphSet::contains_all_utf8(std::string_view text) const {
-  for (char32_t c : utf8_decode(text))
+  for (char32_t c : kiosk::utf8_decode_lenient(text))
     if (!contains(c)) return false;
   return true;
 }
@@ -83,35 +83,6 @@ uint64_t GlyphSet::digest() const {
   }
   return h;
 }
-
-std::vector<char32_t> utf8_decode(std::string_view s) {
-  std::vector<char32_t> out;
-  out.reserve(s.size());
-  size_t i = 0;
-  while (i < s.size()) {
-    unsigned char b = static_cast<unsigned char>(s[i]);
-    char32_t c;
-    int len;
-    if (b < 0x80) { c = b; len = 1; }
-    else if ((b & 0xE0) == 0xC0) { c = b & 0x1F; len = 2; }
-    else if ((b & 0xF0) == 0xE0) { c = b & 0x0F; len = 3; }
-    else if ((b & 0xF8) == 0xF0) { c = b & 0x07; len = 4; }
-    else { ++i; continue; }  // stray continuation byte: skip it
-    if (i + len > s.size()) break;
-    bool ok = true;
-    for (int k = 1; k < len; ++k) {
-      unsigned char cb = static_cast<unsigned char>(s[i + k]);
-      if ((cb & 0xC0) != 0x80) { ok = false; break; }
-      c = (c << 6) | (cb & 0x3F);
-    }
-    if (!ok) { ++i; continue; }
-    out.push_back(c);
-    i += len;
-  }
-  return out;
-}
-
-void utf8_append(std::string& out, char32_t c) { out += kiosk::utf8_encode(std::u32string_view(&c, 1)); }
 
 namespace {
 

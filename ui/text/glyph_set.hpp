@@ -45,8 +45,4 @@ void add_embedded_text(GlyphSet& set);
 // Every character of the files in a content directory (a pushed bundle).
 void add_directory_text(GlyphSet& set, const std::string_view dir);
 
-// UTF-8 helpers shared by the text code.
-std::vector<char32_t> utf8_decode(std::string_view text);
-void utf8_append(std::string& out, char32_t c);
-
 }  // namespace kiosk::ui

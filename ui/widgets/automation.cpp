@@ -113,7 +113,6 @@ const std::vector<Target>& targets() { return reg().last; }
 const std::string& screen() { return reg().last_screen; }
 uint64_t frame() { return reg().frame; }
 uint64_t taps() { return reg().taps; }
-const Tap& last_tap() { return reg().tap; }
 
 void write_json_if_changed(const std::string& path) {
   Registry& r = reg();

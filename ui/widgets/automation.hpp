@@ -57,7 +57,6 @@ const std::vector<Target>& targets();
 const std::string& screen();
 uint64_t frame();
 uint64_t taps();
-const Tap& last_tap();
 void write_json_if_changed(const std::string& path);
 
 }  // namespace kiosk::ui::automation

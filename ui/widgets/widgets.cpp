@@ -244,18 +244,6 @@ void draw_tick(ImDrawList* dl, ImVec2 mn, ImVec2 mx, ImU32 color) {
   dl->AddLine(b, c, color, w * 0.14f);
 }
 
-void progress_bar(const std::string& words, int step, int total, float width) {
-  const Palette& p = pal();
-  wrapped_text(words, kBodyPx, p.header_text, width);
-  ImVec2 pos = ImGui::GetCursorScreenPos();
-  const float h = px(14);
-  ImDrawList* dl = ImGui::GetWindowDrawList();
-  dl->AddRectFilled(pos, ImVec2(pos.x + width, pos.y + h), p.disabled_bg, h * 0.5f);
-  const float frac = total > 0 ? std::clamp(static_cast<float>(step) / total, 0.0f, 1.0f) : 0.0f;
-  dl->AddRectFilled(pos, ImVec2(pos.x + width * frac, pos.y + h), p.header_text, h * 0.5f);
-  ImGui::Dummy(ImVec2(width, h));
-}
-
 void error_text(const std::string& words, float width) {
   const Palette& p = pal();
   ImVec2 pos = ImGui::GetCursorScreenPos();
@@ -371,18 +359,6 @@ bool ticket_pad(std::string& text, const std::vector<TicketLetter>& letters,
     }
   }
   return changed;
-}
-
-std::string fill(std::string pattern, const std::vector<std::pair<std::string, std::string>>& vars) {
-  for (const auto& [k, v] : vars) {
-    const std::string key = "{" + k + "}";
-    size_t pos = 0;
-    while ((pos = pattern.find(key, pos)) != std::string::npos) {
-      pattern.replace(pos, key.size(), v);
-      pos += v.size();
-    }
-  }
-  return pattern;
 }
 
 }  // namespace kiosk::ui

@@ -1,7 +1,8 @@
 // The kiosk's building blocks for elderly-friendly touch screens: big
 // buttons (at least 60 px tall at scale 1), tiles, wrapped text with 1.4x
-// line spacing, pick lists that say "full" in words, a progress line, QR
+// line spacing, pick lists that say "full" in words, QR
 // drawing from a bitmap, and the palette (normal or high contrast).
+// Placeholders are filled by kiosk::fill (kiosk/base/strings.hpp).
 // imgui.h only; every tappable widget reports itself to automation.
 #pragma once
 #include <cstdint>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "imgui.h"
+#include "kiosk/base/strings.hpp"
 
 namespace kiosk::ui {
 
@@ -85,9 +87,6 @@ bool pick_row(const PickRow& row, float width);
 // A selectable option (single or multi choice): a box with a tick when chosen.
 bool option_box(const std::string& id, const std::string& label, bool selected, ImVec2 size);
 
-// "Step 2 of 5" with a bar under it.
-void progress_bar(const std::string& words, int step, int total, float width);
-
 // An error in words beside (under) a field: a marker bar plus the text.
 void error_text(const std::string& words, float width);
 
@@ -98,8 +97,6 @@ void draw_qr(const std::vector<uint8_t>& modules, int width, int height, float s
 // Draws a tick inside `box` (the non-colour sign that something is chosen).
 void draw_tick(ImDrawList* dl, ImVec2 min, ImVec2 max, ImU32 color);
 
-// Replace {name} placeholders: fill("第 {n} 步", {{"n","2"}}).
-std::string fill(std::string pattern, const std::vector<std::pair<std::string, std::string>>& vars);
 
 // Scrolling for people who do not know to drag: "up" and "down" buttons in
 // a column beside a scrolling region. Take the region's state just before

@@ -83,7 +83,7 @@ TEST_CASE("retention_days 1: the sync thread purges a delivered request's answer
   hub.start();
   enroll(kdir, hub, hub.url());
   set_retention_days(kdir, 1);
-  const int64_t t0 = system_clock_ms();
+  const int64_t t0 = unix_now_ms();
   std::atomic<int64_t> now{t0};
   auto install = Install::open(kdir, [&] { return now.load(); });
   REQUIRE(install.ok());
@@ -122,7 +122,7 @@ TEST_CASE("retention_days 1: sync --once purges a delivered request's answers a 
   hub.start();
   enroll(kdir, hub, hub.url());
   set_retention_days(kdir, 1);
-  const int64_t t0 = system_clock_ms();
+  const int64_t t0 = unix_now_ms();
   auto ids = queue_requests(kdir, 2, "legal", t0);
 
   REQUIRE(sync_once(kdir, t0) == 0);

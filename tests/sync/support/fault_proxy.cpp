@@ -98,7 +98,7 @@ struct FaultProxy::Impl {
   std::mutex mu;
   Fault fault = Fault::None;
   int left = 0, delay_ms = 3000, retry_after_s = 1;
-  std::atomic<int> faulted{0}, forwarded{0}, accepted{0};
+  std::atomic<int> faulted{0}, forwarded{0}, accepted{0}, released{0};
   std::thread acceptor;
   std::list<std::thread> conns;
 
@@ -150,6 +150,7 @@ struct FaultProxy::Impl {
       if (f == Fault::SlowResponse) {
         for (int waited = 0; waited < delay && !stop; waited += 50)
           std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        ++released;
         send_all(cfd, resp.data(), resp.size());
         break;
       }
@@ -221,6 +222,7 @@ int FaultProxy::faults_left() const {
   return impl_->left;
 }
 int FaultProxy::faulted() const { return impl_->faulted; }
+int FaultProxy::released() const { return impl_->released; }
 int FaultProxy::forwarded() const { return impl_->forwarded; }
 int FaultProxy::accepted() const { return impl_->accepted; }
 

@@ -29,6 +29,7 @@ class FaultProxy {
   void inject(Fault f, int times, int delay_ms = 3000, int retry_after_s = 1);
   int faults_left() const;
   int faulted() const;    // exchanges broken so far
+  int released() const;   // answers held by SlowResponse that were let go so far
   int forwarded() const;  // requests that reached the hub
   int accepted() const;   // TCP connections the kiosk opened to the proxy
 

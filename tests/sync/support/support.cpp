@@ -270,7 +270,7 @@ std::vector<std::string> queue_requests(const std::string& data_dir, int n,
   std::vector<std::string> ids;
   // Strictly increasing across calls too, so creation order is the order of the calls.
   static int64_t last = 0;
-  int64_t now = now_ms > 0 ? now_ms : system_clock_ms();
+  int64_t now = now_ms > 0 ? now_ms : unix_now_ms();
   if (now_ms <= 0) now = std::max(now, last + 1);
   last = now + n;
   for (int i = 0; i < n; ++i) {

@@ -22,7 +22,7 @@ fi
 SOURCES=(
   "$SRC/tests/kiosk/card/fuzz/fuzz_member_card.cpp"
   "$SRC/kiosk/card/member_card.cpp" "$SRC/kiosk/card/trust.cpp" "$SRC/kiosk/base/base64url.cpp"
-  "$SRC/kiosk/base/strings.cpp" "$SRC/kiosk/base/json_limited.cpp" "$ASSETS"
+  "$SRC/kiosk/base/strings.cpp" "$SRC/kiosk/base/json_limited.cpp" "$SRC/kiosk/base/utf8.cpp" "$ASSETS"
 )
 # Rebuild only when a source is newer than the binary.
 needs_build=1
