@@ -181,3 +181,54 @@ TEST_CASE("union-kiosk submit --card: the card is verified as at the touch scree
   REQUIRE(list.code == 0);
   CHECK(list.j()["requests"].size() == 1);
 }
+
+TEST_CASE("union-kiosk: a wrong command line is one JSON shape and exit 2, whatever part of it is wrong") {
+  TempDir dir;
+  const std::string data = dir.file("data");
+  auto usage = [&](const std::vector<std::string>& args, const std::string& detail) {
+    std::vector<std::string> a = {"--data-dir", data, "--json"};
+    a.insert(a.end(), args.begin(), args.end());
+    const Proc p = kiosk_run(a);
+    INFO("args " << json(args).dump() << " out " << p.out << " err " << p.err);
+    CHECK(p.code == 2);
+    const json j = json::parse(p.out, nullptr, false);
+    REQUIRE(j.is_object());
+    CHECK(j["ok"] == false);
+    CHECK(j["error"] == "usage");
+    CHECK(j["detail"].get<std::string>().find(detail) != std::string::npos);
+    CHECK_FALSE(j["message"]["zh"].get<std::string>().empty());
+    CHECK_FALSE(j["message"]["en"].get<std::string>().empty());
+  };
+  usage({"bogus"}, "bogus");                                 // no such command
+  usage({"sync", "--once", "--timeout-ms", "5abc"}, "--timeout-ms 5abc");  // stoi threw here before
+  usage({"sync", "--once", "--batch-items", "0"}, "--batch-items 0");
+  usage({"sync", "frob"}, "frob");
+  usage({"enroll", "--code", "x"}, "--hub");
+  usage({"card", "verify", "--zzz"}, "--zzz");
+  usage({"--lang", "en", "queue", "list"}, "--lang");       // a touch-UI option before a command
+  usage({"--frobnicate"}, "--frobnicate");
+  // Without --json the words go to stderr, in both languages.
+  const Proc plain = kiosk_run({"--data-dir", data, "bogus"});
+  CHECK(plain.code == 2);
+  CHECK(plain.out.empty());
+  CHECK(plain.err.find("没有“bogus”这个命令") != std::string::npos);
+  CHECK(plain.err.find("There is no command \"bogus\"") != std::string::npos);
+  // A touch-UI option with a bad value: refused before any window opens.
+  const Proc lang = kiosk_run({"--data-dir", data, "--json", "--lang", "fr"});
+  CHECK(lang.code == 2);
+  CHECK(json::parse(lang.out, nullptr, false)["error"] == "bad_option");
+}
+
+TEST_CASE("union-kiosk: the touch UI with no screen to show on exits 3 and says so, never runs unseen") {
+  TempDir dir;
+  // No X display, no Wayland, no driver asked for: SDL would fall back to a
+  // driver that draws nowhere; the kiosk refuses it, so that its supervisor
+  // sees a failure instead of a kiosk no one can see.
+  const Proc p = kiosk_run({"--data-dir", dir.file("data"), "--windowed", "800x600", "--exit-after-first-frame"},
+                           {"DISPLAY=", "WAYLAND_DISPLAY=", "SDL_VIDEODRIVER="});
+  INFO("err " << p.err);
+  CHECK(p.code == 3);
+  CHECK(p.err.find("无法打开显示屏") != std::string::npos);
+  CHECK(p.err.find("Cannot open the display") != std::string::npos);
+  CHECK(p.err.find("first frame") == std::string::npos);
+}

@@ -82,6 +82,16 @@ std::unique_ptr<PlatformWindow> PlatformWindow::open(const WindowOptions& opt,
     return nullptr;
   }
   d.sdl_up = true;
+  // With no screen to show on, SDL falls back to a driver that draws
+  // nowhere: a kiosk that seems to run but that no one can see. Only when
+  // that driver was asked for by name (SDL_VIDEODRIVER) is it meant.
+  const char* driver = SDL_GetCurrentVideoDriver();
+  const char* asked = SDL_getenv("SDL_VIDEODRIVER");
+  if (driver && (std::strcmp(driver, "offscreen") == 0 || std::strcmp(driver, "dummy") == 0) &&
+      !(asked && std::strcmp(asked, driver) == 0)) {
+    *error = std::string("no screen: only SDL's ") + driver + " driver started (DISPLAY or WAYLAND_DISPLAY unset?)";
+    return nullptr;
+  }
 
   SDL_GL_SetAttribute(SDL_GL_CONTEXT_FLAGS, 0);
   SDL_GL_SetAttribute(SDL_GL_CONTEXT_MAJOR_VERSION, 3);

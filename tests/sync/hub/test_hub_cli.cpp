@@ -142,6 +142,18 @@ TEST_CASE("union-hub cli: one parser, the project's exit codes and one JSON erro
   // A data dir that is not a database cannot work: 3.
   { std::ofstream(d.path + "/hub.db") << "not sqlite at all, not sqlite at all, not sqlite at all"; }
   CHECK(hub_cli(d.path, {"kiosk", "list"}).code == 3);
+  // A data dir that cannot be made is the install's fault, not the line's: 3, said in words.
+  RunResult nodir = run({hub_binary(), "--json", "kiosk", "list", "--data-dir", d.path + "/hub.db/below"});
+  CHECK(nodir.code == 3);
+  json nd = json::parse(nodir.out, nullptr, false);
+  REQUIRE(nd.is_object());
+  CHECK(nd["error"] == "io");
+  CHECK(nd["field"] == "--data-dir");
+  CHECK(nd["message"]["zh"].get<std::string>().find("无法创建数据目录") != std::string::npos);
+  // No command at all: the same JSON shape under --json.
+  RunResult none = run({hub_binary(), "--json"});
+  CHECK(none.code == 2);
+  CHECK(json::parse(none.out, nullptr, false)["error"] == "usage");
 }
 
 TEST_CASE("union-hub: over its quota a kiosk gets 429 with Retry-After, keeps its queue and delivers later") {
