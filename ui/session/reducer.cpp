@@ -346,12 +346,22 @@ struct Reducer {
       }
     }
     // A service-level refusal (full, duplicate, disk full) or a consent:
-    // shown in words on the screen the worker is on.
-    if (!e.errors.empty()) {
-      s.form_error = e.errors.front().message;
-      s.form_error_code = e.errors.front().code;
-      for (const auto& err : e.errors)
-        if (!err.field.empty()) s.touched.insert(err.field);
+    // shown in words on the screen the worker is on. A consent not given is
+    // said once, under its own tick box (the consent screen draws it for a
+    // touched consent), never a second time at the top.
+    if (e.errors.empty()) return;
+    const auto consents = consent_fields(*sv, s.answers);
+    s.form_error = Text{};
+    s.form_error_code.clear();
+    bool at_top = false;
+    for (const auto& err : e.errors) {
+      if (!err.field.empty()) s.touched.insert(err.field);
+      const bool said_at_its_box = std::find(consents.begin(), consents.end(), err.field) != consents.end();
+      if (!said_at_its_box && !at_top) {
+        s.form_error = err.message;
+        s.form_error_code = err.code;
+        at_top = true;
+      }
     }
   }
   void operator()(const ev::LookedUp& e) {

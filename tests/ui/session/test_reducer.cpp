@@ -183,6 +183,28 @@ TEST_CASE("a second Submit before the first one's result commits nothing more") 
   CHECK(count<fx::SubmitRequest>(reduce(s, ev::Submit{}, e)) == 0);
 }
 
+TEST_CASE("a consent refused at submit is said once under its tick box, a service-level refusal at the top") {
+  Session s;
+  const SessionEnv e = env_at(10);
+  reduce(s, ev::Start{}, e);
+  reduce(s, ev::OpenService{"legal"}, e);
+  s.screen = Screen::Consent;
+  reduce(s, ev::Submit{}, e);
+  const kiosk::Text consent_msg{"请勾选同意", "Please tick to agree"};
+  reduce(s, ev::SubmitRefused{{kiosk::FieldError{"consent", "consent_required", consent_msg}}}, e);
+  CHECK(s.screen == Screen::Consent);
+  CHECK(s.touched.count("consent") == 1);  // the screen draws its error under the box
+  CHECK(s.form_error.zh.empty());          // and not a second time at the top
+  CHECK(s.form_error_code.empty());
+  // The place went meanwhile, and the tick is missing: the place at the top, the tick at its box.
+  reduce(s, ev::Submit{}, e);
+  const kiosk::Text full{"已约满", "Full"};
+  reduce(s, ev::SubmitRefused{{kiosk::FieldError{"consent", "consent_required", consent_msg},
+                               kiosk::FieldError{"", "slot_full", full}}}, e);
+  CHECK(s.form_error_code == "slot_full");
+  CHECK(s.form_error.zh == "已约满");
+}
+
 TEST_CASE("typing: the keyboard's text becomes the answer when the field is left") {
   Session s;
   const SessionEnv e = env_at(10);
