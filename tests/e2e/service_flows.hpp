@@ -33,6 +33,10 @@ inline void legal_to_ticket(Kiosk& k, const std::string& slot = "S-20261124-PM")
   k.shot("legal-review");
   k.tap("form.next");
   REQUIRE(k.wait_screen("consent"));
+  // Submit without the tick: refused, said once under the box, still here.
+  k.tap("form.submit");
+  CHECK(k.settled().screen() == "consent");
+  k.shot("legal-consent-refused");
   k.tap("consent.consent");
   k.shot("legal-consent");
   k.tap("form.submit");
