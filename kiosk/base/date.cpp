@@ -60,6 +60,12 @@ int64_t Date::days_since_epoch() const {
   return era * 146097 + doe - 719468;
 }
 
+int Date::weekday() const {
+  // 1970-01-01 was a Thursday (4).
+  const int64_t d = days_since_epoch();
+  return static_cast<int>(((d + 3) % 7 + 7) % 7) + 1;
+}
+
 Date Date::from_days(int64_t z) {
   z += 719468;
   const int64_t era = (z >= 0 ? z : z - 146096) / 146097;

@@ -15,6 +15,7 @@ struct Date {
   std::string iso() const;
   int64_t days_since_epoch() const;
   static Date from_days(int64_t days);
+  int weekday() const;  // ISO 8601: 1 = Monday ... 7 = Sunday
   auto operator<=>(const Date&) const = default;
 };
 

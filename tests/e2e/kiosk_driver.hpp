@@ -63,15 +63,21 @@ struct Frame {
 
 // The embedded content is dated: duty slots from 2026-11-24, a mixer on
 // 2026-12-26, the winter childcare signup. The kiosk runs on the real
-// clock, so the e2e tests install a copy with every date moved by the days
-// since 2026-11-22 (the day the content was written for) as the kiosk's
-// pushed content, which it checks and loads like any other.
+// clock, so the e2e tests install a copy with every date moved by the whole
+// weeks since 2026-11-22 (the day the content was written for), as the
+// kiosk's pushed content, which it checks and loads like any other. Whole
+// weeks keep each date's weekday: the Tuesday and Thursday duty days the
+// service's hint names stay Tuesdays and Thursdays on screen. Rounded up,
+// so that the first slots the flows pick (2026-11-24) are never past; a
+// notice that began in the two days before 2026-11-22 may then not have
+// begun yet, which no test depends on.
 inline int days_since_content_day() {
   using namespace std::chrono;
   const auto china_now = system_clock::now() + hours(8);
   const sys_days today = floor<days>(china_now);
   const sys_days written = year{2026} / November / 22;
-  return static_cast<int>((today - written).count());
+  const int days_late = static_cast<int>((today - written).count());
+  return days_late <= 0 ? 0 : (days_late + 6) / 7 * 7;
 }
 
 inline void install_dated_content(const fs::path& data_dir) {

@@ -32,6 +32,15 @@ TEST_CASE("Date::parse_compact reads the birth date of an ID number") {
   CHECK_FALSE(Date::parse_compact("1999-2-3"));
 }
 
+TEST_CASE("weekday: ISO numbering, before and after the epoch") {
+  CHECK(kiosk::Date{1970, 1, 1}.weekday() == 4);    // Thursday
+  CHECK(kiosk::Date{2026, 12, 4}.weekday() == 5);   // Friday
+  CHECK(kiosk::Date{2026, 12, 6}.weekday() == 7);   // Sunday
+  CHECK(kiosk::Date{2027, 1, 4}.weekday() == 1);    // Monday
+  CHECK(kiosk::Date{1969, 12, 31}.weekday() == 3);  // Wednesday
+  CHECK(kiosk::Date{2000, 2, 29}.weekday() == 2);   // Tuesday
+}
+
 TEST_CASE("days since epoch round-trip and iso") {
   CHECK(Date{1970, 1, 1}.days_since_epoch() == 0);
   CHECK(Date{2000, 3, 1}.days_since_epoch() == 11017);
