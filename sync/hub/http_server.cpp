@@ -76,6 +76,7 @@ struct Req {
   // Handed to a pool thread (the connection suspended meanwhile); `ready`
   // once `res` is filled and the connection resumed.
   bool ready = false;
+  bool handed = false;  // counted in Impl::in_pool until MHD completes it
   HttpResponse res;
 };
 
@@ -108,6 +109,9 @@ struct HttpServer::Impl {
   std::mutex state_mu;
   std::condition_variable state_cv;
   bool stopping = false, stopped = false;
+  // Requests handed to the pool whose answers MHD has not finished sending:
+  // stop() waits for them, or a resumed answer would be dropped unsent.
+  int in_pool = 0;
   std::thread sweeper;
   std::mutex mhd_log_mu;
   std::string last_mhd_error;  // for a start that fails
@@ -156,6 +160,13 @@ struct HttpServer::Impl {
       static_cast<Conn*>(info->socket_context)->deadline_ms =
           steady_ms() + self->opts.limits.request_deadline_ms;
     if (r) self->buffered -= r->charged;
+    if (r && r->handed) {
+      {
+        std::lock_guard lock(self->state_mu);
+        --self->in_pool;
+      }
+      self->state_cv.notify_all();
+    }
     delete r;
     *con_cls = nullptr;
   }
@@ -278,6 +289,11 @@ struct HttpServer::Impl {
     // The connection waits, off its event loop, for a pool thread to run
     // the handler; MHD calls back here once it is resumed.
     if (!pool->reserve()) return refuse(connection, *r, 503, "busy", "1");
+    {
+      std::lock_guard lock(state_mu);
+      ++in_pool;
+    }
+    r->handed = true;
     MHD_suspend_connection(connection);
     pool->submit([this, connection, r] {
       dispatch(r->req, r->res);
@@ -358,6 +374,14 @@ struct HttpServer::Impl {
     // Every handler runs to its end and its connection is resumed: MHD is
     // not stopped with a connection suspended.
     if (pool) pool->stop();
+    {
+      // Resumed connections are answered by MHD's own thread: give it the
+      // time to send what the handlers wrote (bounded: a client that never
+      // reads cannot hold the stop up).
+      std::unique_lock lock(state_mu);
+      state_cv.wait_for(lock, std::chrono::milliseconds(std::max<int64_t>(1000, opts.limits.request_deadline_ms)),
+                        [&] { return in_pool == 0; });
+    }
     if (daemon) MHD_stop_daemon(daemon);  // closes the listening socket too
     daemon = nullptr;
     {
