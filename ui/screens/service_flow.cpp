@@ -104,7 +104,7 @@ Event draw_service_flow(const ScreenView& v) {
     if (is_typed(f->type)) {
       const bool this_editing = editing && v.s.editing.field == f->id;
       const std::string text = this_editing ? *v.editing_text : typed_text_of(*f, v.s.answers);
-      if (typed_box("form.field." + f->id, text, T(v, "ui.flow.tap_to_type"), this_editing,
+      if (typed_box("form.field." + f->id, grouped_for_reading(*f, text), T(v, "ui.flow.tap_to_type"), this_editing,
                     std::min(width, px(1100))))
         take(in, ev::EditField{f->id});
       if (this_editing && scrolled_to != f->id) {

@@ -3,6 +3,7 @@
 
 #include <cstdlib>
 
+#include "kiosk/base/date.hpp"
 #include "kiosk/base/strings.hpp"
 #include "ui/session/keyboard_state.hpp"
 
@@ -113,6 +114,48 @@ void apply_typed(const Field& f, const std::string& text, Answers& a) {
   a[f.id] = text;
 }
 
+std::string grouped_for_reading(const Field& f, const std::string& text) {
+  std::vector<size_t> groups;
+  std::string prefix, digits = text;
+  if (f.type == FieldType::IdNumber) {
+    groups = {6, 8, 4};
+  } else if (f.type == FieldType::Phone) {
+    groups = {3, 4, 4};
+    if (digits.rfind("+86", 0) == 0) {
+      prefix.assign("+86 ");
+      digits.erase(0, 3);
+    }
+  } else {
+    return text;
+  }
+  for (size_t i = 0; i < digits.size(); ++i) {
+    const char c = digits[i];
+    const bool check_x = f.type == FieldType::IdNumber && i == 17 && (c == 'X' || c == 'x');
+    if ((c < '0' || c > '9') && !check_x) return text;
+  }
+  std::string out = prefix;
+  size_t at = 0;
+  for (size_t g : groups) {
+    if (at >= digits.size()) break;
+    if (at > 0) out.push_back(' ');
+    out.append(digits, at, g);
+    at += g;
+  }
+  if (at < digits.size()) {  // more than the form takes: shown, not hidden
+    out.push_back(' ');
+    out.append(digits, at, std::string::npos);
+  }
+  return out;
+}
+
+std::string date_with_weekday(const std::string& iso, Lang lang) {
+  static constexpr const char* kWeekday[] = {"ui.weekday.1", "ui.weekday.2", "ui.weekday.3", "ui.weekday.4",
+                                             "ui.weekday.5", "ui.weekday.6", "ui.weekday.7"};
+  const auto d = Date::parse(iso);
+  if (!d) return iso;
+  return iso + " " + tr(kWeekday[d->weekday() - 1]).in(lang);
+}
+
 std::string typed_text_of(const Field& f, const Answers& a) {
   auto it = a.find(f.id);
   if (it == a.end() || it->is_null()) return {};
@@ -196,13 +239,13 @@ std::string answer_words(const Service& s, const Field& f, const Answers& a,
     case FieldType::SlotPick: {
       const DutySlot* d = v.is_string() ? c.slot(v.get<std::string>()) : nullptr;
       if (!d) return {};
-      return d->date + " " + d->start + "-" + d->end + " " + d->counsellor.in(lang) + " " +
+      return date_with_weekday(d->date, lang) + " " + d->start + "-" + d->end + " " + d->counsellor.in(lang) + " " +
              d->venue.in(lang);
     }
     case FieldType::EventPick: {
       const MixerEvent* e = v.is_string() ? c.event(v.get<std::string>()) : nullptr;
       if (!e) return {};
-      return e->title.in(lang) + " " + e->date + " " + e->start + " " + e->venue.in(lang);
+      return e->title.in(lang) + " " + date_with_weekday(e->date, lang) + " " + e->start + " " + e->venue.in(lang);
     }
     case FieldType::ClassPick: {
       const ChildcareClass* k = v.is_string() ? c.klass(v.get<std::string>()) : nullptr;
@@ -215,7 +258,7 @@ std::string answer_words(const Service& s, const Field& f, const Answers& a,
       break;
   }
   (void)s;
-  return typed_text_of(f, a);
+  return grouped_for_reading(f, typed_text_of(f, a));
 }
 
 }  // namespace kiosk::ui

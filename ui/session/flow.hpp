@@ -33,6 +33,13 @@ void apply_typed(const Field& f, const std::string& text, Answers& a);
 std::string typed_text_of(const Field& f, const Answers& a);
 // Whether a typed answer looks complete enough to judge (fixed-length fields).
 bool looks_complete(const Field& f, const std::string& text);
+// A typed ID number or phone number as a person checks it digit by digit:
+// in groups (ID 6-8-4: region, birth date, sequence and check; phone 3-4-4,
+// after a +86 if there is one), as far as it has been typed. Any other
+// field, or text that is not only digits (and the ID's X), as it is.
+std::string grouped_for_reading(const Field& f, const std::string& text);
+// "2026-12-08 星期二" / "2026-12-08 Tuesday": a date with its weekday in words.
+std::string date_with_weekday(const std::string& iso, Lang lang);
 // The answer as words for the review page ("" if unanswered).
 std::string answer_words(const Service& s, const Field& f, const Answers& a,
                          const ContentBundle& c, Lang lang);

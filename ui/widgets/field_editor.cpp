@@ -4,8 +4,8 @@
 #include <algorithm>
 
 #include "imgui.h"
-#include "kiosk/base/date.hpp"
 #include "kiosk/base/strings.hpp"
+#include "ui/session/flow.hpp"
 #include "ui/widgets/widgets.hpp"
 
 namespace kiosk::ui {
@@ -82,20 +82,6 @@ FieldEdit choice_grid(const Field& f, const Answers& a, Lang lang, float width) 
   return out;
 }
 
-namespace {
-
-// "2026-12-03 星期四" / "2026-12-03 Thursday": a date as a worker reads a
-// calendar, with its weekday in words.
-std::string day_with_weekday(const std::string& iso, Lang lang) {
-  static constexpr const char* kWeekday[] = {"ui.weekday.1", "ui.weekday.2", "ui.weekday.3", "ui.weekday.4",
-                                             "ui.weekday.5", "ui.weekday.6", "ui.weekday.7"};
-  const auto d = Date::parse(iso);
-  if (!d) return iso;
-  return iso + " " + tr(kWeekday[d->weekday() - 1]).in(lang);
-}
-
-}  // namespace
-
 FieldEdit pick_list(const Field& f, const Answers& a, const ContentBundle& c,
                     const std::map<std::string, int>* places, const std::string& today, Lang lang,
                     float width) {
@@ -110,7 +96,7 @@ FieldEdit pick_list(const Field& f, const Answers& a, const ContentBundle& c,
   if (f.type == FieldType::SlotPick) {
     for (const DutySlot& d : c.slots) {
       if (d.date < today) continue;
-      items.push_back({d.id, day_with_weekday(d.date, lang) + "  " + d.start + "-" + d.end,
+      items.push_back({d.id, date_with_weekday(d.date, lang) + "  " + d.start + "-" + d.end,
                        d.counsellor.in(lang) + sep + d.venue.in(lang)});
     }
   } else if (f.type == FieldType::EventPick) {
@@ -119,7 +105,7 @@ FieldEdit pick_list(const Field& f, const Answers& a, const ContentBundle& c,
       std::string ages = fill(tr("ui.pick.ages").in(lang),
                               {{"min", std::to_string(e.min_age)}, {"max", std::to_string(e.max_age)}});
       items.push_back({e.id, e.title.in(lang),
-                       day_with_weekday(e.date, lang) + "  " + e.start + sep + e.venue.in(lang) + sep + ages});
+                       date_with_weekday(e.date, lang) + "  " + e.start + sep + e.venue.in(lang) + sep + ages});
     }
   } else if (f.type == FieldType::ClassPick) {
     for (const ChildcareClass& k : c.classes) {
