@@ -33,12 +33,7 @@ using nlohmann::json;
 
 constexpr int kOk = kExitOk, kRefused = kExitRefused, kUsage = kExitUsage, kBroken = kExitCannotWork;
 
-bool wants_json(const CliEnv& env) {
-  if (env.json) return true;
-  for (const auto& a : env.args)
-    if (a == "--json") return true;
-  return false;
-}
+bool wants_json(const CliEnv& env) { return env.json || kiosk::wants_json(env.args); }
 
 std::ostream& out(CliEnv& env) { return env.out ? *env.out : std::cout; }
 std::ostream& err(CliEnv& env) { return env.err ? *env.err : std::cerr; }
