@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "kiosk/base/expected.hpp"
+
 namespace kiosk::cli {
 
 struct CliEnv {
@@ -44,7 +46,16 @@ class CommandTable {
 // `usage_text` on stderr. Returns kExitUsage.
 int usage_failure(CliEnv& env, const std::string& what, const std::string& usage_text);
 
-void register_core_commands(CommandTable& t);  // submit, queue, content   (cli/core_commands.cpp)
+// The streams of a command (the process's when the env names none), whether
+// it answers in JSON (--json before the command or on its line), and a
+// failure printed in the one shape; returns `code`.
+std::ostream& out_of(CliEnv& env);
+std::ostream& err_of(CliEnv& env);
+bool answers_json(const CliEnv& env);
+int fail_with(CliEnv& env, const Error& e, int code);
+
+void register_core_commands(CommandTable& t);  // submit, queue            (cli/core_commands.cpp)
+void register_content_commands(CommandTable& t);  // content check|show   (cli/content_commands.cpp)
 void register_card_commands(CommandTable& t);  // card, scan               (cli/card_commands.cpp)
 void register_sync_commands(CommandTable& t);  // sync, enroll             (cli/sync_commands.cpp)   
 

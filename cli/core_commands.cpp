@@ -1,4 +1,4 @@
-// union-kiosk submit | queue | content: the core's commands for technicians
+// union-kiosk submit | queue: the core's commands for technicians
 // and scripts, on the same data directory as the touch UI. Exit codes:
 // kiosk/base/exit_codes.hpp.
 #include <cstdio>
@@ -33,16 +33,13 @@ using nlohmann::json;
 
 constexpr int kOk = kExitOk, kRefused = kExitRefused, kUsage = kExitUsage, kBroken = kExitCannotWork;
 
-bool wants_json(const CliEnv& env) { return env.json || kiosk::wants_json(env.args); }
-
-std::ostream& out(CliEnv& env) { return env.out ? *env.out : std::cout; }
-std::ostream& err(CliEnv& env) { return env.err ? *env.err : std::cerr; }
+bool wants_json(const CliEnv& env) { return answers_json(env); }
+std::ostream& out(CliEnv& env) { return out_of(env); }
+std::ostream& err(CliEnv& env) { return err_of(env); }
 
 void print_text(std::ostream& o, const Text& t) { o << t.zh << "\n" << t.en << "\n"; }
 
-int fail(CliEnv& env, const Error& e, int code) {
-  return print_failure(out(env), err(env), wants_json(env), e, code);
-}
+int fail(CliEnv& env, const Error& e, int code) { return fail_with(env, e, code); }
 
 int usage(CliEnv& env, const Text& t, const std::string& usage_line) {
   Error e;
@@ -203,7 +200,9 @@ int run_submit(CliEnv& env) {
   }
   auto store = install->open_store(true);
   if (!store.ok()) return fail(env, store.error(), kBroken);
-  auto r = submit_request(**store, content->bundle, in);
+  // The schedules as they stand on the day of the request.
+  const ContentBundle shown = expand_schedules(content->bundle, in.today);
+  auto r = submit_request(**store, shown, in);
   if (!r.ok()) return fail(env, r.error(), kBroken);
 
   if (r->accepted()) {
@@ -376,46 +375,6 @@ int run_queue(CliEnv& env) {
   return kOk;
 }
 
-// --- content --------------------------------------------------------------
-
-constexpr const char* kContentUsage =
-    "  content check DIR\n"
-    "      Check a content bundle; prints every problem with its file and field.";
-
-int run_content(CliEnv& env) {
-  Args a(env.args, {}, {});
-  if (!a.bad.empty()) return usage(env, option_bad(a.bad), kContentUsage);
-  if (a.words.empty() || a.words[0] != "check")
-    return usage(env, option_missing("check"), kContentUsage);
-  if (a.words.size() != 2) return usage(env, option_missing("DIR"), kContentUsage);
-  ContentLoad l = load_content_dir(a.words[1]);
-  const bool clean = l.bundle && l.problems.empty();
-  if (wants_json(env)) {
-    json probs = json::array();
-    for (const auto& p : l.problems)
-      probs.push_back({{"file", p.file}, {"path", p.path}, {"message", p.message}});
-    json j = {{"ok", clean}, {"problems", probs}};
-    if (clean) {
-      j["version"] = l.bundle->version;
-      j["services"] = l.bundle->services.size();
-    }
-    out(env) << j.dump(2) << "\n";
-    return clean ? kOk : kRefused;
-  }
-  if (clean) {
-    print_text(out(env), tr("cli.core.content_ok"));
-    out(env) << "version " << l.bundle->version << ": " << l.bundle->services.size()
-             << " services, " << l.bundle->slots.size() << " slots, " << l.bundle->events.size()
-             << " events, " << l.bundle->classes.size() << " classes\n";
-    return kOk;
-  }
-  const std::string n = std::to_string(l.problems.empty() ? 1 : l.problems.size());
-  print_text(out(env), fill(tr("cli.core.content_bad"), {{"count", n}}));
-  for (const auto& p : l.problems) out(env) << "- " << describe(p) << "\n";
-  if (l.problems.empty()) out(env) << "- (bundle did not load)\n";
-  return kRefused;
-}
-
 // Technician commands print to the terminal: only warnings and worse go to the log.
 int quiet(CliEnv& env, int (*f)(CliEnv&)) {
   if (log::min_level() < log::Level::Warn) log::set_min_level(log::Level::Warn);
@@ -427,7 +386,6 @@ int quiet(CliEnv& env, int (*f)(CliEnv&)) {
 void register_core_commands(CommandTable& t) {
   t.add({"submit", kSubmitUsage, [](CliEnv& env) { return quiet(env, run_submit); }});
   t.add({"queue", kQueueUsage, [](CliEnv& env) { return quiet(env, run_queue); }});
-  t.add({"content", kContentUsage, [](CliEnv& env) { return quiet(env, run_content); }});
 }
 
 }  // namespace kiosk::cli

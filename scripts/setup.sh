@@ -17,6 +17,7 @@ PACKAGES=(
   doctest-dev sqlite3 xvfb xauth xdotool imagemagick x11-utils x11-apps
   libgl1-mesa-dri libglx-mesa0 zbar-tools libzbar-dev clang libclang-rt-14-dev
   procps psmisc python3
+  faketime  # e2e: the real kiosk run one and three years ahead
   matchbox-window-manager  # the window test runs the kiosk under a window manager too
   openssl  # sync TLS tests make a throwaway CA and hub certificate
 )

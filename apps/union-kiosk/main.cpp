@@ -38,6 +38,7 @@ int main(int argc, char** argv) {
   ::umask(077);
   kiosk::cli::CommandTable table;
   kiosk::cli::register_core_commands(table);
+  kiosk::cli::register_content_commands(table);
   kiosk::cli::register_card_commands(table);
   kiosk::cli::register_sync_commands(table);
 

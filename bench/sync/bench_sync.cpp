@@ -114,7 +114,7 @@ nlohmann::json sample_answers(int i) {
     ContentLoad c = load_embedded_content();
     std::string id;
     if (c.bundle)
-      for (const auto& s : c.bundle->slots)
+      for (const auto& s : expand_schedules(*c.bundle, Date::from_unix(kiosk::unix_now_ms() / 1000)).slots)
         if (s.booked < s.capacity) id = s.id;
     return id;
   }();

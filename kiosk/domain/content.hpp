@@ -11,6 +11,7 @@
 
 #include "kiosk/base/expected.hpp"
 #include "kiosk/base/text.hpp"
+#include "kiosk/domain/schedule.hpp"
 
 namespace kiosk {
 
@@ -105,6 +106,7 @@ struct DutySlot {
   Text venue;
   int capacity = 0;
   int booked = 0;     // already taken elsewhere, as last known from the hub
+  std::string rule;   // the SlotRule that made it (expand_schedules); empty = explicit
 };
 
 struct MixerEvent {
@@ -120,6 +122,7 @@ struct MixerEvent {
   bool gender_balanced = false;  // capacity split half and half by gender
   int booked_m = 0;              // of `booked`, by gender (gender-balanced events)
   int booked_f = 0;
+  std::string rule;              // the EventRule that made it; empty = explicit
 };
 
 struct ChildcarePeriod {
@@ -130,6 +133,7 @@ struct ChildcarePeriod {
   std::string signup_opens;
   std::string signup_closes;
   std::string previous_period;  // id of the period whose attendance counts
+  std::string rule;             // the PeriodRule that made it; empty = explicit
 };
 
 struct ChildcareClass {
@@ -141,6 +145,7 @@ struct ChildcareClass {
   int booked = 0;
   int min_age = 6;
   int max_age = 12;
+  std::string rule;    // the PeriodRule that made it; empty = explicit
 };
 
 // Attendance of a child in a period. The child is identified by the SHA-256
@@ -180,6 +185,8 @@ struct ContentBundle {
   std::vector<Notice> notices;
   std::vector<TrustedKey> trusted_keys;
   std::vector<std::string> revoked_members;
+  // The rules slots, events and periods are made from (expand_schedules).
+  Schedules schedules;
 
   const Service* service(const std::string& id) const;
   const DutySlot* slot(const std::string& id) const;

@@ -12,91 +12,17 @@
 #include "kiosk/domain/content.hpp"
 #include "kiosk/base/date.hpp"
 #include "kiosk/domain/validate.hpp"
+#include "kiosk/domain/content_checker.hpp"
 
 namespace kiosk {
+namespace content_detail {
 namespace {
-
-std::string at(const std::string& path, std::string_view key) { return path + "." + std::string(key); }
-std::string idx(const std::string& path, size_t i) { return path + "[" + std::to_string(i) + "]"; }
-
-bool valid_id(const std::string& id) {
-  if (id.empty() || id.size() > 64) return false;
-  for (char c : id)
-    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-          c == '-'))
-      return false;
-  return true;
-}
-
-bool valid_time(const std::string& t) {
-  return t.size() == 5 && t[2] == ':' && std::isdigit(static_cast<unsigned char>(t[0])) &&
-         std::isdigit(static_cast<unsigned char>(t[1])) &&
-         std::isdigit(static_cast<unsigned char>(t[3])) &&
-         std::isdigit(static_cast<unsigned char>(t[4])) && t.substr(0, 2) < "24" && t[3] < '6';
-}
-
-bool valid_member_number(const std::string& s) {
-  if (s.size() < 6 || s.size() > 32) return false;
-  for (char c : s)
-    if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || c == '-')) return false;
-  return true;
-}
-
-class Checker {
- public:
-  explicit Checker(std::vector<ContentProblem>& out) : out_(out) {}
-
-  void problem(const std::string& file, const std::string& path, std::string message) {
-    out_.push_back({file, path, std::move(message)});
-  }
-
-  void text(const std::string& file, const std::string& path, const Text& t, bool required = true) {
-    if (!required && t.zh.empty() && t.en.empty()) return;
-    if (t.zh.empty()) problem(file, at(path, "zh"), "missing Chinese text");
-    if (t.en.empty()) problem(file, at(path, "en"), "missing English text");
-    if (!utf8_length(t.zh)) problem(file, at(path, "zh"), "not valid UTF-8");
-    if (!utf8_length(t.en)) problem(file, at(path, "en"), "not valid UTF-8");
-  }
-
-  // Ids: well-formed and unique within their collection.
-  void id(const std::string& file, const std::string& path, const std::string& id,
-          std::set<std::string>& seen) {
-    if (!valid_id(id))
-      problem(file, at(path, "id"), "id \"" + id + "\" must be 1-64 letters, digits, '-' or '_'");
-    else if (!seen.insert(id).second)
-      problem(file, at(path, "id"), "duplicate id \"" + id + "\"");
-  }
-
-  std::optional<Date> date(const std::string& file, const std::string& path, const std::string& s,
-                           bool required = true) {
-    if (s.empty() && !required) return std::nullopt;
-    auto d = Date::parse(s);
-    if (!d) problem(file, path, "\"" + s + "\" is not a valid date YYYY-MM-DD");
-    return d;
-  }
-
-  void capacity(const std::string& file, const std::string& path, int capacity, int booked) {
-    if (capacity <= 0) problem(file, at(path, "capacity"), "capacity must be greater than 0");
-    if (booked < 0) problem(file, at(path, "booked"), "booked must not be negative");
-  }
-
-  void ages(const std::string& file, const std::string& path, int min_age, int max_age) {
-    if (min_age < 0 || min_age > 120) problem(file, at(path, "min_age"), "min_age must be 0-120");
-    if (max_age < 0 || max_age > 120) problem(file, at(path, "max_age"), "max_age must be 0-120");
-    if (min_age > max_age) problem(file, at(path, "min_age"), "min_age is greater than max_age");
-  }
-
-  void service(const Service& s, const std::string& p, const ContentBundle& b);
-  void field(const Service& s, const Field& f, const std::string& p);
-  void policy(const Service& s, const std::string& p);
-
- private:
-  std::vector<ContentProblem>& out_;
-};
 
 constexpr const char* kServices = "services.json";
 
 bool is_choice(FieldType t) { return t == FieldType::SingleChoice || t == FieldType::MultiChoice; }
+
+}  // namespace
 
 void Checker::field(const Service& s, const Field& f, const std::string& p) {
   text(kServices, at(p, "label"), f.label);
@@ -238,7 +164,9 @@ void Checker::service(const Service& s, const std::string& p, const ContentBundl
   policy(s, p);
 }
 
-}  // namespace
+}  // namespace content_detail
+
+using namespace content_detail;
 
 std::vector<ContentProblem> check_content(const ContentBundle& b) {
   std::vector<ContentProblem> out;
@@ -261,6 +189,8 @@ std::vector<ContentProblem> check_content(const ContentBundle& b) {
       c.problem(kServices, at(p, "ticket_prefix"), "ticket_prefix \"" + tp + "\" is used by another service");
     c.service(s, p, b);
   }
+
+  check_schedules(c, b);
 
   std::set<std::string> slot_ids;
   for (size_t i = 0; i < b.slots.size(); ++i) {
@@ -312,7 +242,7 @@ std::vector<ContentProblem> check_content(const ContentBundle& b) {
     const auto& prev = b.periods[i].previous_period;
     const std::string p = at(idx("periods", i), "previous_period");
     if (prev.empty()) continue;
-    if (!b.period(prev))
+    if (!b.period(prev) && !period_rule_makes(b.schedules, prev))
       c.problem("childcare.json", p, "no period \"" + prev + "\"");
     else if (prev == b.periods[i].id)
       c.problem("childcare.json", p, "a period cannot follow itself");
@@ -322,7 +252,7 @@ std::vector<ContentProblem> check_content(const ContentBundle& b) {
     const auto& k = b.classes[i];
     const std::string p = idx("classes", i);
     c.id("childcare.json", p, k.id, class_ids);
-    if (!b.period(k.period)) c.problem("childcare.json", at(p, "period"), "no period \"" + k.period + "\"");
+    if (!b.period(k.period) && !period_rule_makes(b.schedules, k.period)) c.problem("childcare.json", at(p, "period"), "no period \"" + k.period + "\"");
     c.text("childcare.json", at(p, "name"), k.name);
     c.text("childcare.json", at(p, "venue"), k.venue);
     c.capacity("childcare.json", p, k.capacity, k.booked);
@@ -336,7 +266,7 @@ std::vector<ContentProblem> check_content(const ContentBundle& b) {
                      std::all_of(a.child_id_sha256.begin(), a.child_id_sha256.end(),
                                  [](char ch) { return std::isxdigit(static_cast<unsigned char>(ch)); });
     if (!hex) c.problem("attendance.json", at(p, "child_id_sha256"), "must be 64 hex digits (the keyed hash of the ID number: union-hub attendance hash)");
-    if (!b.period(a.period)) c.problem("attendance.json", at(p, "period"), "no period \"" + a.period + "\"");
+    if (!b.period(a.period) && !period_rule_makes(b.schedules, a.period)) c.problem("attendance.json", at(p, "period"), "no period \"" + a.period + "\"");
     if (a.days_total <= 0) c.problem("attendance.json", at(p, "days_total"), "days_total must be greater than 0");
     if (a.days_attended < 0 || a.days_attended > a.days_total)
       c.problem("attendance.json", at(p, "days_attended"), "days_attended must be between 0 and days_total");

@@ -4,130 +4,14 @@
 
 #include "kiosk/domain/content.hpp"
 #include "kiosk/base/json_limited.hpp"
+#include "kiosk/domain/content_reader.hpp"
 
 namespace kiosk {
 namespace {
 
 using nlohmann::json;
-
-std::string join(const std::string& path, std::string_view key) {
-  return path.empty() ? std::string(key) : path + "." + std::string(key);
-}
-std::string index(const std::string& path, size_t i) { return path + "[" + std::to_string(i) + "]"; }
-
-// Reads values out of one file, collecting problems instead of throwing.
-class Reader {
- public:
-  Reader(std::string file, std::vector<ContentProblem>& problems)
-      : file_(std::move(file)), problems_(problems) {}
-
-  void problem(const std::string& path, std::string message) {
-    problems_.push_back({file_, path, std::move(message)});
-  }
-
-  // An object with only the keys listed (a misspelt key is a problem, not silence).
-  bool object(const json& j, const std::string& path, std::initializer_list<std::string_view> keys) {
-    if (!j.is_object()) {
-      problem(path, "must be a JSON object");
-      return false;
-    }
-    for (const auto& [k, v] : j.items()) {
-      bool known = false;
-      for (auto key : keys) known = known || key == k;
-      if (!known) problem(join(path, k), "unknown key");
-    }
-    return true;
-  }
-
-  const json* member(const json& obj, std::string_view key, const std::string& path, bool required) {
-    auto it = obj.find(key);
-    if (it == obj.end() || it->is_null()) {
-      if (required) problem(join(path, key), "missing");
-      return nullptr;
-    }
-    return &*it;
-  }
-
-  std::string str(const json& obj, std::string_view key, const std::string& path, bool required) {
-    const json* v = member(obj, key, path, required);
-    if (!v) return {};
-    if (!v->is_string()) {
-      problem(join(path, key), "must be a string");
-      return {};
-    }
-    return v->get<std::string>();
-  }
-
-  Text text(const json& obj, std::string_view key, const std::string& path, bool required) {
-    const json* v = member(obj, key, path, required);
-    Text t;
-    if (!v) return t;
-    const std::string p = join(path, key);
-    if (!object(*v, p, {"zh", "en"})) return t;
-    t.zh = str(*v, "zh", p, false);
-    t.en = str(*v, "en", p, false);
-    return t;
-  }
-
-  std::optional<int> integer(const json& obj, std::string_view key, const std::string& path,
-                             bool required) {
-    const json* v = member(obj, key, path, required);
-    if (!v) return std::nullopt;
-    if (!v->is_number_integer() || v->get<int64_t>() < INT32_MIN || v->get<int64_t>() > INT32_MAX) {
-      problem(join(path, key), "must be a whole number");
-      return std::nullopt;
-    }
-    return static_cast<int>(v->get<int64_t>());
-  }
-
-  std::optional<double> number(const json& obj, std::string_view key, const std::string& path) {
-    const json* v = member(obj, key, path, false);
-    if (!v) return std::nullopt;
-    if (!v->is_number()) {
-      problem(join(path, key), "must be a number");
-      return std::nullopt;
-    }
-    return v->get<double>();
-  }
-
-  bool boolean(const json& obj, std::string_view key, const std::string& path) {
-    const json* v = member(obj, key, path, false);
-    if (!v) return false;
-    if (!v->is_boolean()) {
-      problem(join(path, key), "must be true or false");
-      return false;
-    }
-    return v->get<bool>();
-  }
-
-  template <class F>
-  void array(const json& obj, std::string_view key, const std::string& path, bool required, F each) {
-    const json* v = member(obj, key, path, required);
-    if (!v) return;
-    const std::string p = join(path, key);
-    if (!v->is_array()) {
-      problem(p, "must be a JSON array");
-      return;
-    }
-    for (size_t i = 0; i < v->size(); ++i) each((*v)[i], index(p, i));
-  }
-
-  std::vector<std::string> strings(const json& obj, std::string_view key, const std::string& path,
-                                   bool required) {
-    std::vector<std::string> out;
-    array(obj, key, path, required, [&](const json& e, const std::string& p) {
-      if (e.is_string())
-        out.push_back(e.get<std::string>());
-      else
-        problem(p, "must be a string");
-    });
-    return out;
-  }
-
- private:
-  std::string file_;
-  std::vector<ContentProblem>& problems_;
-};
+using content_detail::Reader;
+using content_detail::join;
 
 Field read_field(Reader& r, const json& j, const std::string& p) {
   Field f;
@@ -226,8 +110,9 @@ void read_services(Reader& r, const json& root, ContentBundle& b) {
 }
 
 void read_slots(Reader& r, const json& root, ContentBundle& b) {
-  if (!r.object(root, "", {"slots"})) return;
-  r.array(root, "slots", "", true, [&](const json& j, const std::string& p) {
+  if (!r.object(root, "", {"slots", "rules", "closed"})) return;
+  content_detail::read_slot_rules(r, root, b.schedules);
+  r.array(root, "slots", "", !root.contains("rules"), [&](const json& j, const std::string& p) {
     DutySlot s;
     if (r.object(j, p, {"id", "date", "start", "end", "counsellor", "venue", "capacity", "booked"})) {
       s.id = r.str(j, "id", p, true);
@@ -244,8 +129,9 @@ void read_slots(Reader& r, const json& root, ContentBundle& b) {
 }
 
 void read_events(Reader& r, const json& root, ContentBundle& b) {
-  if (!r.object(root, "", {"events"})) return;
-  r.array(root, "events", "", true, [&](const json& j, const std::string& p) {
+  if (!r.object(root, "", {"events", "rules"})) return;
+  content_detail::read_event_rules(r, root, b.schedules);
+  r.array(root, "events", "", !root.contains("rules"), [&](const json& j, const std::string& p) {
     MixerEvent e;
     if (r.object(j, p, {"id", "title", "date", "start", "venue", "capacity", "booked", "min_age",
                         "max_age", "gender_balanced", "booked_m", "booked_f"})) {
@@ -267,8 +153,10 @@ void read_events(Reader& r, const json& root, ContentBundle& b) {
 }
 
 void read_childcare(Reader& r, const json& root, ContentBundle& b) {
-  if (!r.object(root, "", {"periods", "classes"})) return;
-  r.array(root, "periods", "", true, [&](const json& j, const std::string& p) {
+  if (!r.object(root, "", {"periods", "classes", "period_rules"})) return;
+  content_detail::read_period_rules(r, root, b.schedules);
+  const bool ruled = root.contains("period_rules");
+  r.array(root, "periods", "", !ruled, [&](const json& j, const std::string& p) {
     ChildcarePeriod per;
     if (r.object(j, p, {"id", "name", "start", "end", "signup_opens", "signup_closes",
                         "previous_period"})) {
@@ -282,7 +170,7 @@ void read_childcare(Reader& r, const json& root, ContentBundle& b) {
     }
     b.periods.push_back(std::move(per));
   });
-  r.array(root, "classes", "", true, [&](const json& j, const std::string& p) {
+  r.array(root, "classes", "", !ruled, [&](const json& j, const std::string& p) {
     ChildcareClass c;
     if (r.object(j, p, {"id", "period", "name", "venue", "capacity", "booked", "min_age",
                         "max_age"})) {

@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -30,6 +31,7 @@ struct Run {
 Run run(const std::string& data_dir, std::vector<std::string> args, bool as_json = false) {
   cli::CommandTable table;
   cli::register_core_commands(table);
+  cli::register_content_commands(table);
   const cli::Command* c = table.find(args.at(0));
   REQUIRE(c);
   std::ostringstream o, e;
@@ -345,4 +347,53 @@ TEST_CASE("active content: a clean pushed bundle is used, a bad one is reported 
                             "--today", "2026-11-22"});
   CHECK(r.code == 0);
   CHECK(r.err.find(tr("submit.content_rejected").en) != std::string::npos);
+}
+
+TEST_CASE("content show: a day years ahead lists the slots the rules make, with this kiosk's bookings taken off") {
+  TempDir dir;
+  const auto data = dir.file("data");
+  // 2029-03-06 is a Tuesday, three years past the built-in content's dates.
+  const auto f = answers_file(dir, "legal.json", legal("S-20290306-AM"));
+  for (int i = 0; i < 2; ++i) {
+    auto r = run(data, {"submit", "--service", "legal", "--answers", f, "--today", "2029-03-01"}, true);
+    REQUIRE_MESSAGE(r.code == 0, r.out);
+  }
+  auto r = run(data, {"content", "show", "--today", "2029-03-01"}, true);
+  REQUIRE_MESSAGE(r.code == 0, r.out);
+  const json j = r.j();
+  CHECK(j["day"] == "2029-03-01");
+  CHECK(j["source"] == "embedded");
+  std::map<std::string, json> legal_offers, mixer_offers, classes;
+  for (const auto& s : j["services"])
+    for (const auto& o : s["offers"]) {
+      if (s["id"] == "legal") legal_offers[o["id"]] = o;
+      if (s["id"] == "mixer") mixer_offers[o["id"]] = o;
+      if (s["id"] == "childcare") classes[o["id"]] = o;
+    }
+  // Tuesdays and Thursdays, four weeks ahead: 2029-03-01 (Thu) to 03-27 (Tue).
+  CHECK(legal_offers.size() == 16);
+  REQUIRE(legal_offers.count("S-20290306-AM"));
+  CHECK(legal_offers["S-20290306-AM"]["places_left"] == 4);
+  CHECK(legal_offers["S-20290306-AM"]["capacity"] == 6);
+  CHECK(legal_offers["S-20290306-AM"]["from_rule"] == true);
+  CHECK(legal_offers["S-20290306-PM"]["places_left"] == 4);
+  CHECK(mixer_offers.count("M-202903"));
+  CHECK(mixer_offers["M-202903"]["date"] == "2029-03-31");
+  CHECK(mixer_offers["M-202903"]["places_left_by_gender"]["f"] == 75);
+  // Summer 2029: its classes are listed with the day signup opens.
+  REQUIRE(classes.count("C-2029S-A"));
+  CHECK(classes["C-2029S-A"]["signup_opens"] == "2029-06-05");  // 41 days before Monday 07-16
+
+  auto text = run(data, {"content", "show", "--today", "2029-03-01"});
+  CHECK(text.code == 0);
+  CHECK(text.out.find("S-20290306-AM  2029-03-06  09:00-11:30  律师 王磊  剩余 4/6") != std::string::npos);
+
+  auto bad = run(data, {"content", "show", "--today", "2029-02-30"});
+  CHECK(bad.code == 2);
+  CHECK(bad.err.find("2029-02-30") != std::string::npos);
+
+  auto status = run(data, {"content", "status"}, true);
+  CHECK(status.code == 0);
+  CHECK(status.j()["source"] == "embedded");
+  CHECK(status.j()["rules"]["slots"] == 4);
 }

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <map>
 #include <optional>
@@ -61,67 +62,96 @@ struct Frame {
   }
 };
 
-// The embedded content is dated: duty slots from 2026-11-24, a mixer on
-// 2026-12-26, the winter childcare signup. The kiosk runs on the real
-// clock, so the e2e tests install a copy with every date moved by the whole
-// weeks since 2026-11-22 (the day the content was written for), as the
-// kiosk's pushed content, which it checks and loads like any other. Whole
-// weeks keep each date's weekday: the Tuesday and Thursday duty days the
-// service's hint names stay Tuesdays and Thursdays on screen. Rounded up,
-// so that the first slots the flows pick (2026-11-24) are never past; a
-// notice that began in the two days before 2026-11-22 may then not have
-// begun yet, which no test depends on.
-inline int days_since_content_day() {
-  using namespace std::chrono;
-  const auto china_now = system_clock::now() + hours(8);
-  const sys_days today = floor<days>(china_now);
-  const sys_days written = year{2026} / November / 22;
-  const int days_late = static_cast<int>((today - written).count());
-  return days_late <= 0 ? 0 : (days_late + 6) / 7 * 7;
-}
-
-inline void install_dated_content(const fs::path& data_dir) {
-  using namespace std::chrono;
-  const int shift = days_since_content_day();
+// The embedded content is made of rules (a lawyer each Tuesday and
+// Thursday, a mixer on the last Saturday of each month, a winter and a
+// summer childcare period), so the kiosk has slots and events on any day it
+// runs. Childcare signup is open only weeks a year, though, and the e2e
+// tests run on the real clock: they install a copy whose period rules open
+// signup 300 days before each period until its first day (so one period is
+// always open), as the kiosk's pushed content, which it checks and loads
+// like any other. What to tap is then read from the kiosk itself
+// (`union-kiosk content show --json`, as a script that needs an id does).
+inline void install_test_content(const fs::path& data_dir) {
   const fs::path src = fs::path(KIOSK_SOURCE_DIR) / "assets" / "content";
   const fs::path dst = data_dir / "content";
   fs::create_directories(dst);
-  const std::regex date("\"(\\d{4})-(\\d{2})-(\\d{2})\"");
   for (const auto& e : fs::directory_iterator(src)) {
     std::ifstream in(e.path(), std::ios::binary);
-    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    std::string out;
-    auto begin = std::sregex_iterator(text.begin(), text.end(), date);
-    size_t last = 0;
-    for (auto it = begin; it != std::sregex_iterator(); ++it) {
-      const auto& m = *it;
-      const year_month_day d{year{std::stoi(m[1])}, month{static_cast<unsigned>(std::stoi(m[2]))},
-                             day{static_cast<unsigned>(std::stoi(m[3]))}};
-      const year_month_day moved{sys_days{d} + days{shift}};
-      char buf[16];
-      std::snprintf(buf, sizeof buf, "\"%04d-%02u-%02u\"", static_cast<int>(moved.year()),
-                    static_cast<unsigned>(moved.month()), static_cast<unsigned>(moved.day()));
-      out.append(text, last, static_cast<size_t>(m.position(0)) - last);
-      out += buf;
-      last = static_cast<size_t>(m.position(0) + m.length(0));
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (e.path().filename() == "childcare.json") {
+      json j = json::parse(text);
+      for (auto& r : j["period_rules"]) {
+        r["signup_opens_days_before"] = 300;
+        r["signup_closes_days_before"] = 0;
+      }
+      text = j.dump(1);
     }
-    out.append(text, last, std::string::npos);
-    std::ofstream(dst / e.path().filename(), std::ios::binary) << out;
+    std::ofstream(dst / e.path().filename(), std::ios::binary) << text;
   }
   std::string report;
   REQUIRE_MESSAGE(run({kKiosk, "content", "check", dst.string()}, {}, &report) == 0, report);
 }
+
+// What the installed content offers today, by `union-kiosk content show`.
+inline json offers_today(const fs::path& data_dir, const Env& env = {}) {
+  std::string out;
+  REQUIRE(run({kKiosk, "--data-dir", data_dir.string(), "--json", "content", "show"}, env, &out) == 0);
+  return json::parse(out);
+}
+
+// The id of the n-th offer (0 = the first) of a service that has places
+// left and that `fits` accepts.
+inline std::string open_offer(const fs::path& data_dir, const std::string& service, int n = 0,
+                              const std::function<bool(const json&)>& fits = {}) {
+  const json all = offers_today(data_dir);
+  for (const auto& s : all["services"]) {
+    if (s["id"] != service) continue;
+    for (const auto& o : s["offers"]) {
+      if (o["places_left"].get<int>() <= 0 || o.contains("signup_opens")) continue;
+      if (fits && !fits(o)) continue;
+      if (n-- == 0) return o["id"].get<std::string>();
+    }
+  }
+  FAIL("no open offer of " << service << " today");
+  return {};
+}
+
+// The first mixer with places left for a woman (the flows sign up as one).
+inline std::string open_mixer(const fs::path& data) {
+  return open_offer(data, "mixer", 0, [](const json& o) {
+    return !o.contains("places_left_by_gender") || o["places_left_by_gender"]["f"].get<int>() > 0;
+  });
+}
+
+// The first class open for signup that takes a child born on `birth` (the
+// age on the period's first day, as the rule counts it).
+inline std::string open_class(const fs::path& data, const std::string& birth) {
+  return open_offer(data, "childcare", 0, [&](const json& o) {
+    const std::string start = o["date"];
+    int age = std::stoi(start.substr(0, 4)) - std::stoi(birth.substr(0, 4));
+    if (start.substr(5) < birth.substr(5)) --age;
+    return o["min_age"].get<int>() <= age && age <= o["max_age"].get<int>();
+  });
+}
+
+// `env` is added to the kiosk's environment (a faked clock);
+// `embedded_content` starts it on its built-in content, as installed.
+struct KioskSetup {
+  Env env;
+  bool embedded_content = false;
+};
 
 class Kiosk {
  public:
   // Screenshots go to test-artifacts/screens/<shots> (default: the language).
   // `demo` starts it with --demo, as scripts/dev.sh run does.
   Kiosk(const Xvfb& x, const std::string& lang, const fs::path& data, const fs::path& scan_dir,
-        const std::string& shots = "", bool demo = true)
-      : display_(x.display), lang_(lang), shots_dir_(shots.empty() ? lang : shots), data_(data) {
+        const std::string& shots = "", bool demo = true, KioskSetup setup = {})
+      : display_(x.display), lang_(lang), shots_dir_(shots.empty() ? lang : shots), data_(data),
+        extra_env_(std::move(setup.env)) {
     fs::create_directories(data);
     fs::permissions(data, fs::perms::owner_all, fs::perm_options::replace);
-    if (!fs::exists(data / "content")) install_dated_content(data);
+    if (!setup.embedded_content && !fs::exists(data / "content")) install_test_content(data);
     auto_file_ = (data / "automation.json").string();
     fs::create_directories(kArtifacts + "/" + shots_dir_);
     // Demo mode, as scripts/dev.sh run starts it: the tests' cards are signed
@@ -142,9 +172,13 @@ class Kiosk {
   }
 
   pid_t pid() const { return pid_; }
+  const fs::path& data() const { return data_; }
 
   std::map<std::string, std::string> env() const {
-    return {{"DISPLAY", display_}, {"SDL_VIDEODRIVER", "x11"}, {"LIBGL_ALWAYS_SOFTWARE", "1"}};
+    std::map<std::string, std::string> e = {
+        {"DISPLAY", display_}, {"SDL_VIDEODRIVER", "x11"}, {"LIBGL_ALWAYS_SOFTWARE", "1"}};
+    for (const auto& [k, v] : extra_env_) e[k] = v;
+    return e;
   }
 
   // The automation file as last written (it is replaced whole, never half
@@ -352,6 +386,7 @@ class Kiosk {
 
   std::string display_, lang_, shots_dir_;
   fs::path data_;
+  Env extra_env_;
   std::string auto_file_;
   pid_t pid_ = -1;
   int shots_ = 0;
@@ -376,7 +411,8 @@ struct RemoveDir {
 };
 
 // A demo member card as a PNG in `dir`, for --scan-source images:DIR.
-inline void make_card(const fs::path& work, const fs::path& dir, const std::string& name, const std::string& sub) {
+inline void make_card(const fs::path& work, const fs::path& dir, const std::string& name, const std::string& sub,
+                      const Env& env = {}) {
   const std::string key = (work / "demo.key").string();
   if (!fs::exists(key))
     REQUIRE(run({kKiosk, "card", "keygen", "--kid", "demo-2026", "--out", key, "--seed-hex",
@@ -387,7 +423,7 @@ inline void make_card(const fs::path& work, const fs::path& dir, const std::stri
   REQUIRE_MESSAGE(run({kKiosk, "card", "issue", "--key", key, "--sub", sub, "--name", name,
                        "--org", "长春市第一机床厂工会", "--days", "365", "--png",
                        (dir / "card.png").string(), "--module-px", "8"},
-                      {}, &out) == 0,
+                      env, &out) == 0,
                   out);
 }
 

@@ -5,8 +5,10 @@
 
 namespace e2e {
 
-// From the home screen to the ticket screen (left showing), booking `slot`.
-inline void legal_to_ticket(Kiosk& k, const std::string& slot = "S-20261124-PM") {
+// From the home screen to the ticket screen (left showing), booking the
+// `nth` duty slot with places left (0 = the first).
+inline void legal_to_ticket(Kiosk& k, int nth = 0) {
+  const std::string slot = open_offer(k.data(), "legal", nth);
   k.tap("home.service.legal");
   REQUIRE(k.wait_screen("form"));
   k.shot("legal-1-slot");
@@ -91,7 +93,7 @@ inline void mixer(Kiosk& k) {
   // scan screen; the flow continues into the form.
   REQUIRE(k.wait_screen("form"));
   k.shot("mixer-1-event");
-  k.tap("form.pick.event.M-202612");
+  k.tap("form.pick.event." + open_mixer(k.data()));
   k.tap("form.next");
   k.tap("form.choice.gender.f");
   k.field("birth_year", "1995");
@@ -131,7 +133,7 @@ inline void childcare(Kiosk& k) {
   k.name_field("emergency_name");
   k.field("emergency_phone", "13512345678");
   k.tap("form.next");
-  k.tap("form.pick.class.C-2027W-A");
+  k.tap("form.pick.class." + open_class(k.data(), "2018-03-15"));
   k.shot("childcare-5-class");
   k.tap("form.next");
   REQUIRE(k.wait_screen("review"));

@@ -165,7 +165,7 @@ void run_language(const std::string& lang) {
   fs::rename(staging / "card.png", scan / "card.png");
   REQUIRE_MESSAGE(k.wait_screen("form"), "the camera folder's card did not open the form");
   k.shot("form-filled-from-card");
-  k.tap("form.pick.event.M-202612");
+  k.tap("form.pick.event." + open_mixer(k.data()));
   k.tap("form.next");
   k.shot("form-about-you");
   k.tap("form.choice.gender.f");

@@ -52,6 +52,22 @@ KioskApp::Impl::Impl(AppDeps deps) : d(std::move(deps)), bookings(d.store) {
   sync.hub_configured = d.hub_configured;
   s.lang = d.start_lang;
   s.large_text = d.large_text;
+  refresh_content();
+}
+
+void KioskApp::Impl::refresh_content() {
+  if (!d.content) return;
+  const Date today = Date::from_unix(unix_now());
+  const std::string day = today.iso();
+  if (day == shown_day) return;
+  if (!shown_day.empty() && s.screen != Screen::Attract && s.screen != Screen::Home) return;
+  shown = expand_schedules(*d.content, today);
+  shown_day = day;
+  bookings.forget();
+  log::event(log::Level::Info, "ui", "schedules expanded",
+             {{"slots", static_cast<int>(shown.slots.size())},
+              {"events", static_cast<int>(shown.events.size())},
+              {"classes", static_cast<int>(shown.classes.size())}});
 }
 
 long long KioskApp::Impl::unix_now() const {
@@ -60,8 +76,8 @@ long long KioskApp::Impl::unix_now() const {
 
 SessionEnv KioskApp::Impl::env() const {
   SessionEnv e;
-  e.content = d.content;
-  e.rules.content = d.content;
+  e.content = d.content ? &shown : nullptr;
+  e.rules.content = e.content;
   e.rules.today = Date::from_unix(unix_now());
   e.rules.ledger = &bookings;
   e.rules.id_hash_key = d.id_hash_key;
@@ -157,7 +173,7 @@ void KioskApp::Impl::run(const Effect& effect) {
         } else if constexpr (std::is_same_v<F, fx::RefreshPlaces>) {
           if (f.recount) bookings.forget();
           const Service* sv = session_service(s, env());
-          places = sv && d.content ? count_places(*sv, *d.content, s.answers, session_rules(s, env()))
+          places = sv && d.content ? count_places(*sv, shown, s.answers, session_rules(s, env()))
                                    : PlacesLeft{};
         } else if constexpr (std::is_same_v<F, fx::Camera>) {
           camera_on = f.on;
@@ -215,7 +231,7 @@ std::optional<double> KioskApp::next_wakeup_s(double now_s) const {
   const bool attract = m.s.screen == Screen::Attract;
   std::optional<double> t =
       m.s.idle.next_change(now_s, m.d.idle_timeout_s, m.d.idle_countdown_s, !attract);
-  if (attract && !m.s.idle.prompting && m.d.content && m.d.content->notices.size() > 1) {
+  if (attract && !m.s.idle.prompting && m.d.content && m.shown.notices.size() > 1) {
     const double since = now_s - m.s.screen_entered_s;
     const double rotate =
         m.s.screen_entered_s + (std::floor(since / kNoticeRotateS) + 1.0) * kNoticeRotateS;

@@ -12,6 +12,7 @@ namespace kiosk::ui {
 
 void KioskApp::Impl::frame(double t) {
   now = t;
+  refresh_content();
   if (!started) {
     // The clock is the platform's (seconds since boot): the attract
     // screen's notices start at the first one, not wherever that lands.
@@ -33,10 +34,10 @@ void KioskApp::Impl::frame(double t) {
                    ImGuiWindowFlags_NoScrollWithMouse | ImGuiWindowFlags_NoNav);
   const SessionEnv e = env();
   const RuleContext ctx = session_rules(s, e);
-  const std::vector<const Notice*> notices = notices_on(*d.content, Date::from_unix(unix_now()).iso());
-  SyncIndicator shown = sync;
-  if (!shown.hub_configured) shown.waiting = local_waiting;
-  ScreenView v{s, *d.content, ctx, shown};
+  const std::vector<const Notice*> notices = notices_on(shown, Date::from_unix(unix_now()).iso());
+  SyncIndicator sync_shown = sync;
+  if (!sync_shown.hub_configured) sync_shown.waiting = local_waiting;
+  ScreenView v{s, this->shown, ctx, sync_shown};
   v.ime = d.ime;
   v.demo = d.demo;
   v.now_s = now;

@@ -40,6 +40,14 @@ struct KioskApp::Impl {
   // Requests committed in this run: the sync thread is woken after each.
   unsigned long submitted = 0;
 
+  // What the screens and rules see: d.content with its schedule rules
+  // expanded for `shown_day` (expand_schedules). Remade on the first frame
+  // of a new day that finds no one in a service (attract or home screen),
+  // so that a worker's form never changes under them.
+  ContentBundle shown;
+  std::string shown_day;
+  void refresh_content();
+
   explicit Impl(AppDeps deps);
   long long unix_now() const;
   SessionEnv env() const;

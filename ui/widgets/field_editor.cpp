@@ -90,6 +90,7 @@ FieldEdit pick_list(const Field& f, const Answers& a, const ContentBundle& c,
   const std::string chosen = it != a.end() && it->is_string() ? it->get<std::string>() : "";
   struct Item {
     std::string id, title, detail;
+    std::string not_open;  // why it cannot be chosen yet, in words
   };
   std::vector<Item> items;
   const std::string& sep = tr("ui.sep.detail").in(lang);
@@ -97,7 +98,7 @@ FieldEdit pick_list(const Field& f, const Answers& a, const ContentBundle& c,
     for (const DutySlot& d : c.slots) {
       if (d.date < today) continue;
       items.push_back({d.id, date_with_weekday(d.date, lang) + "  " + d.start + "-" + d.end,
-                       d.counsellor.in(lang) + sep + d.venue.in(lang)});
+                       d.counsellor.in(lang) + sep + d.venue.in(lang), {}});
     }
   } else if (f.type == FieldType::EventPick) {
     for (const MixerEvent& e : c.events) {
@@ -105,17 +106,16 @@ FieldEdit pick_list(const Field& f, const Answers& a, const ContentBundle& c,
       std::string ages = fill(tr("ui.pick.ages").in(lang),
                               {{"min", std::to_string(e.min_age)}, {"max", std::to_string(e.max_age)}});
       items.push_back({e.id, e.title.in(lang),
-                       date_with_weekday(e.date, lang) + "  " + e.start + sep + e.venue.in(lang) + sep + ages});
+                       date_with_weekday(e.date, lang) + "  " + e.start + sep + e.venue.in(lang) + sep + ages, {}});
     }
   } else if (f.type == FieldType::ClassPick) {
     for (const ChildcareClass& k : c.classes) {
       const ChildcarePeriod* p = c.period(k.period);
-      if (p && !p->signup_closes.empty() && p->signup_closes < today) continue;
+      if (!p || (!p->signup_closes.empty() && p->signup_closes < today)) continue;
       std::string ages = fill(tr("ui.pick.child_ages").in(lang),
                               {{"min", std::to_string(k.min_age)}, {"max", std::to_string(k.max_age)}});
-      std::string detail = (p ? p->start + " - " + p->end + sep : std::string{}) +
-                           k.venue.in(lang) + sep + ages;
-      items.push_back({k.id, (p ? p->name.in(lang) + sep : std::string{}) + k.name.in(lang), detail});
+      std::string detail = p->start + " - " + p->end + sep + k.venue.in(lang) + sep + ages;
+      items.push_back({k.id, p->name.in(lang) + sep + k.name.in(lang), detail, {}});
     }
   }
   if (items.empty()) {
@@ -133,9 +133,10 @@ FieldEdit pick_list(const Field& f, const Answers& a, const ContentBundle& c,
     row.title = item.title;
     row.detail = item.detail;
     row.selected = item.id == chosen;
-    row.enabled = left > 0;
-    row.places = left > 0 ? fill(tr("ui.pick.places_left").in(lang), {{"n", std::to_string(left)}})
-                          : tr("ui.pick.full").in(lang);
+    row.enabled = left > 0 && item.not_open.empty();
+    row.places = !item.not_open.empty() ? item.not_open
+                 : left > 0 ? fill(tr("ui.pick.places_left").in(lang), {{"n", std::to_string(left)}})
+                            : tr("ui.pick.full").in(lang);
     if (row.selected) row.places = tr("ui.pick.chosen").in(lang) + "  " + row.places;
     if (pick_row(row, width)) {
       out.kind = FieldEdit::Set;

@@ -253,7 +253,9 @@ nlohmann::json valid_answers(const std::string& service, int i, int64_t created_
   REQUIRE(content.bundle);
   const Date day = Date::from_unix(created_ms / 1000);
   std::string slot;
-  for (const auto& s : content.bundle->slots) {
+  // The built-in slots come from weekly rules, expanded for that day.
+  const ContentBundle shown = expand_schedules(*content.bundle, day);
+  for (const auto& s : shown.slots) {
     auto d = Date::parse(s.date);
     if (d && *d >= day && s.booked < s.capacity) slot = s.id;
   }

@@ -221,6 +221,7 @@ TEST_CASE("childcare: guardian card, child ID, class with places left") {
   type_field(h, "emergency_phone", "13512345678");
   next(h);
   h.tap("form.pick.class.C-2027W-A");
+  CHECK(h.drew(kiosk::tr("ui.pick.chosen").zh));
   next(h);
   CHECK(h.screen() == "review");
   next(h);
@@ -436,7 +437,12 @@ TEST_CASE("online: the corner says so, the ticket says it is being sent, a staff
 
 TEST_CASE("content that has aged: no slot left says so in words, with where to turn, and nothing is booked") {
   HarnessOptions o;
-  o.days_later = 200;  // every duty slot of the embedded content is past
+  // Content that was not renewed: its duty rules ended with the year, and
+  // the kiosk runs on it 200 days later.
+  o.edit_content = [](kiosk::ContentBundle& c) {
+    for (auto& r : c.schedules.slot_rules) r.until = "2026-12-31";
+  };
+  o.days_later = 200;
   Harness h(o);
   start(h);
   h.tap("home.service.legal");

@@ -35,6 +35,7 @@ Harness::Harness(HarnessOptions o) : opt_(o) {
   ContentLoad load = load_embedded_content();
   REQUIRE_MESSAGE(load.bundle.has_value(), "embedded content does not load");
   content_ = std::move(*load.bundle);
+  if (opt_.edit_content) opt_.edit_content(content_);
   StoreOptions so;
   local_box_ = *make_box_keypair();
   so.local_box = local_box_;  // answers sealed, as on a kiosk not enrolled yet

@@ -42,6 +42,8 @@ struct HarnessOptions {
   // The clock starts this many days after fixed_unix() (content that has
   // aged: slots and events in the past).
   int days_later = 0;
+  // Changes made to the embedded content before the kiosk starts on it.
+  std::function<void(ContentBundle&)> edit_content;
 };
 
 class Harness {
