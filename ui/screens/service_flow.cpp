@@ -66,12 +66,24 @@ Event draw_service_flow(const ScreenView& v) {
 
   const bool editing = v.s.editing.open() && v.editing_text && v.keyboard;
   const float kb_h = editing ? keyboard_height(*v.keyboard) : 0.0f;
-  const float top = flow_content_top();
+  float top = flow_content_top();
   const float bottom = ds.y - nav_bar_height() - kb_h;
   const float margin = px(48);
-  ImGui::SetCursorScreenPos(ImVec2(margin, top));
   const float col_w = px(kScrollColumnPx);
   const float child_w = ds.x - margin * 2 - col_w - px(16);
+  // Why Next did not go on, at the top of the page where it stays in view
+  // however the page scrolls: the question, by its label, and the problem.
+  if (!L(v, v.s.form_error).empty() && !editing) {
+    const Field* at = sv->field(v.s.form_error_field);
+    const std::string words =
+        at ? fill(T(v, "ui.flow.problem_at"), {{"label", L(v, at->label)}, {"message", L(v, v.s.form_error)}})
+           : L(v, v.s.form_error);
+    ImGui::SetCursorScreenPos(ImVec2(margin, top));
+    text_size(kBodyPx);
+    error_text(words, child_w - px(40));
+    top = ImGui::GetCursorScreenPos().y + px(8);
+  }
+  ImGui::SetCursorScreenPos(ImVec2(margin, top));
   ImGui::BeginChild(("##page." + page.id).c_str(), ImVec2(child_w, std::max(px(100), bottom - top)),
                     false, ImGuiWindowFlags_NoNav);
   text_size(kBodyPx);
@@ -84,18 +96,21 @@ Event draw_service_flow(const ScreenView& v) {
     wrapped_text(L(v, page.intro), kBodyPx, p.muted, width);
     ImGui::Dummy(ImVec2(1, px(12)));
   }
-  // A refusal from the last submit that belongs to no single field.
-  if (!L(v, v.s.form_error).empty()) {
-    bool field_level = false;
-    for (const Field* f : page_questions(*sv, page, v.s.answers))
-      if (v.s.touched.count(f->id)) field_level = true;
-    if (!field_level) error_text(L(v, v.s.form_error), width);
-  }
-
   static std::string scrolled_to;  // field id the page last scrolled to (never a value)
+  // The problem's field is brought into view for a few frames after each
+  // new request (a page shown for the first time knows its height only from
+  // its second frame).
+  static unsigned problem_request = 0;
+  static int problem_frames = 0;
+  if (problem_request != v.s.scroll_request) {
+    problem_request = v.s.scroll_request;
+    problem_frames = 0;
+  }
   for (const Field* f : page_questions(*sv, page, v.s.answers)) {
     ImGui::PushID(f->id.c_str());
     const float label_y = ImGui::GetCursorPosY();
+    if (f->id == v.s.form_error_field && problem_frames < 3 && !editing)
+      ImGui::SetScrollY(std::max(0.0f, label_y - px(8)));
     std::string label = L(v, f->label);
     if (!f->required) label += T(v, "ui.flow.optional");
     wrapped_text(label, kHeadingPx * 0.8f, p.text, width);
@@ -138,15 +153,17 @@ Event draw_service_flow(const ScreenView& v) {
       auto errors = validate_field(*sv, *f, v.s.answers, v.rules);
       if (!errors.empty()) {
         error_text(L(v, errors.front().message), std::min(width, px(1100)));
-      } else if (v.s.form_error_code.size() && !L(v, v.s.form_error).empty() &&
-                 v.s.touched.count(f->id)) {
-        // A rule that spans fields (e.g. the event is full for this gender).
+      } else if (f->id == v.s.form_error_field && !L(v, v.s.form_error).empty()) {
+        // A rule across fields (the age for this event, the class for this
+        // child, the event full for this gender): said here too.
+        error_text(L(v, v.s.form_error), std::min(width, px(1100)));
       }
     }
     ImGui::Dummy(ImVec2(1, px(28)));
     ImGui::PopID();
   }
   if (!editing) scrolled_to.clear();
+  ++problem_frames;
   ImGui::Dummy(ImVec2(1, px(40)));
   const ScrollState scroll = current_scroll();
   ImGui::EndChild();

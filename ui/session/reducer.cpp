@@ -95,19 +95,34 @@ struct Reducer {
     if (s.service_id != id) scrub_answers(s);
     s.service_id = id;
     s.page = 0;
-    s.form_error = Text{};
-    s.form_error_code.clear();
+    clear_form_error();
     s.ticket.reset();
     s.submitting = false;
     if (s.card.member) prefill_from_card(*sv, *s.card.member, s.answers);
     go(visible_pages(*sv, s.answers).empty() ? Screen::Review : Screen::Form);
   }
 
-  bool page_has_errors(const Service& sv, int page_index) const {
+  // The page's first problem, rules across fields included, or none.
+  std::optional<FieldError> page_problem(const Service& sv, int page_index) const {
     const RuleContext ctx = session_rules(s, env);
-    for (const Field* f : page_questions(sv, sv.pages[page_index], s.answers))
-      if (!validate_field(sv, *f, s.answers, ctx).empty()) return true;
-    return false;
+    auto errors = validate_page(sv, sv.pages[page_index], s.answers, ctx);
+    if (errors.empty()) return std::nullopt;
+    return std::move(errors.front());
+  }
+
+  void clear_form_error() {
+    s.form_error = Text{};
+    s.form_error_code.clear();
+    s.form_error_field.clear();
+  }
+
+  // Said at the top of the page and under its field, which comes into view.
+  void point_at(const FieldError& err) {
+    s.form_error = err.message;
+    s.form_error_code = err.code;
+    s.form_error_field = err.field;
+    if (!err.field.empty()) s.touched.insert(err.field);
+    ++s.scroll_request;
   }
 
   void submit() {
@@ -146,6 +161,7 @@ struct Reducer {
 
   void operator()(const ev::Back&) {
     close_editor();
+    clear_form_error();
     const Service* sv = service();
     switch (s.screen) {
       case Screen::Form:
@@ -184,7 +200,11 @@ struct Reducer {
       }
       const int pi = pages[s.page];
       for (const Field* f : page_questions(*sv, sv->pages[pi], s.answers)) s.touched.insert(f->id);
-      if (page_has_errors(*sv, pi)) return;  // errors show beside the fields
+      clear_form_error();
+      if (auto problem = page_problem(*sv, pi)) {
+        point_at(*problem);  // the worker stays, told what and where
+        return;
+      }
       if (s.page + 1 < static_cast<int>(pages.size())) {
         ++s.page;
         go(Screen::Form);
@@ -210,13 +230,14 @@ struct Reducer {
     const std::string& text = *s.editing.text();
     apply_typed(*f, text, s.answers);
     if (looks_complete(*f, text)) s.touched.insert(e.field);
+    if (e.field == s.form_error_field) clear_form_error();  // being corrected
     if (e.confirmed) close_editor();
   }
   void operator()(const ev::Choose& e) {
     close_editor();
     s.answers[e.field] = e.id;
     s.touched.insert(e.field);
-    s.form_error = Text{};
+    clear_form_error();
     // A gender answered counts a gender-balanced event's places by half.
     fx.push_back(fx::RefreshPlaces{});
   }
@@ -224,7 +245,7 @@ struct Reducer {
     close_editor();
     s.answers[e.field] = e.agreed;
     s.touched.insert(e.field);
-    s.form_error = Text{};
+    clear_form_error();
   }
   void operator()(const ev::ToggleChoice& e) {
     close_editor();
@@ -239,6 +260,7 @@ struct Reducer {
     s.touched.insert(e.field);
   }
   void operator()(const ev::EditPage& e) {
+    clear_form_error();
     s.page = e.page;
     go(Screen::Form);
   }
@@ -338,9 +360,8 @@ struct Reducer {
           if (f->id != err.field) continue;
           for (const Field* g : questions) s.touched.insert(g->id);
           s.page = static_cast<int>(i);
-          s.form_error = err.message;
-          s.form_error_code = err.code;
           go(Screen::Form);
+          point_at(err);
           return;
         }
       }
@@ -351,8 +372,7 @@ struct Reducer {
     // touched consent), never a second time at the top.
     if (e.errors.empty()) return;
     const auto consents = consent_fields(*sv, s.answers);
-    s.form_error = Text{};
-    s.form_error_code.clear();
+    clear_form_error();
     bool at_top = false;
     for (const auto& err : e.errors) {
       if (!err.field.empty()) s.touched.insert(err.field);

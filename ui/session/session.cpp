@@ -59,6 +59,7 @@ void scrub_person(Session& s) {
   s.page = 0;
   s.form_error = Text{};
   s.form_error_code.clear();
+  s.form_error_field.clear();
 }
 
 void scrub_member(MemberIdentity& m) {

@@ -50,8 +50,14 @@ struct Session {
   int page = 0;                      // index into the visible pages
   nlohmann::json answers = nlohmann::json::object();
   std::set<std::string> touched;     // fields whose errors show (answer complete)
-  std::string form_error_code;       // last submit refusal (service-level)
+  // Why the worker cannot go on, in words: the first problem of a page
+  // Next refused, or of a refused submit. Said at the top of the page and
+  // under `form_error_field` (when it is on the page), which the page
+  // scrolls into view once for each new `scroll_request`.
+  std::string form_error_code;
   Text form_error;
+  std::string form_error_field;
+  unsigned scroll_request = 0;
 
   Editing editing;
   CardGate card;

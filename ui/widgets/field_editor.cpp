@@ -115,7 +115,11 @@ FieldEdit pick_list(const Field& f, const Answers& a, const ContentBundle& c,
       std::string ages = fill(tr("ui.pick.child_ages").in(lang),
                               {{"min", std::to_string(k.min_age)}, {"max", std::to_string(k.max_age)}});
       std::string detail = p->start + " - " + p->end + sep + k.venue.in(lang) + sep + ages;
-      items.push_back({k.id, p->name.in(lang) + sep + k.name.in(lang), detail, {}});
+      // A class whose signup has not opened is shown, not choosable, with the day it opens.
+      std::string not_open;
+      if (!p->signup_opens.empty() && today < p->signup_opens)
+        not_open = fill(tr("ui.pick.signup_opens").in(lang), {{"date", date_with_weekday(p->signup_opens, lang)}});
+      items.push_back({k.id, p->name.in(lang) + sep + k.name.in(lang), detail, not_open});
     }
   }
   if (items.empty()) {

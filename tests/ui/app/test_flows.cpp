@@ -199,6 +199,37 @@ TEST_CASE("mixer: members only, card first, one signup") {
   check_ticket_screen(h, r);
 }
 
+TEST_CASE("an age outside the mixer's range is said on the page, at the top and under the year, before going on") {
+  Harness h;
+  start(h);
+  h.tap("home.service.mixer");
+  h.app().on_code_scanned(demo_card("李娜", "22010012345"), h.now());
+  h.frame();
+  REQUIRE(h.screen() == "form");
+  h.tap("form.pick.event.M-202612");  // ages 22-40
+  next(h);
+  h.tap("form.choice.gender.f");
+  type_field(h, "birth_year", "1960");
+  type_field(h, "phone", "13712345678");
+  next(h);
+  // Not sent on to the review with nothing said: the worker stays, told why.
+  CHECK(h.screen() == "form");
+  CHECK(h.drew("第 2 步"));
+  CHECK(h.drew("还不能进入下一步。请改正「出生年份」"));
+  int said = 0;
+  for (const auto& t : h.drawn()) said += t.text.find("面向22至40岁的单身职工") != std::string::npos;
+  CHECK(said == 2);  // at the top, and under the year
+  CHECK(h.store().list(RequestState::Queued).empty());
+  // Corrected, the same Next goes on.
+  h.tap("form.field.birth_year");
+  for (int i = 0; i < 4; ++i) h.tap("kbd.backspace");
+  h.type_keys("1995");
+  h.tap("kbd.ok");
+  CHECK_FALSE(h.drew("还不能进入下一步"));
+  next(h);
+  CHECK(h.screen() == "review");
+}
+
 TEST_CASE("childcare: guardian card, child ID, class with places left") {
   Harness h;
   start(h);
@@ -220,6 +251,8 @@ TEST_CASE("childcare: guardian card, child ID, class with places left") {
   type_name(h, "emergency_name");
   type_field(h, "emergency_phone", "13512345678");
   next(h);
+  // Summer 2027 is listed, not choosable yet, with the day its signup opens.
+  CHECK(h.drew("2027-06-01 星期二 开始报名，现在还不能选择"));
   h.tap("form.pick.class.C-2027W-A");
   CHECK(h.drew(kiosk::tr("ui.pick.chosen").zh));
   next(h);
