@@ -308,6 +308,16 @@ class Kiosk {
     keys(k);
     tap("kbd.ok");
   }
+  // Home from a service: nav.home, and yes to "discard what you entered?"
+  // when the kiosk asks it (a screenshot of the question is `shot`).
+  void leave_to_home(const std::string& shot_name = "") {
+    tap("nav.home");
+    if (settled().screen() == "leave_confirm") {
+      if (!shot_name.empty()) shot(shot_name);
+      tap("leave.confirm");
+    }
+    REQUIRE(wait_screen("home"));
+  }
   void name_field(const std::string& id) {
     open_field(id);
     pinyin("zhangwei");

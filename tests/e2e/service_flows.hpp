@@ -96,6 +96,7 @@ inline void mixer(Kiosk& k) {
   k.tap("form.pick.event." + open_mixer(k.data()));
   k.tap("form.next");
   k.tap("form.choice.gender.f");
+  k.name_field("employer");  // the card names the union, not the employer
   // A year outside the event's ages: Next says so on this page, at its top
   // and under the year, rather than letting it surface on the consent screen.
   k.field("birth_year", "1960");

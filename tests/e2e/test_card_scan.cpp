@@ -169,6 +169,7 @@ void run_language(const std::string& lang) {
   k.tap("form.next");
   k.shot("form-about-you");
   k.tap("form.choice.gender.f");
+  k.name_field("employer");  // the card names the union, not the employer
   k.field("birth_year", "1995");
   k.field("phone", "13712345678");
   k.tap("form.next");

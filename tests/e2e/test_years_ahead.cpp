@@ -79,16 +79,14 @@ void run_ahead(int days, const std::string& lang) {
   CHECK(k.settled().find("form.pick.slot." + slots.front()["id"].get<std::string>()).has_value());
   k.tap("form.pick.slot." + slots.front()["id"].get<std::string>());
   k.shot("legal-slot-chosen");
-  k.tap("nav.home");
-  REQUIRE(k.wait_screen("home"));
+  k.leave_to_home("leave-confirm");
 
   // Mixer and childcare are for members: the card in the camera's folder.
   k.tap("home.service.mixer");
   REQUIRE_MESSAGE(k.wait_screen("form"), "the card did not open the mixer form");
   k.tap("form.pick.event." + events.front()["id"].get<std::string>());
   k.shot("mixer-events");
-  k.tap("nav.home");
-  REQUIRE(k.wait_screen("home"));
+  k.leave_to_home();
 
   k.tap("home.service.childcare");
   REQUIRE_MESSAGE(k.wait_screen("form"), "the card did not open the childcare form");
@@ -114,7 +112,7 @@ void run_ahead(int days, const std::string& lang) {
     }
   k.tap("form.pick.class." + klass);  // scrolled to, if need be
   k.shot("childcare-classes");
-  k.tap("nav.home");
+  k.leave_to_home();
 }
 
 }  // namespace

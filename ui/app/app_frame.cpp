@@ -24,6 +24,15 @@ void KioskApp::Impl::frame(double t) {
   w.scale = s.large_text ? 1.5f : 1.0f;
   w.high_contrast = s.high_contrast;
   w.armed = armed(s, now);
+  // A new screen, page or service opens at its top for two frames (the
+  // second is the first that knows the region's height).
+  const std::string view = std::string(screen_name(s.screen)) + "|" + s.service_id + "|" + std::to_string(s.page) + "|" +
+                           std::to_string(s.screen_entered_s);
+  if (view != last_view) {
+    last_view = view;
+    fresh_frames = 0;
+  }
+  w.fresh_view = fresh_frames++ < 2;
 
   const ImGuiIO& io = ImGui::GetIO();
   ImGui::SetNextWindowPos(ImVec2(0, 0));
@@ -60,6 +69,9 @@ void KioskApp::Impl::frame(double t) {
   if (s.idle.prompting) {
     screen = "still_there";
     in = draw_still_there(v);
+  } else if (s.confirm_leave) {
+    screen = "leave_confirm";
+    in = draw_leave_confirm(v);
   } else {
     switch (s.screen) {
       case Screen::Attract: in = draw_attract(v); break;

@@ -34,6 +34,9 @@ struct KioskApp::Impl {
   // Frames drawn since the last change: a new screen's scrolling regions
   // know their size only from their second frame, so a few frames follow.
   int frames_since_change = 0;
+  // Which view the last frame drew, and frames since it changed (fresh_view).
+  std::string last_view;
+  int fresh_frames = 0;
   // Requests waiting in this kiosk's queue, for the status corner when no
   // sync service reports it (no hub): read at screen changes, not per frame.
   int local_waiting = 0;

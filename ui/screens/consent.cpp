@@ -27,6 +27,7 @@ Event draw_consent(const ScreenView& v) {
   const float child_w = ds.x - margin * 2 - col_w - px(16);
   ImGui::BeginChild("##consent", ImVec2(child_w, ds.y - nav_bar_height() - top),
                     false, ImGuiWindowFlags_NoNav);
+  if (wctx().fresh_view) ImGui::SetScrollY(0);
   text_size(kBodyPx);
   if (ImGui::IsWindowHovered() && ImGui::IsMouseDragging(0, px(12)))
     ImGui::SetScrollY(ImGui::GetScrollY() - ImGui::GetIO().MouseDelta.y);

@@ -36,6 +36,13 @@ Event draw_home(const ScreenView& v) {
   const ImVec2 ds = ImGui::GetIO().DisplaySize;
   const Palette& p = pal();
   take(in, draw_top_bar(v, T(v, "ui.home.title"), false));
+  // Done here: everything of this person is cleared, as the idle wipe does.
+  {
+    const ImVec2 size(px(300), px(64));
+    ImGui::SetCursorScreenPos(ImVec2(ds.x - size.x - px(32), px(48)));
+    if (big_button("home.finish", T(v, "ui.home.finish"), size, ButtonKind::Secondary))
+      take(in, ev::EndSession{});
+  }
   const float top = px(120);
   const float margin = px(40);
   const bool landscape = ds.x >= ds.y;
@@ -46,7 +53,8 @@ Event draw_home(const ScreenView& v) {
   wrapped_text(T(v, "ui.home.choose"), kHeadingPx, p.text, tiles_w);
   const float grid_top = ImGui::GetCursorScreenPos().y + px(8);
   const float gap = px(28);
-  const float side_h_portrait = px(560);
+  // Portrait: the rows under the tiles, one line more for a member signed in.
+  const float side_h_portrait = px(560) + (v.s.card.member ? px(48) : 0.0f);
   const float grid_bottom = landscape ? ds.y - margin : ds.y - side_h_portrait - margin;
   const size_t n = v.content.services.size();
   const int cols = 2;
@@ -74,14 +82,14 @@ Event draw_home(const ScreenView& v) {
     (void)w;
   };
   if (v.s.card.member) {
-    // Who is signed in, and the way out, in one button (no extra row).
+    // Who is signed in, said as a statement, and a plain way out beside it.
     place(side_w);
-    const std::string words =
-        fill(T(v, "ui.home.member_verified"), {{"name", masked_name(v.s.card.member->name)}}) + "\n" +
-        T(v, "ui.home.forget_card");
-    if (big_button("home.forget_card", words, ImVec2(side_w, bh * 1.15f), ButtonKind::Secondary))
+    wrapped_text(fill(T(v, "ui.home.member_verified"), {{"name", masked_name(v.s.card.member->name)}}),
+                 kBodyPx, p.ok_text, side_w);
+    y = ImGui::GetCursorScreenPos().y + px(4);
+    place(side_w);
+    if (big_button("home.forget_card", T(v, "ui.home.forget_card"), ImVec2(side_w, bh), ButtonKind::Secondary))
       take(in, ev::ForgetCard{});
-    y += bh * 0.15f;
   } else {
     place(side_w);
     if (big_button("home.scan_card", T(v, "ui.home.scan_card"), ImVec2(side_w, bh)))

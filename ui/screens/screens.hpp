@@ -82,6 +82,7 @@ Event draw_ticket(const ScreenView& v);
 Event draw_check_request(const ScreenView& v);
 Event draw_scan_card(const ScreenView& v);
 Event draw_still_there(const ScreenView& v);
+Event draw_leave_confirm(const ScreenView& v);  // leave_confirm.cpp
 
 // The fixed bottom bar: back on the left, next on the right, always in the
 // same place. Back returns ev::Back, next `on_next` (ev::Next or ev::Submit).

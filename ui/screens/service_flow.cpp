@@ -86,6 +86,7 @@ Event draw_service_flow(const ScreenView& v) {
   ImGui::SetCursorScreenPos(ImVec2(margin, top));
   ImGui::BeginChild(("##page." + page.id).c_str(), ImVec2(child_w, std::max(px(100), bottom - top)),
                     false, ImGuiWindowFlags_NoNav);
+  if (wctx().fresh_view) ImGui::SetScrollY(0);  // before the problem's field asks for its place
   text_size(kBodyPx);
   const float width = std::min(ImGui::GetContentRegionAvail().x - px(40), px(1500));
   // Touch scrolling: drag the page with a finger.
@@ -179,8 +180,15 @@ Event draw_service_flow(const ScreenView& v) {
                       ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse |
                           ImGuiWindowFlags_NoNav);
     const Field* f = sv->field(v.s.editing.field);
+    // Every field has its most: what the form allows, else what its type can
+    // hold (an ID number is 18 characters, a mobile number 11 digits).
     size_t max_bytes = 256;
     if (f && f->max_length) max_bytes = static_cast<size_t>(*f->max_length) * 4;
+    else if (f && f->type == FieldType::IdNumber) max_bytes = 18;
+    else if (f && f->type == FieldType::Phone) max_bytes = 11;
+    else if (f && f->type == FieldType::Date) max_bytes = 10;
+    else if (f && f->type == FieldType::Number) max_bytes = 12;
+    else if (f && f->type == FieldType::Name) max_bytes = 30 * 4;
     KeyboardResult r = draw_keyboard(*v.keyboard, *v.editing_text, v.ime, wctx().scale, max_bytes, v.lang());
     ImGui::EndChild();
     if (r.changed) {

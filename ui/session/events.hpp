@@ -19,6 +19,8 @@ namespace ev {
 // --- the worker, on a screen ---
 struct Start {};                                  // attract -> home
 struct GoHome {};
+struct LeaveService {};                           // "discard what you entered?" -> yes
+struct StayInService {};                          // -> no, keep filling in
 struct OpenService { std::string service_id; };
 struct ScanCard {};                               // open the scan-card screen
 struct ForgetCard {};
@@ -62,7 +64,8 @@ struct LookedUp { std::optional<CheckResult> found; };
 
 }  // namespace ev
 
-using Event = std::variant<std::monostate, ev::Start, ev::GoHome, ev::OpenService, ev::ScanCard,
+using Event = std::variant<std::monostate, ev::Start, ev::GoHome, ev::LeaveService, ev::StayInService,
+                           ev::OpenService, ev::ScanCard,
                            ev::ForgetCard, ev::OpenCheckRequest, ev::SetLang, ev::ToggleLargeText,
                            ev::ToggleContrast, ev::Back, ev::Next, ev::EditField, ev::CloseEditor,
                            ev::TextEdited, ev::Choose, ev::ToggleChoice, ev::SetConsent,

@@ -138,7 +138,33 @@ struct Reducer {
   void operator()(const ev::Start&) { go(Screen::Home); }
   void operator()(const ev::GoHome&) {
     // Home from the ticket is the end of that worker's visit.
-    if (s.screen == Screen::Ticket) wipe_session();
+    if (s.screen == Screen::Ticket) {
+      wipe_session();
+      go(Screen::Home);
+      return;
+    }
+    const bool in_service = s.screen == Screen::Form || s.screen == Screen::Review ||
+                            s.screen == Screen::Consent;
+    // Leaving a service clears it: nothing typed comes back to whoever opens
+    // it next. When the worker entered something, ask first.
+    if (in_service && (!s.touched.empty() || s.editing.open())) {
+      close_editor();
+      s.confirm_leave = true;
+      return;
+    }
+    leave_service();
+  }
+  void operator()(const ev::LeaveService&) { leave_service(); }
+  void operator()(const ev::StayInService&) { s.confirm_leave = false; }
+
+  void leave_service() {
+    scrub_answers(s);
+    fx.push_back(fx::ForgetTyped{});
+    s.service_id.clear();
+    s.page = 0;
+    s.submitting = false;
+    s.confirm_leave = false;
+    clear_form_error();
     go(Screen::Home);
   }
   void operator()(const ev::OpenService& e) { open_service(e.service_id); }

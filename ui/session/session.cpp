@@ -60,6 +60,7 @@ void scrub_person(Session& s) {
   s.form_error = Text{};
   s.form_error_code.clear();
   s.form_error_field.clear();
+  s.confirm_leave = false;
 }
 
 void scrub_member(MemberIdentity& m) {

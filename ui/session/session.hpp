@@ -58,6 +58,9 @@ struct Session {
   Text form_error;
   std::string form_error_field;
   unsigned scroll_request = 0;
+  // Home was asked for with answers entered: "discard what you entered?"
+  // is on screen until the worker says yes or no.
+  bool confirm_leave = false;
 
   Editing editing;
   CardGate card;

@@ -31,6 +31,9 @@ struct WidgetContext {
   float scale = 1.0f;
   bool high_contrast = false;
   bool armed = true;
+  // The first frames of a screen (or page) just opened: its scrolling
+  // regions start at their top, wherever the last person left them.
+  bool fresh_view = false;
 };
 WidgetContext& wctx();
 inline float px(float v) { return v * wctx().scale; }

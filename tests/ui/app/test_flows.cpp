@@ -188,6 +188,7 @@ TEST_CASE("mixer: members only, card first, one signup") {
   CHECK(h.drew("李娜"));
   CHECK(h.drew("22010012345"));
   h.tap("form.choice.gender.f");
+  type_name(h, "employer");  // the card names the union, not the employer
   type_field(h, "birth_year", "1995");
   type_field(h, "phone", "13712345678");
   next(h);
@@ -209,6 +210,7 @@ TEST_CASE("an age outside the mixer's range is said on the page, at the top and 
   h.tap("form.pick.event.M-202612");  // ages 22-40
   next(h);
   h.tap("form.choice.gender.f");
+  type_name(h, "employer");  // the card names the union, not the employer
   type_field(h, "birth_year", "1960");
   type_field(h, "phone", "13712345678");
   next(h);

@@ -82,7 +82,7 @@ TEST_CASE("scrub: 'finish now' on the idle prompt leaves nothing of the worker")
 TEST_CASE("scrub: forgetting the card forgets the worker, not only the card") {
   Harness h;
   fill_everything(h);
-  h.tap("nav.home");
+  h.leave_to_home();
   REQUIRE(h.screen() == "home");
   h.tap("home.forget_card");
   CHECK(h.screen() == "home");
@@ -116,4 +116,57 @@ TEST_CASE("scrub: done on the ticket leaves nothing of the worker") {
   CHECK(h.screen() == "attract");
   check_nothing_left(h);
   CHECK(h.store().list(kiosk::RequestState::Queued).size() == 1);
+}
+
+TEST_CASE("scrub: leaving a service asks first, and clears what was entered, the card aside") {
+  Harness h;
+  fill_everything(h);
+  h.tap("nav.home");
+  REQUIRE(h.screen() == "leave_confirm");
+  // The form is not on screen while the question is.
+  CHECK_FALSE(h.drew("张伟"));
+  CHECK(h.drew(kiosk::tr("ui.leave.title").zh));
+  h.tap("leave.stay");
+  CHECK(h.screen() == "form");
+  CHECK(h.session().answers.contains("slot"));
+  h.tap("nav.home");
+  h.tap("leave.confirm");
+  CHECK(h.screen() == "home");
+  const Session& s = h.session();
+  CHECK(s.answers.empty());
+  CHECK(s.touched.empty());
+  CHECK(s.editing.scratch.empty());
+  CHECK(s.service_id.empty());
+  CHECK(s.card.member.has_value());  // still the same person at the kiosk
+  // The next to open the service finds it empty.
+  h.tap("home.service.legal");
+  for (const char* f : {"slot", "category", "employer"}) CHECK_FALSE(h.session().answers.contains(f));
+  CHECK(h.session().editing.scratch.empty());  // only the card's name is filled in again
+}
+
+TEST_CASE("scrub: a service left before anything was entered goes home without asking") {
+  Harness h;
+  h.tap("attract.start");
+  h.tap("home.service.legal");
+  h.tap("nav.home");
+  CHECK(h.screen() == "home");
+}
+
+TEST_CASE("scrub: finish and clear on home ends the visit like the idle wipe") {
+  Harness h;
+  fill_everything(h);
+  h.leave_to_home();
+  CHECK(h.drew("李**"));  // who is signed in, said on home
+  h.tap("home.finish");
+  CHECK(h.screen() == "attract");
+  check_nothing_left(h);
+}
+
+TEST_CASE("an ID number takes at most 18 characters on the keypad") {
+  Harness h;
+  h.tap("attract.start");
+  h.tap("home.service.hardship");
+  h.tap("form.field.id_number");
+  h.type_keys("110105194912310021234");  // 21 digits
+  CHECK(h.session().editing.text()->size() == 18);
 }

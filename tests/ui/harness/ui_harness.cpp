@@ -150,6 +150,11 @@ const automation::Target* Harness::target(const std::string& id) const {
 
 bool Harness::has(const std::string& id) const { return target(id) != nullptr; }
 
+void Harness::leave_to_home() {
+  tap("nav.home");
+  if (screen() == "leave_confirm") tap("leave.confirm");
+}
+
 void Harness::tap_at(float x, float y) {
   ImGuiIO& io = ImGui::GetIO();
   io.MousePos = ImVec2(x, y);

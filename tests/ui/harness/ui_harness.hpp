@@ -66,6 +66,9 @@ class Harness {
   // Tap the centre of target `id` (down one frame, up the next); fails the
   // test if the target is not on screen.
   void tap(const std::string& id);
+  // Home from a service: taps nav.home and, when the kiosk asks whether to
+  // discard what was entered, says yes.
+  void leave_to_home();
   void tap_at(float x, float y);
   // A finger down on target `id`, moved by (dx, dy) over a few frames, then
   // lifted where it ended.

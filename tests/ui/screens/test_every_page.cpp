@@ -117,7 +117,7 @@ std::vector<Recipe> recipes() {
         {"income_per_head", keys("income_per_head", "800")}, {"description", hanzi("description", 5)}},
        {"sensitive_consent", "consent"}},
       {"mixer", true,
-       {{"event", pick("event", "M-202612")}, {"gender", choose("gender", "f")},
+       {{"event", pick("event", "M-202612")}, {"gender", choose("gender", "f")}, {"employer", hanzi("employer")},
         {"birth_year", keys("birth_year", "1995")}, {"phone", keys("phone", "13712345678")}},
        {"single_declaration", "consent"}},
       {"childcare", true,

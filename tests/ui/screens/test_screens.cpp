@@ -72,7 +72,7 @@ void walk_everything(const Variant& v) {
         break;
       }
     }
-    h.tap("nav.home");
+    h.leave_to_home();
   }
   // Scan-card with a refusal, check-request not found, still-there.
   h.tap("home.forget_card");
@@ -121,6 +121,9 @@ TEST_CASE("review, consent and ticket screens draw in both languages") {
     h.tap("form.pick.event.M-202701");
     h.tap("form.next");
     h.tap("form.choice.gender.m");
+    h.tap("form.field.employer");
+    h.type_pinyin("zhangwei", "张伟");
+    h.tap("kbd.ok");
     h.tap("form.field.birth_year");
     h.type_keys("1990");
     h.tap("kbd.ok");
