@@ -13,7 +13,7 @@
 namespace kiosk::ui {
 namespace {
 
-const std::map<std::string, int>* places_of(const ScreenView& v, const std::string& field) {
+const std::map<std::string, PickState>* places_of(const ScreenView& v, const std::string& field) {
   if (!v.places) return nullptr;
   auto it = v.places->find(field);
   return it == v.places->end() ? nullptr : &it->second;

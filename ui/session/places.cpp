@@ -32,9 +32,26 @@ void BookingCache::forget() {
 PlacesLeft count_places(const Service& s, const ContentBundle& c, const Answers& a,
                         const RuleContext& ctx) {
   PlacesLeft out;
+  // The answers as the rules read them (typed numbers as numbers), those
+  // that check; each item is tried in the pick's place.
+  Answers normalized = Answers::object();
+  for (const Field& f : s.fields) {
+    if (!field_visible(f, a)) continue;
+    std::vector<FieldError> ignored;
+    if (auto v = normalize_answer(s, f, a, ctx, ignored); v && ignored.empty()) normalized[f.id] = *v;
+  }
   auto count = [&](const Field& f, const std::string& id) {
     const PickPlaces pp = pick_places(s, f, id, c, a);
-    out[f.id][id] = places_left(ctx, pp.resource_key, pp.capacity, pp.booked);
+    PickState& st = out[f.id][id];
+    st.left = places_left(ctx, pp.resource_key, pp.capacity, pp.booked);
+    if (st.left <= 0) return;  // "full" says it
+    Answers trial = normalized;
+    trial[f.id] = id;
+    for (const FieldError& e : check_service_rules(s, trial, ctx, nullptr))
+      if (e.field == f.id) {
+        st.why_not = e.message;
+        break;
+      }
   };
   for (const Page& p : s.pages) {
     for (const std::string& fid : p.fields) {

@@ -27,8 +27,17 @@ class BookingCache : public BookingLedger {
   mutable std::map<std::string, bool> dedup_;
 };
 
-// Places left by pick field id, then by item id.
-using PlacesLeft = std::map<std::string, std::map<std::string, int>>;
+// One item of a pick list as the worker may take it: the places left, and
+// why it cannot be chosen when a rule says so for this worker (signed up
+// for it already, a class for other ages than the child's, signup not
+// open), in words.
+struct PickState {
+  int left = 0;
+  Text why_not;
+};
+
+// By pick field id, then by item id.
+using PlacesLeft = std::map<std::string, std::map<std::string, PickState>>;
 PlacesLeft count_places(const Service& s, const ContentBundle& c, const Answers& a,
                         const RuleContext& ctx);
 

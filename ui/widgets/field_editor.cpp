@@ -83,7 +83,7 @@ FieldEdit choice_grid(const Field& f, const Answers& a, Lang lang, float width) 
 }
 
 FieldEdit pick_list(const Field& f, const Answers& a, const ContentBundle& c,
-                    const std::map<std::string, int>* places, const std::string& today, Lang lang,
+                    const std::map<std::string, PickState>* places, const std::string& today, Lang lang,
                     float width) {
   FieldEdit out;
   auto it = a.find(f.id);
@@ -128,17 +128,22 @@ FieldEdit pick_list(const Field& f, const Answers& a, const ContentBundle& c,
   }
   for (const Item& item : items) {
     int left = 0;
+    std::string why_not = item.not_open;
     if (places) {
       auto p = places->find(item.id);
-      if (p != places->end()) left = p->second;
+      if (p != places->end()) {
+        left = p->second.left;
+        if (!p->second.why_not.in(lang).empty()) why_not = p->second.why_not.in(lang);
+      }
     }
     PickRow row;
     row.id = "form.pick." + f.id + "." + item.id;
     row.title = item.title;
     row.detail = item.detail;
     row.selected = item.id == chosen;
-    row.enabled = left > 0 && item.not_open.empty();
-    row.places = !item.not_open.empty() ? item.not_open
+    // A row already chosen stays choosable: its error is said under the list.
+    row.enabled = left > 0 && (why_not.empty() || item.id == chosen);
+    row.places = !why_not.empty() ? why_not
                  : left > 0 ? fill(tr("ui.pick.places_left").in(lang), {{"n", std::to_string(left)}})
                             : tr("ui.pick.full").in(lang);
     if (row.selected) row.places = tr("ui.pick.chosen").in(lang) + "  " + row.places;

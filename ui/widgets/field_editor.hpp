@@ -9,6 +9,7 @@
 #include "kiosk/domain/content.hpp"
 #include "kiosk/domain/form.hpp"
 #include "kiosk/base/text.hpp"
+#include "ui/session/places.hpp"
 
 namespace kiosk::ui {
 
@@ -25,11 +26,11 @@ bool typed_box(const std::string& id, const std::string& text, const std::string
 FieldEdit choice_grid(const Field& f, const Answers& a, Lang lang, float width);
 
 // Pick list (slots, events, classes) from `today` (YYYY-MM-DD) on, with
-// the places left in words from `places` (item id -> places, counted when
-// the page opened; an item not in it counts as full); full entries are
-// disabled and say "full".
+// the places left in words from `places` (item id -> its state, counted
+// when the page opened; an item not in it counts as full); full entries
+// and those a rule refuses this worker are disabled and say why.
 FieldEdit pick_list(const Field& f, const Answers& a, const ContentBundle& c,
-                    const std::map<std::string, int>* places, const std::string& today, Lang lang,
+                    const std::map<std::string, PickState>* places, const std::string& today, Lang lang,
                     float width);
 
 }  // namespace kiosk::ui

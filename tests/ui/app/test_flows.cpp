@@ -200,6 +200,35 @@ TEST_CASE("mixer: members only, card first, one signup") {
   check_ticket_screen(h, r);
 }
 
+TEST_CASE("mixer: the event a member signed up for is marked on their next visit, not choosable") {
+  Harness h;
+  start(h);
+  h.tap("home.service.mixer");
+  h.app().on_code_scanned(demo_card("李娜", "22010012345"), h.now());
+  h.frame();
+  h.tap("form.pick.event.M-202612");
+  next(h);
+  h.tap("form.choice.gender.f");
+  type_name(h, "employer");
+  type_field(h, "birth_year", "1995");
+  type_field(h, "phone", "13712345678");
+  next(h);
+  next(h);
+  consent_and_submit(h, {"single_declaration", "consent"});
+  REQUIRE(h.screen() == "ticket");
+  h.tap("ticket.done");
+  // The same member again.
+  h.tap("attract.start");
+  h.tap("home.service.mixer");
+  h.app().on_code_scanned(demo_card("李娜", "22010012345"), h.now());
+  h.frame();
+  REQUIRE(h.screen() == "form");
+  CHECK(h.drew("您已报名“12月单身职工联谊会·冬日暖阳”"));
+  CHECK_FALSE(h.has("form.pick.event.M-202612"));  // shown, not a target: it cannot be chosen
+  h.tap("form.pick.event.M-202701");
+  CHECK(h.drew(kiosk::tr("ui.pick.chosen").zh));
+}
+
 TEST_CASE("an age outside the mixer's range is said on the page, at the top and under the year, before going on") {
   Harness h;
   start(h);
@@ -253,8 +282,10 @@ TEST_CASE("childcare: guardian card, child ID, class with places left") {
   type_name(h, "emergency_name");
   type_field(h, "emergency_phone", "13512345678");
   next(h);
-  // Summer 2027 is listed, not choosable yet, with the day its signup opens.
-  CHECK(h.drew("2027-06-01 星期二 开始报名，现在还不能选择"));
+  // What this child cannot take is listed not choosable, with the reason:
+  // summer 2027 (signup opens later), the 9-12 class (the child is 8).
+  CHECK(h.drew("2027年暑期爱心托管班将于2027-06-01开始报名"));
+  CHECK(h.drew("招收9至12岁的孩子"));
   h.tap("form.pick.class.C-2027W-A");
   CHECK(h.drew(kiosk::tr("ui.pick.chosen").zh));
   next(h);
