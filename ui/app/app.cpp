@@ -127,6 +127,12 @@ void KioskApp::Impl::run(const Effect& effect) {
           done.ticket.request_id = out.ticket->id;
           done.ticket.service_id = sv->id;
           done.ticket.saved_offline = !sync.hub_configured || !sync.online;
+          for (const Field& fd : sv->fields) {
+            const bool pick = fd.type == FieldType::SlotPick || fd.type == FieldType::EventPick ||
+                              fd.type == FieldType::ClassPick;
+            auto a = s.answers.find(fd.id);
+            if (pick && a != s.answers.end() && a->is_string()) done.ticket.picks.emplace_back(fd.id, a->get<std::string>());
+          }
           if (out.ticket->answers) scrub_json(*out.ticket->answers);
           ++submitted;
           dispatch(done);

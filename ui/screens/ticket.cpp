@@ -5,6 +5,7 @@
 
 #include "imgui.h"
 #include "ui/screens/screens.hpp"
+#include "ui/session/flow.hpp"
 #include "ui/widgets/automation.hpp"
 #include "ui/widgets/widgets.hpp"
 
@@ -30,6 +31,19 @@ Event draw_ticket(const ScreenView& v) {
   ImGui::Dummy(ImVec2(text_extent(t.ticket, kHugePx).x, px(kHugePx) * 1.1f));
   if (sv) wrapped_text(L(v, sv->name), kHeadingPx * 0.8f, p.muted, text_w);
   ImGui::Dummy(ImVec2(1, px(20)));
+  // When and where: the slot, event or class booked, from the content.
+  if (sv && !t.picks.empty()) {
+    wrapped_text(T(v, "ui.ticket.when_where"), kHeadingPx * 0.8f, p.text, text_w);
+    for (const auto& [field, id] : t.picks) {
+      const Field* f = sv->field(field);
+      if (!f) continue;
+      Answers one = Answers::object();
+      one[field] = id;
+      const std::string words = answer_words(*sv, *f, one, v.content, v.lang());
+      if (!words.empty()) wrapped_text(words, kBodyPx, p.text, text_w);
+    }
+    ImGui::Dummy(ImVec2(1, px(20)));
+  }
   wrapped_text(T(v, "ui.ticket.next_steps"), kHeadingPx * 0.8f, p.text, text_w);
   if (sv) wrapped_text(L(v, sv->next_steps), kBodyPx, p.text, text_w);
   ImGui::Dummy(ImVec2(1, px(20)));

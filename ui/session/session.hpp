@@ -6,6 +6,8 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -34,6 +36,9 @@ struct TicketView {
   std::string request_id;
   std::string service_id;
   bool saved_offline = false;  // no hub, or the hub is unreachable now
+  // What was booked, as (pick field id, item id): a slot, an event, a class.
+  // Ids of content, nothing of the person: the ticket says when and where.
+  std::vector<std::pair<std::string, std::string>> picks;
 };
 
 struct Session {

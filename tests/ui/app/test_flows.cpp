@@ -62,6 +62,11 @@ void check_ticket_screen(Harness& h, const kiosk::RequestRecord& r) {
   const auto* svc = h.content().service(r.service_id);
   REQUIRE(svc);
   CHECK(h.drew(svc->next_steps.zh));
+  // When and where, for a service that books a slot, an event or a class.
+  CHECK(h.drew(kiosk::tr("ui.ticket.when_where").zh) == (r.service_id != "hardship"));
+  if (r.service_id == "legal") CHECK(h.drew("星期"));  // the slot's day, with its weekday
+  if (r.service_id == "mixer") CHECK(h.drew("12月单身职工联谊会·冬日暖阳 2026-12-26 星期六 14:00"));
+  if (r.service_id == "childcare") CHECK(h.drew("2027年寒假爱心托管班"));
   CHECK(h.missing_glyphs().empty());
 }
 

@@ -59,7 +59,7 @@ Session full_session() {
   s.lookup.result.found = true;
   s.lookup.result.ticket = "F-0427";
   s.lookup.result.staff_note = "请带合同";
-  s.ticket = TicketView{"F-0001", "01a200fb-5100-70aa-813d-dd10566772f8", "legal", true};
+  s.ticket = TicketView{"F-0001", "01a200fb-5100-70aa-813d-dd10566772f8", "legal", true, {}};
   s.form_error = Text{"错", "wrong"};
   return s;
 }
@@ -175,7 +175,7 @@ TEST_CASE("a second Submit before the first one's result commits nothing more") 
   reduce(s, ev::SubmitRefused{}, e);
   CHECK_FALSE(s.submitting);
   CHECK(count<fx::SubmitRequest>(reduce(s, ev::Submit{}, e)) == 1);
-  const Effects done = reduce(s, ev::Submitted{TicketView{"F-0001", "id-1", "legal", true}}, e);
+  const Effects done = reduce(s, ev::Submitted{TicketView{"F-0001", "id-1", "legal", true, {}}}, e);
   CHECK(s.screen == Screen::Ticket);
   CHECK_FALSE(s.submitting);
   CHECK(count<fx::ShowTicketQr>(done) == 1);
