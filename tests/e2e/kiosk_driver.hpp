@@ -102,8 +102,9 @@ inline json offers_today(const fs::path& data_dir, const Env& env = {}) {
 // The id of the n-th offer (0 = the first) of a service that has places
 // left and that `fits` accepts.
 inline std::string open_offer(const fs::path& data_dir, const std::string& service, int n = 0,
-                              const std::function<bool(const json&)>& fits = {}) {
-  const json all = offers_today(data_dir);
+                              const std::function<bool(const json&)>& fits = {}, const Env& env = {},
+                              bool fits_optional = false) {
+  const json all = offers_today(data_dir, env);
   for (const auto& s : all["services"]) {
     if (s["id"] != service) continue;
     for (const auto& o : s["offers"]) {
@@ -112,7 +113,7 @@ inline std::string open_offer(const fs::path& data_dir, const std::string& servi
       if (n-- == 0) return o["id"].get<std::string>();
     }
   }
-  FAIL("no open offer of " << service << " today");
+  if (!fits_optional) FAIL("no open offer of " << service << " today");
   return {};
 }
 
@@ -125,13 +126,15 @@ inline std::string open_mixer(const fs::path& data) {
 
 // The first class open for signup that takes a child born on `birth` (the
 // age on the period's first day, as the rule counts it).
-inline std::string open_class(const fs::path& data, const std::string& birth) {
+// `may_be_none`: "" when no class is open for signup today (between periods).
+inline std::string open_class(const fs::path& data, const std::string& birth, const Env& env = {},
+                              bool may_be_none = false) {
   return open_offer(data, "childcare", 0, [&](const json& o) {
     const std::string start = o["date"];
     int age = std::stoi(start.substr(0, 4)) - std::stoi(birth.substr(0, 4));
     if (start.substr(5) < birth.substr(5)) --age;
     return o["min_age"].get<int>() <= age && age <= o["max_age"].get<int>();
-  });
+  }, env, may_be_none);
 }
 
 // `env` is added to the kiosk's environment (a faked clock);

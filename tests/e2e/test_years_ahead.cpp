@@ -11,6 +11,7 @@
 #include <string>
 
 #include "kiosk_driver.hpp"
+#include "service_flows.hpp"
 
 namespace {
 
@@ -91,26 +92,12 @@ void run_ahead(int days, const std::string& lang) {
   k.tap("home.service.childcare");
   REQUIRE_MESSAGE(k.wait_screen("form"), "the card did not open the childcare form");
   // The class is on the last page: the pages before it want their answers.
-  k.field("guardian_phone", "13612345678");
-  k.tap("form.next");
-  k.name_field("child_name");
-  k.field("child_id", "220102201803151233");
-  k.tap("form.choice.child_gender.m");
-  k.name_field("school");
-  k.tap("form.choice.grade.g2");
-  k.tap("form.next");
-  k.tap("form.next");
-  k.name_field("emergency_name");
-  k.field("emergency_phone", "13512345678");
-  k.tap("form.next");
-  // One whose signup is open, if there is one now; else the first upcoming.
-  std::string klass = classes.front()["id"];
-  for (const auto& c : classes)
-    if (!c.contains("signup_opens")) {
-      klass = c["id"];
-      break;
-    }
-  k.tap("form.pick.class." + klass);  // scrolled to, if need be
+  childcare_to_class(k, false);
+  // A class open for signup that takes this child (born 2018-03-15), tapped;
+  // between periods only upcoming ones are listed, shown not choosable.
+  const std::string klass = open_class(data, "2018-03-15", clock, true);
+  if (!klass.empty()) k.tap("form.pick.class." + klass);  // scrolled to, if need be
+  else MESSAGE("no class open for signup on " << today << ": upcoming ones only");
   k.shot("childcare-classes");
   k.leave_to_home();
 }

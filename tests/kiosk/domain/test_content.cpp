@@ -16,6 +16,7 @@
 #include "kiosk/base/hash.hpp"
 #include "assets/embedded.hpp"
 #include "kiosk/domain/content.hpp"
+#include "tests/kiosk/domain/test_support.hpp"
 #include "kiosk/domain/id_hash.hpp"
 #include "kiosk/domain/validate.hpp"
 
@@ -31,12 +32,7 @@ std::string read_file(const std::string& path) {
   return ss.str();
 }
 
-ContentFiles embedded_files() {
-  ContentFiles files;
-  for (const auto& [name, data] : assets::embedded_files())
-    if (name.rfind("content/", 0) == 0) files.emplace(std::string(name.substr(8)), std::string(data));
-  return files;
-}
+ContentFiles embedded_files() { return kiosk::test::embedded_content_files(); }
 
 const ContentBundle& bundle() {
   static const ContentBundle b = [] {

@@ -10,6 +10,7 @@
 
 #include "assets/embedded.hpp"
 #include "kiosk/domain/content.hpp"
+#include "tests/kiosk/domain/test_support.hpp"
 #include "kiosk/domain/schedule.hpp"
 
 using namespace kiosk;
@@ -17,12 +18,7 @@ using nlohmann::json;
 
 namespace {
 
-ContentFiles embedded_files() {
-  ContentFiles files;
-  for (const auto& [name, data] : assets::embedded_files())
-    if (name.rfind("content/", 0) == 0) files.emplace(std::string(name.substr(8)), std::string(data));
-  return files;
-}
+ContentFiles embedded_files() { return kiosk::test::embedded_content_files(); }
 
 const ContentBundle& rules() {
   static const ContentBundle b = [] {

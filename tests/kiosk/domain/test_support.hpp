@@ -7,12 +7,21 @@
 #include <set>
 #include <string>
 
+#include "assets/embedded.hpp"
 #include "kiosk/domain/content.hpp"
 #include "kiosk/base/hash.hpp"
 #include "kiosk/domain/form.hpp"
 #include "kiosk/domain/id_hash.hpp"
 
 namespace kiosk::test {
+
+// The embedded bundle's files by name, to be edited by a test before loading.
+inline ContentFiles embedded_content_files() {
+  ContentFiles files;
+  for (const auto& [name, data] : assets::embedded_files())
+    if (name.rfind("content/", 0) == 0) files.emplace(std::string(name.substr(8)), std::string(data));
+  return files;
+}
 
 inline const ContentBundle& bundle() {
   static const ContentBundle b = [] {

@@ -4,96 +4,12 @@
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 
-#include "tests/ui/harness/ui_harness.hpp"
+#include "tests/ui/app/flow_steps.hpp"
 
 using kiosk::RequestState;
 using namespace kiosk::ui;
 using namespace kiosk::ui::test;
 
-namespace {
-
-void start(Harness& h) {
-  CHECK(h.screen() == "attract");
-  h.tap("attract.start");
-  CHECK(h.screen() == "home");
-}
-
-void type_field(Harness& h, const std::string& field, const std::string& keys) {
-  h.tap("form.field." + field);
-  h.type_keys(keys);
-  h.tap("kbd.ok");
-}
-
-void type_name(Harness& h, const std::string& field) {
-  h.tap("form.field." + field);
-  h.type_pinyin("zhangwei", "张伟");
-  h.tap("kbd.ok");
-}
-
-void type_phrase(Harness& h, const std::string& field, int times) {
-  h.tap("form.field." + field);
-  for (int i = 0; i < times; ++i) h.type_pinyin("gongzi", "工资");
-  h.tap("kbd.ok");
-}
-
-void next(Harness& h) { h.tap("form.next"); }
-
-void consent_and_submit(Harness& h, const std::vector<std::string>& consents) {
-  CHECK(h.screen() == "consent");
-  for (const auto& c : consents) h.tap("consent." + c);
-  h.tap("form.submit");
-}
-
-kiosk::RequestRecord only_request(Harness& h, const std::string& service) {
-  auto all = h.store().list(RequestState::Queued);
-  REQUIRE(all.size() == 1);
-  CHECK(all[0].service_id == service);
-  // Only sealed on disk; opened with the kiosk's key to check what was typed.
-  CHECK_FALSE(all[0].answers.has_value());
-  all[0].answers = h.open_answers(all[0]);
-  return all[0];
-}
-
-void check_ticket_screen(Harness& h, const kiosk::RequestRecord& r) {
-  CHECK(h.screen() == "ticket");
-  CHECK(h.drew(r.ticket));
-  // Offline (no hub): the worker is told the request is saved.
-  CHECK(h.drew(kiosk::tr("ui.ticket.offline").zh));
-  const auto* svc = h.content().service(r.service_id);
-  REQUIRE(svc);
-  CHECK(h.drew(svc->next_steps.zh));
-  // When and where, for a service that books a slot, an event or a class.
-  CHECK(h.drew(kiosk::tr("ui.ticket.when_where").zh) == (r.service_id != "hardship"));
-  if (r.service_id == "legal") CHECK(h.drew("星期"));  // the slot's day, with its weekday
-  if (r.service_id == "mixer") CHECK(h.drew("12月单身职工联谊会·冬日暖阳 2026-12-26 星期六 14:00"));
-  if (r.service_id == "childcare") CHECK(h.drew("2027年寒假爱心托管班"));
-  CHECK(h.missing_glyphs().empty());
-}
-
-// From home to the consent page with everything answered and agreed.
-void fill_legal(Harness& h, const std::string& slot, const std::string& category) {
-  h.tap("home.service.legal");
-  h.tap("form.pick.slot." + slot);
-  next(h);
-  h.tap("form.choice.category." + category);
-  type_name(h, "employer");
-  type_phrase(h, "description", 5);
-  h.tap("form.choice.arbitration_filed.no");
-  next(h);
-  type_name(h, "name");
-  type_field(h, "phone", "13812345678");
-  next(h);
-  next(h);
-  h.tap("consent.consent");
-}
-
-// From home to the ticket: a work-injury consultation on 2026-12-01.
-void book_legal(Harness& h) {
-  fill_legal(h, "S-20261201-PM", "work_injury");
-  h.tap("form.submit");
-}
-
-}  // namespace
 
 TEST_CASE("legal consultation: tap through to a queued request") {
   Harness h;
@@ -192,10 +108,7 @@ TEST_CASE("mixer: members only, card first, one signup") {
   // Prefilled from the card.
   CHECK(h.drew("李娜"));
   CHECK(h.drew("22010012345"));
-  h.tap("form.choice.gender.f");
-  type_name(h, "employer");  // the card names the union, not the employer
-  type_field(h, "birth_year", "1995");
-  type_field(h, "phone", "13712345678");
+  mixer_about(h, "1995");
   next(h);
   CHECK(h.screen() == "review");
   next(h);
@@ -203,67 +116,6 @@ TEST_CASE("mixer: members only, card first, one signup") {
   auto r = only_request(h, "mixer");
   CHECK(r.ticket.rfind("L-", 0) == 0);
   check_ticket_screen(h, r);
-}
-
-TEST_CASE("mixer: the event a member signed up for is marked on their next visit, not choosable") {
-  Harness h;
-  start(h);
-  h.tap("home.service.mixer");
-  h.app().on_code_scanned(demo_card("李娜", "22010012345"), h.now());
-  h.frame();
-  h.tap("form.pick.event.M-202612");
-  next(h);
-  h.tap("form.choice.gender.f");
-  type_name(h, "employer");
-  type_field(h, "birth_year", "1995");
-  type_field(h, "phone", "13712345678");
-  next(h);
-  next(h);
-  consent_and_submit(h, {"single_declaration", "consent"});
-  REQUIRE(h.screen() == "ticket");
-  h.tap("ticket.done");
-  // The same member again.
-  h.tap("attract.start");
-  h.tap("home.service.mixer");
-  h.app().on_code_scanned(demo_card("李娜", "22010012345"), h.now());
-  h.frame();
-  REQUIRE(h.screen() == "form");
-  CHECK(h.drew("您已报名“12月单身职工联谊会·冬日暖阳”"));
-  CHECK_FALSE(h.has("form.pick.event.M-202612"));  // shown, not a target: it cannot be chosen
-  h.tap("form.pick.event.M-202701");
-  CHECK(h.drew(kiosk::tr("ui.pick.chosen").zh));
-}
-
-TEST_CASE("an age outside the mixer's range is said on the page, at the top and under the year, before going on") {
-  Harness h;
-  start(h);
-  h.tap("home.service.mixer");
-  h.app().on_code_scanned(demo_card("李娜", "22010012345"), h.now());
-  h.frame();
-  REQUIRE(h.screen() == "form");
-  h.tap("form.pick.event.M-202612");  // ages 22-40
-  next(h);
-  h.tap("form.choice.gender.f");
-  type_name(h, "employer");  // the card names the union, not the employer
-  type_field(h, "birth_year", "1960");
-  type_field(h, "phone", "13712345678");
-  next(h);
-  // Not sent on to the review with nothing said: the worker stays, told why.
-  CHECK(h.screen() == "form");
-  CHECK(h.drew("第 2 步"));
-  CHECK(h.drew("还不能进入下一步。请改正「出生年份」"));
-  int said = 0;
-  for (const auto& t : h.drawn()) said += t.text.find("面向22至40岁的单身职工") != std::string::npos;
-  CHECK(said == 2);  // at the top, and under the year
-  CHECK(h.store().list(RequestState::Queued).empty());
-  // Corrected, the same Next goes on.
-  h.tap("form.field.birth_year");
-  for (int i = 0; i < 4; ++i) h.tap("kbd.backspace");
-  h.type_keys("1995");
-  h.tap("kbd.ok");
-  CHECK_FALSE(h.drew("还不能进入下一步"));
-  next(h);
-  CHECK(h.screen() == "review");
 }
 
 TEST_CASE("childcare: guardian card, child ID, class with places left") {
